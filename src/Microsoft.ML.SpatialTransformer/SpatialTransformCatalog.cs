@@ -1,0 +1,37 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.SpatialTransformer;
+
+namespace Microsoft.ML
+{
+    /// <summary>Spatial transformer extensions of <see cref="TransformsCatalog"/>.</summary>
+    public static class SpatialTransformCatalog
+    {
+        /// <summary>
+        /// Warps the images of <paramref name="inputColumnName"/> by the transform of each row's
+        /// <paramref name="thetaColumnName"/> (parameters of <paramref name="kind"/>) into <paramref name="outputColumnName"/>.
+        /// </summary>
+        /// <param name="catalog">The transform catalog.</param>
+        /// <param name="outputColumnName">Name of the warped image column, Vector&lt;Single, C, H', W'&gt;.</param>
+        /// <param name="inputColumnName">Name of the image column, Vector&lt;Single, C, H, W&gt;; null means <paramref name="outputColumnName"/>.</param>
+        /// <param name="thetaColumnName">Name of the transform-parameter column, Vector&lt;Single, P&gt;.</param>
+        /// <param name="kind">The transform family of the parameters.</param>
+        /// <param name="outputHeight">Output height; 0 keeps the input's.</param>
+        /// <param name="outputWidth">Output width; 0 keeps the input's.</param>
+        public static SpatialTransformEstimator SpatialTransform(this TransformsCatalog catalog, string outputColumnName,
+            string inputColumnName = null, string thetaColumnName = SpatialTransformEstimator.Defaults.ThetaColumnName,
+            SpatialTransformKind kind = SpatialTransformEstimator.Defaults.Kind, int outputHeight = 0, int outputWidth = 0)
+            => new SpatialTransformEstimator(CatalogUtils.GetEnvironment(catalog), new SpatialTransformEstimator.Options
+            {
+                OutputColumnName = outputColumnName,
+                InputColumnName = inputColumnName,
+                ThetaColumnName = thetaColumnName,
+                Kind = kind,
+                OutputHeight = outputHeight,
+                OutputWidth = outputWidth,
+            });
+
+        /// <summary>Warps images by a theta column with every setting of <see cref="SpatialTransformEstimator.Options"/>.</summary>
+        public static SpatialTransformEstimator SpatialTransform(this TransformsCatalog catalog, SpatialTransformEstimator.Options options)
+            => new SpatialTransformEstimator(CatalogUtils.GetEnvironment(catalog), options);
+    }
+}

@@ -1,0 +1,86 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.SpatialTransformer.Functional;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
+{
+    public class SpatialTransformEstimatorTests
+    {
+        private sealed class Row
+        {
+            [VectorType(1, 4, 5)] public float[] Image { get; set; }
+            [VectorType(6)] public float[] Theta { get; set; }
+        }
+
+        private sealed class Warped
+        {
+            [VectorType(1, 4, 5)] public float[] Image { get; set; }
+            [VectorType(1, 4, 5)] public float[] Out { get; set; }
+        }
+
+        private static Row[] MakeRows(int n)
+        {
+            var random = new Random(7);
+            return Enumerable.Range(0, n).Select(i => new Row
+            {
+                Image = Enumerable.Range(0, 20).Select(_ => (float)random.NextDouble()).ToArray(),
+                Theta = new[] { 0.9f + 0.01f * i, 0.1f, 0.05f, -0.1f, 1.1f, -0.03f * i },
+            }).ToArray();
+        }
+
+        private static float[] Reference(Row row)
+        {
+            using var scope = NewDisposeScope();
+            var input = tensor(row.Image, new long[] { 1, 1, 4, 5 });
+            var grid = TransformFamily.Grid(SpatialTransformKind.Affine, tensor(row.Theta, new long[] { 1, 6 }), 4, 5);
+            return GridSampling.Sample(input, grid).data<float>().ToArray();
+        }
+
+        [Fact]
+        public void TransformMatchesFunctionalWarpRowByRow()
+        {
+            var ml = new MLContext(1);
+            var rows = MakeRows(5);
+            var data = ml.Data.LoadFromEnumerable(rows);
+            var model = ml.Transforms.SpatialTransform("Out", "Image").Fit(data);
+            var output = ml.Data.CreateEnumerable<Warped>(model.Transform(data), reuseRowObject: false).ToArray();
+            Assert.Equal(5, output.Length);
+            for (int i = 0; i < rows.Length; i++)
+                Assert.Equal(Reference(rows[i]), output[i].Out);
+        }
+
+        [Fact]
+        public void SaveLoadGivesIdenticalOutput()
+        {
+            var ml = new MLContext(1);
+            var rows = MakeRows(3);
+            var data = ml.Data.LoadFromEnumerable(rows);
+            var model = ml.Transforms.SpatialTransform("Out", "Image").Fit(data);
+            string path = Path.Combine(Path.GetTempPath(), $"stn-{Guid.NewGuid():N}.zip");
+            try
+            {
+                ml.Model.Save(model, data.Schema, path);
+                var loaded = ml.Model.Load(path, out var schema);
+                var before = ml.Data.CreateEnumerable<Warped>(model.Transform(data), false).ToArray();
+                var after = ml.Data.CreateEnumerable<Warped>(loaded.Transform(data), false).ToArray();
+                for (int i = 0; i < rows.Length; i++) Assert.Equal(before[i].Out, after[i].Out);
+                var engine = ml.Model.CreatePredictionEngine<Row, Warped>(loaded);
+                Assert.Equal(before[1].Out, engine.Predict(rows[1]).Out);
+            }
+            finally { File.Delete(path); }
+        }
+
+        [Fact]
+        public void WrongThetaWidthIsASchemaMismatch()
+        {
+            var ml = new MLContext(1);
+            var data = ml.Data.LoadFromEnumerable(MakeRows(2));
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SpatialTransform("Out", "Image", kind: SpatialTransformKind.Attention).Fit(data));
+            Assert.Contains("Schema mismatch for theta column 'Theta': expected Vector<Single, 3>, got Vector<Single, 6>", e.Message);
+        }
+    }
+}
