@@ -17,7 +17,7 @@ namespace Microsoft.ML.SpatialTransformer
     /// The fitted spatial transform: adds a column with each row's image warped by its theta. Saves and loads with
     /// <c>mlContext.Model</c>; owns native buffers, so dispose it when done.
     /// </summary>
-    public sealed class SpatialTransformTransformer : RowToRowTransformerBase, IDisposable
+    public sealed class SpatialTransformTransformer : RowToRowTransformerBase, ITransformer, IDisposable
     {
         internal const string UserName = "Spatial Transform";
         internal const string LoaderSignature = "SpatialTransformer";
@@ -71,6 +71,24 @@ namespace Microsoft.ML.SpatialTransformer
 
         protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new Mapper(this, schema);
 
+        /// <summary>
+        /// Adds the warped column, warping <see cref="SpatialTransformEstimator.Options.BatchSize"/> rows per native call.
+        /// (PredictionEngine and GetRowToRowMapper warp one row at a time.)
+        /// </summary>
+        public new IDataView Transform(IDataView input)
+        {
+            Host.CheckValue(input, nameof(input));
+            var mapper = new Mapper(this, input.Schema);
+            var map = new BatchedVectorMap(
+                new[] { mapper.ImageIndex, mapper.ThetaIndex },
+                new[] { _config.InputShape.Size, _config.ParameterCount },
+                new[] { _config.OutputShape.Size },
+                _config.BatchSize,
+                (inputs, rows, firstRow, outputs) => _runner.Warp(inputs[0].AsSpan(0, rows * _config.InputShape.Size),
+                    inputs[1].AsSpan(0, rows * _config.ParameterCount), rows, firstRow, outputs[0]));
+            return new BatchedMapDataView(Host, input, GetOutputSchema(input.Schema), map);
+        }
+
         public void Dispose() => _runner.Dispose();
 
         private sealed class Mapper : MapperBase
@@ -78,6 +96,9 @@ namespace Microsoft.ML.SpatialTransformer
             private readonly SpatialTransformTransformer _parent;
             private readonly int _imageIndex;
             private readonly int _thetaIndex;
+
+            public int ImageIndex => _imageIndex;
+            public int ThetaIndex => _thetaIndex;
 
             public Mapper(SpatialTransformTransformer parent, DataViewSchema inputSchema)
                 : base(parent.Host.Register(nameof(Mapper)), inputSchema, parent)

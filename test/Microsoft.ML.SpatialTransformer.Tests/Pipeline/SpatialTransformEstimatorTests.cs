@@ -14,12 +14,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
         {
             [VectorType(1, 4, 5)] public float[] Image { get; set; }
             [VectorType(6)] public float[] Theta { get; set; }
+            public string Name { get; set; }
         }
 
         private sealed class Warped
         {
             [VectorType(1, 4, 5)] public float[] Image { get; set; }
             [VectorType(1, 4, 5)] public float[] Out { get; set; }
+            public string Name { get; set; }
         }
 
         private static Row[] MakeRows(int n)
@@ -29,6 +31,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             {
                 Image = Enumerable.Range(0, 20).Select(_ => (float)random.NextDouble()).ToArray(),
                 Theta = new[] { 0.9f + 0.01f * i, 0.1f, 0.05f, -0.1f, 1.1f, -0.03f * i },
+                Name = $"row{i}",
             }).ToArray();
         }
 
@@ -51,6 +54,32 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             Assert.Equal(5, output.Length);
             for (int i = 0; i < rows.Length; i++)
                 Assert.Equal(Reference(rows[i]), output[i].Out);
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(5)]
+        [InlineData(64)]
+        public void BatchedTransformMatchesRowByRowAndKeepsOtherColumns(int batchSize)
+        {
+            var ml = new MLContext(1);
+            var rows = MakeRows(5);
+            var data = ml.Data.LoadFromEnumerable(rows);
+            var model = ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options
+            {
+                OutputColumnName = "Out", InputColumnName = "Image", BatchSize = batchSize,
+            }).Fit(data);
+            var batched = ml.Data.CreateEnumerable<Warped>(model.Transform(data), false).ToArray();
+            var engine = ml.Model.CreatePredictionEngine<Row, Warped>(model);
+            Assert.Equal(rows.Length, batched.Length);
+            for (int i = 0; i < rows.Length; i++)
+            {
+                Assert.Equal(rows[i].Image, batched[i].Image);
+                Assert.Equal($"row{i}", batched[i].Name);
+                Assert.Equal(Reference(rows[i]), batched[i].Out);
+                Assert.Equal(batched[i].Out, engine.Predict(rows[i]).Out);
+            }
         }
 
         [Fact]

@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.SpatialTransformer.Data
+{
+    /// <summary>
+    /// An IDataView that adds model outputs to its source, computing them a batch of rows at a time (one native call per
+    /// batch instead of per row). Output schema: the source's columns, then the added ones (as RowToRowMapperTransform).
+    /// </summary>
+    internal sealed class BatchedMapDataView : IDataView
+    {
+        private readonly IHost _host;
+        private readonly IDataView _source;
+        private readonly BatchedVectorMap _map;
+        private readonly int _added;
+
+        public BatchedMapDataView(IHost host, IDataView source, DataViewSchema outputSchema, BatchedVectorMap map)
+        {
+            _host = host;
+            _source = source;
+            map.Validate();
+            _map = map;
+            Schema = outputSchema;
+            _added = outputSchema.Count - source.Schema.Count;
+            _host.Assert(_added == map.OutputSizes.Length);
+        }
+
+        public bool CanShuffle => false;
+
+        public DataViewSchema Schema { get; }
+
+        public long? GetRowCount() => _source.GetRowCount();
+
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random rand = null)
+        {
+            var active = new bool[Schema.Count];
+            foreach (var c in columnsNeeded) active[c.Index] = true;
+            bool anyOutput = Enumerable.Range(_source.Schema.Count, _added).Any(i => active[i]);
+            var sourceActive = _source.Schema.Where(c => active[c.Index] || (anyOutput && _map.InputColumns.Contains(c.Index)));
+            return new Cursor(this, _source.GetRowCursor(sourceActive), active, anyOutput);
+        }
+
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random rand = null)
+            => new[] { GetRowCursor(columnsNeeded, rand) };
+
+        private sealed class Cursor : DataViewRowCursor
+        {
+            private readonly BatchedMapDataView _parent;
+            private readonly DataViewRowCursor _source;
+            private readonly bool[] _active;
+            private readonly bool _computeOutputs;
+            private readonly ValueGetter<VBuffer<float>>[] _inputGetters;
+            private readonly float[][] _inputs;
+            private readonly float[][] _outputs;
+            private readonly ColumnBuffer[] _passThrough;
+            private readonly ScalarColumnBuffer<DataViewRowId> _ids;
+            private VBuffer<float> _scratch;
+            private int _filled;
+            private int _slot = -1;
+            private long _position = -1;
+            private bool _sourceDone;
+
+            public Cursor(BatchedMapDataView parent, DataViewRowCursor source, bool[] active, bool computeOutputs)
+            {
+                _parent = parent;
+                _source = source;
+                _active = active;
+                _computeOutputs = computeOutputs;
+                var map = parent._map;
+                int batch = map.BatchSize;
+                if (computeOutputs)
+                {
+                    _inputGetters = map.InputColumns.Select(i => source.GetGetter<VBuffer<float>>(source.Schema[i])).ToArray();
+                    _inputs = map.InputSizes.Select(s => new float[batch * s]).ToArray();
+                    _outputs = map.OutputSizes.Select(s => new float[batch * s]).ToArray();
+                }
+                _passThrough = new ColumnBuffer[source.Schema.Count];
+                for (int i = 0; i < _passThrough.Length; i++)
+                    if (active[i]) _passThrough[i] = ColumnBuffer.Create(source, source.Schema[i], batch);
+                _ids = new ScalarColumnBuffer<DataViewRowId>(source.GetIdGetter(), batch);
+            }
+
+            public override DataViewSchema Schema => _parent.Schema;
+
+            public override long Position => _position;
+
+            public override long Batch => 0;
+
+            public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
+
+            public override bool MoveNext()
+            {
+                _slot++;
+                if (_slot >= _filled)
+                {
+                    if (_sourceDone || !Fill()) return false;
+                    _slot = 0;
+                }
+                _position++;
+                return true;
+            }
+
+            private bool Fill()
+            {
+                var map = _parent._map;
+                _filled = 0;
+                while (_filled < map.BatchSize)
+                {
+                    if (!_source.MoveNext())
+                    {
+                        _sourceDone = true;
+                        break;
+                    }
+                    for (int c = 0; _computeOutputs && c < _inputGetters.Length; c++)
+                        CaptureInput(c, _filled);
+                    foreach (var buffer in _passThrough) buffer?.Capture(_filled);
+                    _ids.Capture(_filled);
+                    _filled++;
+                }
+                if (_filled == 0) return false;
+                if (_computeOutputs) map.Map(_inputs, _filled, _position + 1, _outputs);
+                return true;
+            }
+
+            private void CaptureInput(int c, int slot)
+            {
+                int size = _parent._map.InputSizes[c];
+                _inputGetters[c](ref _scratch);
+                if (_scratch.Length != size)
+                    throw _parent._host.Except($"Column '{_source.Schema[_parent._map.InputColumns[c]].Name}' holds a vector of {_scratch.Length} values in row {_position + 1 + slot}; expected {size}.");
+                _scratch.CopyTo(_inputs[c].AsSpan(slot * size, size));
+            }
+
+            public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+            {
+                _parent._host.Check(_active[column.Index], $"Column '{column.Name}' is not active in this cursor.");
+                int sourceCount = _source.Schema.Count;
+                if (column.Index < sourceCount)
+                    return (ValueGetter<TValue>)_passThrough[column.Index].MakeGetter(() => _slot);
+                int output = column.Index - sourceCount;
+                int size = _parent._map.OutputSizes[output];
+                ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
+                {
+                    var editor = VBufferEditor.Create(ref dst, size);
+                    _outputs[output].AsSpan(_slot * size, size).CopyTo(editor.Values);
+                    dst = editor.Commit();
+                };
+                return getter as ValueGetter<TValue>
+                    ?? throw _parent._host.Except($"Column '{column.Name}' is Vector<Single>; asked for {typeof(TValue)}.");
+            }
+
+            public override ValueGetter<DataViewRowId> GetIdGetter() => (ValueGetter<DataViewRowId>)_ids.MakeGetter(() => _slot);
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing) _source.Dispose();
+                base.Dispose(disposing);
+            }
+        }
+    }
+}
