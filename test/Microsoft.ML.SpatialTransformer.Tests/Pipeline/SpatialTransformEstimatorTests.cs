@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer.Functional;
+using Microsoft.ML.SpatialTransformer.Tests.Infrastructure;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -101,6 +102,22 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
                 Assert.Equal(before[1].Out, engine.Predict(rows[1]).Out);
             }
             finally { File.Delete(path); }
+        }
+
+        [Fact]
+        public void SavedModelGivesIdenticalOutputInAFreshProcess()
+        {
+            var ml = new MLContext(1);
+            var rows = MakeRows(4);
+            var data = ml.Data.LoadFromEnumerable(rows);
+            var model = ml.Transforms.SpatialTransform("Out", "Image", kind: SpatialTransformKind.Affine, outputHeight: 4, outputWidth: 5).Fit(data);
+            using var dir = new TempDirectory();
+            ml.Model.Save(model, data.Schema, dir.File("model.zip"));
+            var fresh = ModelRunnerProcess.Transform(ml, dir.File("model.zip"), data, dir.Path);
+            var expected = ml.Data.CreateEnumerable<Warped>(model.Transform(data), false).ToArray();
+            var actual = ml.Data.CreateEnumerable<Warped>(fresh, false).ToArray();
+            Assert.Equal(expected.Length, actual.Length);
+            for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i].Out, actual[i].Out);
         }
 
         [Fact]

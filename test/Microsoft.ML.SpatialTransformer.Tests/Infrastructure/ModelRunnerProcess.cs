@@ -1,0 +1,47 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+
+namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
+{
+    /// <summary>
+    /// Runs Stn.ModelRunner (copied beside the tests) in a fresh process: it loads a model zip, transforms a binary
+    /// IDataView and saves the result, so nothing of the test process (loaded assemblies, modules, caches) can help.
+    /// </summary>
+    public static class ModelRunnerProcess
+    {
+        public static IDataView Transform(MLContext ml, string modelPath, IDataView input, string workDirectory)
+        {
+            string inputPath = Path.Combine(workDirectory, "input.idv");
+            string outputPath = Path.Combine(workDirectory, "output.idv");
+            using (var stream = File.Create(inputPath))
+                ml.Data.SaveAsBinary(input, stream);
+
+            string runner = Path.Combine(AppContext.BaseDirectory, "Stn.ModelRunner.dll");
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { runner, modelPath, inputPath, outputPath }) start.ArgumentList.Add(a);
+            using var process = Process.Start(start)!;
+            string stdout = process.StandardOutput.ReadToEnd();
+            string stderr = process.StandardError.ReadToEnd();
+            if (!process.WaitForExit(120_000)) { process.Kill(); throw new TimeoutException("Stn.ModelRunner did not finish in 120 s."); }
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"Stn.ModelRunner exited with {process.ExitCode}:\n{stdout}\n{stderr}");
+            return ml.Data.LoadFromBinary(outputPath);
+        }
+    }
+
+    /// <summary>A temporary directory removed on dispose.</summary>
+    public sealed class TempDirectory : IDisposable
+    {
+        public TempDirectory() => Directory.CreateDirectory(Path);
+
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "stn-tests-" + Guid.NewGuid().ToString("N"));
+
+        public string File(string name) => System.IO.Path.Combine(Path, name);
+
+        public void Dispose()
+        {
+            try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System;
+using System.IO;
+using Microsoft.ML;
+
+// Usage: Stn.ModelRunner <model.zip> <input.idv> <output.idv>
+if (args.Length != 3)
+{
+    Console.Error.WriteLine("Usage: Stn.ModelRunner <model.zip> <input.idv> <output.idv>");
+    return 2;
+}
+var ml = new MLContext();
+var model = ml.Model.Load(args[0], out _);
+var input = ml.Data.LoadFromBinary(args[1]);
+var output = model.Transform(input);
+string temp = args[2] + ".tmp";
+using (var stream = File.Create(temp))
+    ml.Data.SaveAsBinary(output, stream, keepHidden: false);
+File.Move(temp, args[2], overwrite: true);
+Console.WriteLine($"Transformed {input.GetRowCount()} rows with {args[0]}.");
+return 0;
