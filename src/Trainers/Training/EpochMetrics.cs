@@ -1,0 +1,12 @@
+namespace Microsoft.ML.Trainers.SpatialTransformer
+{
+    /// <summary>One epoch of training, as logged to MLContext.Log and kept in the trainer's history.</summary>
+    public sealed record EpochMetrics(
+        int Epoch, double LearningRate, double TrainLoss, double TrainAccuracy,
+        double? ValidationLoss, double? ValidationAccuracy, double Seconds)
+    {
+        public override string ToString() =>
+            $"epoch {Epoch}: lr {LearningRate:G3}, loss {TrainLoss:F4}, train acc {TrainAccuracy:P2}" +
+            (ValidationAccuracy is double va ? $", val loss {ValidationLoss:F4}, val acc {va:P2}" : "") + $", {Seconds:F1} s";
+    }
+}

@@ -1,0 +1,28 @@
+using System;
+
+namespace Microsoft.ML.Trainers.SpatialTransformer
+{
+    /// <summary>How the learning rate changes over epochs. Values are saved with the options: never renumber them.</summary>
+    public enum LearningRateScheduleKind
+    {
+        /// <summary>The same rate throughout.</summary>
+        Constant = 0,
+        /// <summary>Multiplied by StepDecayFactor every StepDecayEpochs epochs (the paper: /10 every third of training).</summary>
+        StepDecay = 1,
+        /// <summary>Cosine annealing from the base rate to zero over MaxEpochs.</summary>
+        Cosine = 2,
+    }
+
+    internal static class LearningRateSchedule
+    {
+        /// <summary>The rate for 0-based <paramref name="epoch"/> of <paramref name="epochs"/>.</summary>
+        public static double RateAt(LearningRateScheduleKind kind, double baseRate, int epoch, int epochs, int stepEpochs, double stepFactor)
+            => kind switch
+            {
+                LearningRateScheduleKind.Constant => baseRate,
+                LearningRateScheduleKind.StepDecay => baseRate * Math.Pow(stepFactor, epoch / Math.Max(1, stepEpochs)),
+                LearningRateScheduleKind.Cosine => 0.5 * baseRate * (1 + Math.Cos(Math.PI * epoch / Math.Max(1, epochs))),
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown learning-rate schedule"),
+            };
+    }
+}
