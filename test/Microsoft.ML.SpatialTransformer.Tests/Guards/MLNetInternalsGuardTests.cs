@@ -1,0 +1,80 @@
+using System;
+using System.Linq;
+using System.Reflection;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Xunit;
+
+namespace Microsoft.ML.SpatialTransformer.Tests.Guards
+{
+    /// <summary>
+    /// The project compiles against publicized ML.NET assemblies (build/MLNetInternals.targets) and uses these internal
+    /// members at run time. If an ML.NET update removes or changes one, this test names it, before users hit a
+    /// MissingMethodException. Every internal member the library uses is listed here.
+    /// </summary>
+    public class MLNetInternalsGuardTests
+    {
+        private static readonly Assembly Core = typeof(IHostEnvironment).Assembly;   // Microsoft.ML.Core
+        private static readonly Assembly Data = typeof(MLContext).Assembly;          // Microsoft.ML.Data
+
+        public static TheoryData<string, string, string, string[]> Members => new()
+        {
+            // Saving and loading (ModelSaveContext, ModelLoadContext, VersionInfo, LoadableClass signatures).
+            { "Core", "Microsoft.ML.ModelSaveContext", "CheckAtModel", new string[0] },
+            { "Core", "Microsoft.ML.ModelSaveContext", "SetVersionInfo", new[] { "VersionInfo" } },
+            { "Core", "Microsoft.ML.ModelSaveContext", "SaveNonEmptyString", new[] { "String" } },
+            { "Core", "Microsoft.ML.ModelSaveContext", "SaveBinaryStream", new[] { "String", "Action`1" } },
+            { "Core", "Microsoft.ML.ModelSaveContext", "Writer", null },
+            { "Core", "Microsoft.ML.ModelLoadContext", "CheckAtModel", new[] { "VersionInfo" } },
+            { "Core", "Microsoft.ML.ModelLoadContext", "LoadNonEmptyString", new string[0] },
+            { "Core", "Microsoft.ML.ModelLoadContext", "TryLoadBinaryStream", new[] { "String", "Action`1" } },
+            { "Core", "Microsoft.ML.ModelLoadContext", "Reader", null },
+            { "Core", "Microsoft.ML.VersionInfo", ".ctor", new[] { "String", "UInt32", "UInt32", "UInt32", "String", "String", "String" } },
+            { "Core", "Microsoft.ML.LoadableClassAttribute", ".ctor", new[] { "Type", "Type", "Type", "String", "String[]" } },
+            { "Core", "Microsoft.ML.LoadableClassAttribute", ".ctor", new[] { "Type", "Type", "Type", "Type", "String", "String[]" } },
+            { "Core", "Microsoft.ML.SignatureLoadModel", "Invoke", new[] { "ModelLoadContext" } },
+            // Errors in ML.NET's wording.
+            { "Core", "Microsoft.ML.Runtime.Contracts", "ExceptSchemaMismatch", new[] { "IExceptionContext", "String", "String", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "ExceptSchemaMismatch", new[] { "IExceptionContext", "String", "String", "String", "String", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "CheckDecode", new[] { "IExceptionContext", "Boolean", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "CheckUserArg", new[] { "IExceptionContext", "Boolean", "String", "String" } },
+            // Environment settings (seed, GPU).
+            { "Core", "Microsoft.ML.Runtime.IHostEnvironmentInternal", "Seed", null },
+            { "Core", "Microsoft.ML.Runtime.IHostEnvironmentInternal", "GpuDeviceId", null },
+            { "Core", "Microsoft.ML.Runtime.IHostEnvironmentInternal", "FallbackToCpu", null },
+            // Transformer plumbing.
+            { "Core", "Microsoft.ML.SchemaShape+Column", ".ctor", new[] { "String", "VectorKind", "DataViewType", "Boolean", "SchemaShape" } },
+            { "Data", "Microsoft.ML.Data.RowToRowTransformerBase", ".ctor", new[] { "IHost" } },
+            { "Data", "Microsoft.ML.Data.RowToRowTransformerBase", "SaveModel", new[] { "ModelSaveContext" } },
+            { "Data", "Microsoft.ML.Data.RowToRowTransformerBase", "MakeRowMapper", new[] { "DataViewSchema" } },
+            { "Data", "Microsoft.ML.Data.RowToRowTransformerBase", "Host", null },
+            { "Data", "Microsoft.ML.Data.RowToRowTransformerBase+MapperBase", ".ctor", new[] { "IHost", "DataViewSchema", "RowToRowTransformerBase" } },
+            { "Data", "Microsoft.ML.Data.RowToRowTransformerBase+MapperBase", "GetOutputColumnsCore", new string[0] },
+            { "Data", "Microsoft.ML.Data.RowToRowTransformerBase+MapperBase", "MakeGetter", new[] { "DataViewRow", "Int32", "Func`2", "Action&" } },
+            { "Data", "Microsoft.ML.Data.RowToRowTransformerBase+MapperBase", "GetDependenciesCore", new[] { "Func`2" } },
+            { "Data", "Microsoft.ML.Data.RowToRowTransformerBase+MapperBase", "SaveModel", new[] { "ModelSaveContext" } },
+            { "Data", "Microsoft.ML.Data.SignatureLoadRowMapper", "Invoke", new[] { "ModelLoadContext", "DataViewSchema" } },
+            { "Data", "Microsoft.ML.Data.CatalogUtils", "GetEnvironment", new[] { "IInternalCatalog" } },
+        };
+
+        [Theory]
+        [MemberData(nameof(Members))]
+        public void InternalMemberStillExists(string assembly, string typeName, string member, string[] parameterTypes)
+        {
+            var type = (assembly == "Core" ? Core : Data).GetType(typeName);
+            Assert.True(type is not null, $"ML.NET type {typeName} is gone from Microsoft.ML.{assembly}.");
+            const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
+            if (parameterTypes is null)
+            {
+                bool found = type.GetField(member, all) is not null || type.GetProperty(member, all) is not null;
+                Assert.True(found, $"ML.NET member {typeName}.{member} (field or property) is gone.");
+                return;
+            }
+            var candidates = member == ".ctor"
+                ? type.GetConstructors(all).Cast<MethodBase>()
+                : type.GetMethods(all).Where(m => m.Name == member);
+            bool match = candidates.Any(m => m.GetParameters().Select(p => p.ParameterType.Name).SequenceEqual(parameterTypes));
+            Assert.True(match, $"ML.NET member {typeName}.{member}({string.Join(", ", parameterTypes)}) is gone or changed its signature.");
+        }
+    }
+}
