@@ -1,0 +1,207 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.SpatialTransformer.Data;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Trainers.SpatialTransformer
+{
+    /// <summary>
+    /// Mini-batch training of an image classifier returning logits: seeded shuffling every epoch (one Random for the
+    /// whole run), one dispose scope per batch, localisation parameters at their own learning rate, optional gradient
+    /// clipping, per-epoch metrics over all batches, early stopping on validation loss with the best weights restored.
+    /// </summary>
+    internal sealed class TrainingLoop
+    {
+        private readonly IHost _host;
+        private readonly IChannel _ch;
+        private readonly nn.Module<Tensor, Tensor> _network;
+        private readonly IReadOnlyList<Parameter> _localisation;
+        private readonly IReadOnlyList<Parameter> _others;
+        private readonly TrainingSettings _settings;
+        private readonly Device _device;
+        private readonly ImageShape _shape;
+
+        public TrainingLoop(IHost host, IChannel ch, nn.Module<Tensor, Tensor> network, IEnumerable<Parameter> localisation,
+            TrainingSettings settings, Device device, ImageShape shape)
+        {
+            _host = host;
+            _ch = ch;
+            _network = network;
+            _localisation = localisation.ToList();
+            var locSet = new HashSet<Parameter>(_localisation, ReferenceEqualityComparer.Instance);
+            _others = network.parameters().Where(p => !locSet.Contains(p)).ToList();
+            _settings = settings;
+            _device = device;
+            _shape = shape;
+        }
+
+        public List<EpochMetrics> History { get; } = new List<EpochMetrics>();
+
+        public void Run(LabeledImages train, LabeledImages validation, Action<EpochMetrics> onEpoch)
+        {
+            var s = _settings;
+            using var optimizer = CreateOptimizer();
+            var random = new Random(s.Seed);
+            var order = Enumerable.Range(0, train.Count).ToArray();
+            double bestLoss = double.PositiveInfinity;
+            Dictionary<string, Tensor> best = null;
+            int epochsWithoutGain = 0;
+            try
+            {
+                for (int epoch = 0; epoch < s.MaxEpochs; epoch++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    double rate = LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, s.MaxEpochs, s.StepDecayEpochs, s.StepDecayFactor);
+                    SetRates(optimizer, rate);
+                    Shuffle(order, random);
+                    var (loss, accuracy) = TrainEpoch(train, order, optimizer, epoch);
+                    (double Loss, double Accuracy)? val = validation is null ? null : Evaluate(validation);
+                    var metrics = new EpochMetrics(epoch + 1, rate, loss, accuracy, val?.Loss, val?.Accuracy, watch.Elapsed.TotalSeconds);
+                    History.Add(metrics);
+                    onEpoch?.Invoke(metrics);
+
+                    if (val is null || s.EarlyStoppingPatience <= 0) continue;
+                    if (val.Value.Loss < bestLoss)
+                    {
+                        bestLoss = val.Value.Loss;
+                        epochsWithoutGain = 0;
+                        DisposeAll(best);
+                        best = Snapshot();
+                    }
+                    else if (++epochsWithoutGain >= s.EarlyStoppingPatience)
+                    {
+                        _ch.Info($"Early stopping after epoch {epoch + 1}: validation loss has not improved for {epochsWithoutGain} epoch(s); restoring the weights of the best epoch.");
+                        break;
+                    }
+                }
+                if (best is not null) Restore(best);
+            }
+            finally
+            {
+                DisposeAll(best);
+            }
+        }
+
+        private (double Loss, double Accuracy) TrainEpoch(LabeledImages data, int[] order, OptimizerHelper optimizer, int epoch)
+        {
+            _network.train();
+            double lossSum = 0;
+            long correct = 0;
+            int batches = (order.Length + _settings.BatchSize - 1) / _settings.BatchSize;
+            for (int b = 0; b < batches; b++)
+            {
+                _host.CheckAlive(); // cancellation through the MLContext stops within one batch
+                using var scope = NewDisposeScope();
+                int start = b * _settings.BatchSize;
+                int count = Math.Min(_settings.BatchSize, order.Length - start);
+                var (x, y) = MakeBatch(data, order.AsSpan(start, count));  // [B,C,H,W], [B]
+                optimizer.zero_grad();
+                var logits = _network.call(x);                              // [B,K]
+                var loss = nn.functional.cross_entropy(logits, y);
+                double value = loss.item<float>();
+                if (!double.IsFinite(value))
+                    throw _host.Except($"The training loss became {value} in epoch {epoch + 1}, batch {b + 1}. Try a lower learning rate (now {_settings.LearningRate}) or gradient clipping (GradientClipNorm).");
+                loss.backward();
+                if (_settings.GradientClipNorm > 0)
+                    nn.utils.clip_grad_norm_(_network.parameters(), _settings.GradientClipNorm);
+                optimizer.step();
+                lossSum += value * count;
+                correct += logits.argmax(1).eq(y).sum().item<long>();
+            }
+            return (lossSum / order.Length, (double)correct / order.Length);
+        }
+
+        /// <summary>Mean loss and accuracy over every row of <paramref name="data"/>, in eval mode under no_grad.</summary>
+        public (double Loss, double Accuracy) Evaluate(LabeledImages data)
+        {
+            _network.eval();
+            using var noGrad = no_grad();
+            double lossSum = 0;
+            long correct = 0;
+            var all = Enumerable.Range(0, data.Count).ToArray();
+            for (int start = 0; start < data.Count; start += _settings.BatchSize)
+            {
+                _host.CheckAlive();
+                using var scope = NewDisposeScope();
+                int count = Math.Min(_settings.BatchSize, data.Count - start);
+                var (x, y) = MakeBatch(data, all.AsSpan(start, count));
+                var logits = _network.call(x);
+                lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
+                correct += logits.argmax(1).eq(y).sum().item<long>();
+            }
+            return (lossSum / data.Count, (double)correct / data.Count);
+        }
+
+        private (Tensor X, Tensor Y) MakeBatch(LabeledImages data, ReadOnlySpan<int> rows)
+        {
+            int f = data.FeatureSize;
+            var pixels = new float[rows.Length * f];
+            var labels = new long[rows.Length];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                Array.Copy(data.Pixels, (long)rows[i] * f, pixels, (long)i * f, f);
+                labels[i] = data.Labels[rows[i]];
+            }
+            var x = tensor(pixels, new long[] { rows.Length, _shape.Channels, _shape.Height, _shape.Width }, device: _device); // [B,C,H,W]
+            var y = tensor(labels, device: _device);                                                                          // [B]
+            return (x, y);
+        }
+
+        private OptimizerHelper CreateOptimizer()
+        {
+            var s = _settings;
+            double locRate = s.LearningRate * s.LocalisationLearningRateMultiplier;
+            if (s.Optimizer == OptimizerKind.Sgd)
+            {
+                var groups = new List<SGD.ParamGroup> { new SGD.ParamGroup(_others, s.LearningRate, s.Momentum, 0, s.WeightDecay, false, false) };
+                if (_localisation.Count > 0) groups.Add(new SGD.ParamGroup(_localisation, locRate, s.Momentum, 0, s.WeightDecay, false, false));
+                return optim.SGD(groups, s.LearningRate, s.Momentum, 0, s.WeightDecay);
+            }
+            var adam = new List<Adam.ParamGroup> { new Adam.ParamGroup(_others, s.LearningRate, 0.9, 0.999, 1e-8, s.WeightDecay, false, false) };
+            if (_localisation.Count > 0) adam.Add(new Adam.ParamGroup(_localisation, locRate, 0.9, 0.999, 1e-8, s.WeightDecay, false, false));
+            return optim.Adam(adam, s.LearningRate, 0.9, 0.999, 1e-8, s.WeightDecay);
+        }
+
+        // Group 0 holds the classifier at the base rate; group 1 (if any) the localisation nets at base * multiplier.
+        private void SetRates(OptimizerHelper optimizer, double rate)
+        {
+            int i = 0;
+            foreach (var group in optimizer.ParamGroups)
+                group.LearningRate = i++ == 0 ? rate : rate * _settings.LocalisationLearningRateMultiplier;
+        }
+
+        private static void Shuffle(int[] order, Random random)
+        {
+            for (int i = order.Length - 1; i > 0; i--)
+            {
+                int j = random.Next(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+        }
+
+        private Dictionary<string, Tensor> Snapshot()
+        {
+            using var noGrad = no_grad();
+            return _network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
+        }
+
+        private void Restore(Dictionary<string, Tensor> snapshot)
+        {
+            using var noGrad = no_grad();
+            foreach (var (name, value) in _network.state_dict())
+                value.copy_(snapshot[name]);
+        }
+
+        private static void DisposeAll(Dictionary<string, Tensor> tensors)
+        {
+            if (tensors is null) return;
+            foreach (var t in tensors.Values) t.Dispose();
+            tensors.Clear();
+        }
+    }
+}
