@@ -1,0 +1,65 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using Stn.Benchmarks;
+using static TorchSharp.torch;
+
+// Usage:
+//   Stn.Benchmarks speed [--threads 2] [--steps 60]   the tutorial ST-CNN: PyTorch vs TorchSharp vs the ML.NET path
+//   Stn.Benchmarks speed-part <bare> <threads> <steps>  one contender, in its own process (prints one JSON line)
+string command = args.Length > 0 ? args[0] : "speed";
+int Option(string name, int fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+}
+
+switch (command)
+{
+    case "speed-part":
+    {
+        int threads = int.Parse(args[2]), steps = int.Parse(args[3]);
+        set_num_threads(threads);
+        var figures = args[1] switch
+        {
+            "bare" => BareTorchSharpSpeed.Measure(steps),
+            _ => throw new ArgumentException($"unknown part '{args[1]}'"),
+        };
+        Console.WriteLine(figures.ToJson());
+        return 0;
+    }
+    case "speed":
+    {
+        int threads = Option("--threads", 2), steps = Option("--steps", 60);
+        string script = Path.Combine(RepositoryRoot(), "..", "shared", "bench", "pytorch_stn_bench.py");
+        Console.WriteLine($"Tutorial ST-CNN (28x28 MNIST-sized input), {threads} threads, {steps} timed training steps of 64; " +
+                          "inference batch 256; latency batch 1. Each contender runs in its own process.");
+        var pytorch = PyTorchSpeed.Measure(script, threads, steps, out _);
+        var bare = RunPart("bare", threads, steps);
+        SpeedTable.Print(pytorch, bare);
+        return 0;
+    }
+    default:
+        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part.");
+        return 2;
+}
+
+static SpeedFigures RunPart(string part, int threads, int steps)
+{
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
+    foreach (var a in new[] { typeof(SpeedFigures).Assembly.Location, "speed-part", part, threads.ToString(), steps.ToString() })
+        start.ArgumentList.Add(a);
+    using var process = Process.Start(start)!;
+    string output = process.StandardOutput.ReadToEnd();
+    process.WaitForExit();
+    if (process.ExitCode != 0) throw new InvalidOperationException($"speed-part {part} failed with exit code {process.ExitCode}.");
+    return SpeedFigures.FromJson(output.Split('\n').Last(l => l.StartsWith("{")));
+}
+
+static string RepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "Stn.MLNet.sln"))) return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}

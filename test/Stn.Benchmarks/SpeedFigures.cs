@@ -1,0 +1,26 @@
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+
+namespace Stn.Benchmarks
+{
+    /// <summary>One contender's figures, as printed by each measuring process (one JSON line).</summary>
+    internal sealed record SpeedFigures(string Name, double TrainImagesPerSecond, double InferImagesPerSecond,
+        double LatencyMs, double PeakMemoryMiB)
+    {
+        public string ToJson() => JsonSerializer.Serialize(this);
+
+        public static SpeedFigures FromJson(string line) => JsonSerializer.Deserialize<SpeedFigures>(line);
+
+        /// <summary>Peak resident memory of this process so far (Linux VmHWM), in MiB; NaN elsewhere.</summary>
+        public static double PeakResidentMiB()
+        {
+            const string status = "/proc/self/status";
+            if (!File.Exists(status)) return double.NaN;
+            foreach (var line in File.ReadLines(status))
+                if (line.StartsWith("VmHWM:"))
+                    return double.Parse(line.Split(' ', System.StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+            return double.NaN;
+        }
+    }
+}
