@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Microsoft.ML.SpatialTransformer.Modules
+{
+    /// <summary>
+    /// The feature extractor of a classifier network: input [N,C,H,W] -> features [N,F]. A linear head on top makes the
+    /// classifier; parallel branches concatenate their features before one head. The CNN is split into stages (conv +
+    /// pool) so spatial transformers can sit before any of them.
+    /// </summary>
+    public sealed class ClassifierFeatures : Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.ModuleList<Module<Tensor, Tensor>> stages;
+        private readonly Module<Tensor, Tensor> tail;
+
+        /// <param name="kind">Architecture.</param>
+        /// <param name="channels">Input channels C.</param>
+        /// <param name="height">Input height H.</param>
+        /// <param name="width">Input width W.</param>
+        /// <param name="widths">Fcn: hidden widths (default 128, 128). Cnn: filters per conv (default 32, 64).
+        /// Tutorial: conv 1 filters, conv 2 filters, FC width (default 10, 20, 50).</param>
+        /// <param name="dropout">Dropout rate (Tutorial: its dropout layers; others: before the head), 0 for none.</param>
+        /// <param name="batchNorm">Batch normalisation after each convolution of the Cnn.</param>
+        public ClassifierFeatures(ClassifierKind kind, long channels, long height, long width,
+            IReadOnlyList<int> widths = null, double dropout = 0, bool batchNorm = false) : base($"{kind}Features")
+        {
+            ShapeInference.CheckPositive(channels, nameof(channels));
+            if (dropout < 0 || dropout >= 1) throw new ArgumentException($"dropout must be in [0, 1); got {dropout}.", nameof(dropout));
+            Kind = kind;
+            var w = Widths(kind, widths);
+            var stageList = new List<Module<Tensor, Tensor>>();
+            switch (kind)
+            {
+                case ClassifierKind.Fcn:
+                {
+                    var layers = new List<Module<Tensor, Tensor>> { Flatten() };
+                    long previous = channels * height * width;
+                    foreach (int v in w) { layers.Add(Linear(previous, v)); layers.Add(ReLU()); previous = v; }
+                    if (dropout > 0) layers.Add(Dropout(dropout));
+                    stageList.Add(Sequential(layers));
+                    tail = Identity();
+                    break;
+                }
+                case ClassifierKind.Cnn:
+                {
+                    int[] kernels = { 9, 7 };
+                    long previous = channels;
+                    for (int i = 0; i < w.Length; i++)
+                    {
+                        int k = kernels[Math.Min(i, kernels.Length - 1)];
+                        var layers = new List<Module<Tensor, Tensor>> { Conv2d(previous, w[i], k, padding: k / 2) };
+                        if (batchNorm) layers.Add(BatchNorm2d(w[i]));
+                        layers.Add(ReLU());
+                        layers.Add(MaxPool2d(2));
+                        stageList.Add(Sequential(layers));
+                        previous = w[i];
+                    }
+                    tail = dropout > 0 ? Sequential(Flatten(), Dropout(dropout)) : Flatten();
+                    break;
+                }
+                case ClassifierKind.Tutorial:
+                {
+                    stageList.Add(Sequential(Conv2d(channels, w[0], 5), MaxPool2d(2), ReLU()));
+                    stageList.Add(Sequential(Conv2d(w[0], w[1], 5), Dropout2d(dropout > 0 ? dropout : 0.5), MaxPool2d(2), ReLU()));
+                    tail = Flatten(); // the FC layer is appended below, once its input size is known
+                    break;
+                }
+                default:
+                    throw new ArgumentException($"kind must be Fcn, Cnn or Tutorial; got {kind}.", nameof(kind));
+            }
+            stages = ModuleList(stageList.ToArray());
+            long minimum = kind switch { ClassifierKind.Cnn => 1L << w.Length, ClassifierKind.Tutorial => 16, _ => 1 };
+            var body = Sequential(stageList.Append(tail));
+            FeatureSize = ShapeInference.FlatSize(body, channels, height, width, $"The {kind} classifier", minimum);
+            if (kind == ClassifierKind.Tutorial)
+            {
+                tail = Sequential(Flatten(), Linear(FeatureSize, w[2]), ReLU(), Dropout(dropout > 0 ? dropout : 0.5));
+                FeatureSize = w[2];
+            }
+            RegisterComponents();
+            StageInputShapes = StageShapes(channels, height, width);
+        }
+
+        public ClassifierKind Kind { get; }
+
+        /// <summary>F, the number of features per sample.</summary>
+        public long FeatureSize { get; }
+
+        /// <summary>Number of stages (the CNN's conv blocks; 1 for the FCN).</summary>
+        public int StageCount => stages.Count;
+
+        /// <summary>[C,H,W] entering each stage, for localisation networks placed before a stage.</summary>
+        public IReadOnlyList<long[]> StageInputShapes { get; }
+
+        public override Tensor forward(Tensor input) => Forward(input, null);
+
+        /// <summary>Runs the stages, calling <paramref name="beforeStage"/>(stage index, x) before each to transform x.</summary>
+        public Tensor Forward(Tensor input, Func<int, Tensor, Tensor> beforeStage)
+        {
+            using var scope = NewDisposeScope();
+            var x = input;
+            for (int i = 0; i < stages.Count; i++)
+            {
+                if (beforeStage is not null) x = beforeStage(i, x);
+                x = stages[i].call(x);
+            }
+            return tail.call(x).MoveToOuterDisposeScope(); // [N,F]
+        }
+
+        /// <summary>The default widths of <paramref name="kind"/> where <paramref name="widths"/> is null or empty.</summary>
+        public static int[] Widths(ClassifierKind kind, IReadOnlyList<int> widths)
+        {
+            int[] w = widths is { Count: > 0 } ? widths.ToArray() : kind switch
+            {
+                ClassifierKind.Fcn => new[] { 128, 128 },
+                ClassifierKind.Cnn => new[] { 32, 64 },
+                _ => new[] { 10, 20, 50 },
+            };
+            if (kind == ClassifierKind.Tutorial && w.Length != 3)
+                throw new ArgumentException($"widths of the Tutorial classifier are conv 1 filters, conv 2 filters and FC width; got {w.Length} value(s).", nameof(widths));
+            foreach (int v in w) ShapeInference.CheckPositive(v, nameof(widths));
+            return w;
+        }
+
+        private List<long[]> StageShapes(long channels, long height, long width)
+        {
+            var shapes = new List<long[]>();
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            bool wasTraining = training;
+            eval();
+            var x = zeros(1, channels, height, width);
+            foreach (var stage in stages)
+            {
+                shapes.Add(x.shape.Skip(1).ToArray());
+                x = stage.call(x);
+            }
+            if (wasTraining) train();
+            return shapes;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Microsoft.ML.SpatialTransformer.Modules
+{
+    /// <summary>
+    /// A localisation network: input [N,C,H,W] -> theta [N,P]. A trunk of the chosen kind (flatten size inferred from
+    /// the input shape) followed by a <see cref="RegressionHead"/> initialised to the identity transform.
+    /// </summary>
+    public sealed class LocalisationNetwork : Module<Tensor, Tensor>
+    {
+        private readonly Module<Tensor, Tensor> trunk;
+        private readonly RegressionHead head;
+
+        /// <param name="kind">Trunk architecture.</param>
+        /// <param name="channels">Input channels C.</param>
+        /// <param name="height">Input height H.</param>
+        /// <param name="width">Input width W.</param>
+        /// <param name="identityParameters">Identity theta [P] of the transform kind the network regresses.</param>
+        /// <param name="widths">Fcn: hidden layer widths (default 32, 32, 32). Cnn: filters 1, filters 2, FC width
+        /// (default 20, 20, 20). Tutorial: filters 1, filters 2, FC width (default 8, 10, 32).</param>
+        public LocalisationNetwork(LocalisationNetworkKind kind, long channels, long height, long width,
+            float[] identityParameters, IReadOnlyList<int> widths = null) : base($"{kind}LocalisationNetwork")
+        {
+            ShapeInference.CheckPositive(channels, nameof(channels));
+            Kind = kind;
+            var w = Widths(kind, widths);
+            LayerWidths = w;
+            trunk = kind switch
+            {
+                LocalisationNetworkKind.Fcn => Fcn(channels * height * width, w),
+                LocalisationNetworkKind.Cnn => Sequential(
+                    MaxPool2d(2), Conv2d(channels, w[0], 5, padding: 2), ReLU(), MaxPool2d(2),
+                    Conv2d(w[0], w[1], 5, padding: 2), ReLU(), Flatten()),
+                LocalisationNetworkKind.Tutorial => Sequential(
+                    Conv2d(channels, w[0], 7), MaxPool2d(2), ReLU(), Conv2d(w[0], w[1], 5), MaxPool2d(2), ReLU(), Flatten()),
+                _ => throw new ArgumentException($"kind must be Fcn, Cnn or Tutorial; got {kind}.", nameof(kind)),
+            };
+            long minimum = kind switch { LocalisationNetworkKind.Cnn => 4, LocalisationNetworkKind.Tutorial => 20, _ => 1 };
+            long flat = ShapeInference.FlatSize(trunk, channels, height, width, $"The {kind} localisation network", minimum);
+            if (kind != LocalisationNetworkKind.Fcn)
+            {
+                // The convolutional trunks end in one fully connected layer before the regression.
+                trunk = Sequential(trunk, Linear(flat, w[2]), ReLU());
+                flat = w[2];
+            }
+            head = new RegressionHead(flat, identityParameters);
+            RegisterComponents();
+        }
+
+        public LocalisationNetworkKind Kind { get; }
+
+        /// <summary>The widths in use (defaults filled in).</summary>
+        public IReadOnlyList<int> LayerWidths { get; }
+
+        public override Tensor forward(Tensor input)
+        {
+            using var scope = NewDisposeScope();
+            return head.call(trunk.call(input)).MoveToOuterDisposeScope(); // [N,P]
+        }
+
+        /// <summary>The default widths of <paramref name="kind"/> where <paramref name="widths"/> is null or empty.</summary>
+        public static int[] Widths(LocalisationNetworkKind kind, IReadOnlyList<int> widths)
+        {
+            int[] w = widths is { Count: > 0 } ? widths.ToArray() : kind switch
+            {
+                LocalisationNetworkKind.Fcn => new[] { 32, 32, 32 },
+                LocalisationNetworkKind.Cnn => new[] { 20, 20, 20 },
+                _ => new[] { 8, 10, 32 },
+            };
+            if (kind != LocalisationNetworkKind.Fcn && w.Length != 3)
+                throw new ArgumentException($"widths of a {kind} localisation network are filters 1, filters 2 and FC width; got {w.Length} value(s).", nameof(widths));
+            foreach (int v in w) ShapeInference.CheckPositive(v, nameof(widths));
+            return w;
+        }
+
+        private static Module<Tensor, Tensor> Fcn(long inputSize, int[] widths)
+        {
+            var layers = new List<Module<Tensor, Tensor>> { Flatten() };
+            long previous = inputSize;
+            foreach (int w in widths)
+            {
+                layers.Add(Linear(previous, w));
+                layers.Add(ReLU());
+                previous = w;
+            }
+            return Sequential(layers);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SpatialTransformer.Modules
+{
+    /// <summary>
+    /// The last layer of a localisation network: a linear regression to theta that starts at the identity transform
+    /// (zero weights, bias = identity parameters), so training starts from "no warp", as the paper prescribes.
+    /// </summary>
+    public sealed class RegressionHead : nn.Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.Linear linear;
+
+        public RegressionHead(long inputSize, float[] identityParameters) : base(nameof(RegressionHead))
+        {
+            ShapeInference.CheckPositive(inputSize, nameof(inputSize));
+            if (identityParameters is null || identityParameters.Length == 0)
+                throw new ArgumentException("identityParameters must hold at least one value.", nameof(identityParameters));
+            linear = nn.Linear(inputSize, identityParameters.Length);
+            using (no_grad())
+            {
+                linear.weight.zero_();
+                linear.bias.copy_(tensor(identityParameters));
+            }
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor features) => linear.call(features); // [N,P]
+    }
+}

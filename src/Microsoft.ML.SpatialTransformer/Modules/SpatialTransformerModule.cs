@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.ML.SpatialTransformer.Functional;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SpatialTransformer.Modules
+{
+    /// <summary>
+    /// A spatial transformer: localisation network -> grid generator -> sampler. input [N,C,H,W] -> (output [N,C,H',W'],
+    /// theta [N,P]). A fresh one is the identity (its regression layer starts at the identity transform).
+    /// </summary>
+    public sealed class SpatialTransformerModule : nn.Module<Tensor, (Tensor Output, Tensor Theta)>
+    {
+        private readonly LocalisationNetwork localisation;
+        private readonly GridGenerator generator;
+        private readonly GridSampler sampler;
+
+        /// <param name="kind">Transform family regressed.</param>
+        /// <param name="channels">Input channels C.</param>
+        /// <param name="height">Input height H.</param>
+        /// <param name="width">Input width W.</param>
+        /// <param name="localisationKind">Localisation network architecture.</param>
+        /// <param name="localisationWidths">Its widths (null: the architecture's defaults).</param>
+        /// <param name="outputHeight">H' (0: H).</param>
+        /// <param name="outputWidth">W' (0: W).</param>
+        /// <param name="tpsGridSize">Control points per side for ThinPlateSpline.</param>
+        /// <param name="sampling">Sampling kernel.</param>
+        /// <param name="padding">Padding mode.</param>
+        public SpatialTransformerModule(SpatialTransformKind kind, long channels, long height, long width,
+            LocalisationNetworkKind localisationKind = LocalisationNetworkKind.Cnn, IReadOnlyList<int> localisationWidths = null,
+            long outputHeight = 0, long outputWidth = 0, int tpsGridSize = TransformFamily.DefaultTpsGridSize,
+            SamplingMode sampling = SamplingMode.Bilinear, PaddingMode padding = PaddingMode.Zeros) : base(nameof(SpatialTransformerModule))
+        {
+            if (kind == SpatialTransformKind.None)
+                throw new ArgumentException("kind must be a transform family; got None.", nameof(kind));
+            if (outputHeight < 0 || outputWidth < 0)
+                throw new ArgumentException($"outputHeight and outputWidth must be 0 (the input's) or positive; got {outputHeight}x{outputWidth}.",
+                    outputHeight < 0 ? nameof(outputHeight) : nameof(outputWidth));
+            Kind = kind;
+            InputChannels = channels;
+            OutputHeight = outputHeight > 0 ? outputHeight : height;
+            OutputWidth = outputWidth > 0 ? outputWidth : width;
+            generator = new GridGenerator(kind, OutputHeight, OutputWidth, tpsGridSize);
+            localisation = new LocalisationNetwork(localisationKind, channels, height, width,
+                TransformFamily.IdentityParameters(kind, tpsGridSize), localisationWidths);
+            sampler = new GridSampler(sampling, padding);
+            RegisterComponents();
+        }
+
+        public SpatialTransformKind Kind { get; }
+        public long InputChannels { get; }
+        public long OutputHeight { get; }
+        public long OutputWidth { get; }
+
+        /// <summary>The localisation network (for a learning-rate multiplier or inspection).</summary>
+        public LocalisationNetwork Localisation => localisation;
+
+        public GridGenerator Generator => generator;
+
+        public override (Tensor Output, Tensor Theta) forward(Tensor input)
+        {
+            if (input.dim() != 4 || input.shape[1] != InputChannels)
+                throw new ArgumentException(
+                    $"input must be [N, {InputChannels}, H, W]; got [{string.Join(", ", input.shape)}].", nameof(input));
+            using var scope = NewDisposeScope();
+            var theta = localisation.call(input);                  // [N,P]
+            var grid = generator.call(theta);                      // [N,H',W',2]
+            var output = sampler.call(input, grid);                // [N,C,H',W']
+            return (output.MoveToOuterDisposeScope(), theta.MoveToOuterDisposeScope());
+        }
+    }
+}
