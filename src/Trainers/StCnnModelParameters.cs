@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.SpatialTransformer;
+using Microsoft.ML.SpatialTransformer.Data;
+using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Persistence;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.SpatialTransformer;
+using static TorchSharp.torch;
+
+[assembly: LoadableClass(typeof(StCnnModelParameters), null, typeof(SignatureLoadModel),
+    "ST-CNN multiclass model parameters", StCnnModelParameters.LoaderSignature)]
+
+namespace Microsoft.ML.Trainers
+{
+    /// <summary>
+    /// A trained spatial-transformer image classifier: maps an image vector [C,H,W] to class probabilities (Score).
+    /// Holds the TorchSharp network (on CPU for scoring) and its configuration; saves with mlContext.Model.Save.
+    /// </summary>
+    public sealed class StCnnModelParameters : ModelParametersBase<VBuffer<float>>, IValueMapper, IDisposable
+    {
+        internal const string LoaderSignature = "StCnnModelParameters";
+        private const string WeightsEntry = "TSModel";
+
+        private readonly StNetwork _network;
+        private readonly int[] _featureDimensions;
+        private readonly List<EpochMetrics> _history;
+
+        internal StCnnModelParameters(IHostEnvironment env, StNetwork network, int[] featureDimensions, IEnumerable<EpochMetrics> history)
+            : base(env, LoaderSignature)
+        {
+            _network = network;
+            _network.eval();
+            _featureDimensions = featureDimensions;
+            _history = history.ToList();
+        }
+
+        private StCnnModelParameters(IHostEnvironment env, ModelLoadContext ctx) : base(env, LoaderSignature, ctx)
+        {
+            // *** Binary format ***
+            // <base>: int sizeof(float)
+            // network options (StNetworkOptionsFormat)
+            // int: feature dimension count; int[]: feature dimensions
+            // int: history count; per epoch: int epoch, double lr, loss, accuracy, validation loss (NaN: none), validation accuracy (NaN: none), seconds
+            // stream "TSModel": the network's weights (TorchSharp Module.save)
+            var options = StNetworkOptionsFormat.Read(ctx.Reader);
+            int dims = ctx.Reader.ReadInt32();
+            Host.CheckDecode(dims is >= 1 and <= 3, $"expected 1 to 3 feature dimensions, got {dims}");
+            _featureDimensions = Enumerable.Range(0, dims).Select(_ => ctx.Reader.ReadInt32()).ToArray();
+            int epochs = ctx.Reader.ReadInt32();
+            Host.CheckDecode(epochs >= 0, "negative history length");
+            _history = Enumerable.Range(0, epochs).Select(_ => ReadMetrics(ctx.Reader)).ToList();
+            TorchNativeLibrary.EnsureLoaded();
+            _network = new StNetwork(options);
+            bool loaded = false;
+            try
+            {
+                loaded = ctx.TryLoadBinaryStream(WeightsEntry, r => _network.load(r));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _network.Dispose();
+                throw Host.ExceptDecode(e, $"The model's weights entry '{WeightsEntry}' is corrupted or does not match the saved network ({e.Message}).");
+            }
+            if (!loaded)
+            {
+                _network.Dispose();
+                throw Host.ExceptDecode($"The model has no weights entry '{WeightsEntry}'.");
+            }
+            _network.eval();
+        }
+
+        // Factory for SignatureLoadModel: private constructor + internal Create, as ML.NET's loader requires.
+        internal static StCnnModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
+        {
+            Contracts.CheckValue(env, nameof(env));
+            env.CheckValue(ctx, nameof(ctx));
+            ctx.CheckAtModel(GetVersionInfo());
+            return new StCnnModelParameters(env, ctx);
+        }
+
+        private static VersionInfo GetVersionInfo() => new VersionInfo(
+            modelSignature: "STCNNMCP",
+            verWrittenCur: 0x00010001, // Initial
+            verReadableCur: 0x00010001,
+            verWeCanReadBack: 0x00010001,
+            loaderSignature: LoaderSignature,
+            loaderAssemblyName: typeof(StCnnModelParameters).Assembly.FullName);
+
+        protected override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
+
+        /// <summary>The architecture of the trained network.</summary>
+        public StNetworkOptions Network => _network.Options;
+
+        /// <summary>Number of classes K of the Score vector.</summary>
+        public int ClassCount => _network.Options.Classes;
+
+        /// <summary>Per-epoch training metrics, in order.</summary>
+        public IReadOnlyList<EpochMetrics> History => _history;
+
+        /// <summary>The trained network itself (for inspection or export; do not dispose it while the model is in use).</summary>
+        public StNetwork TorchNetwork => _network;
+
+        private ImageShape Shape => new ImageShape(Network.InputChannels, Network.InputHeight, Network.InputWidth);
+
+        public DataViewType InputType => new VectorDataViewType(NumberDataViewType.Single, _featureDimensions);
+
+        public DataViewType OutputType => new VectorDataViewType(NumberDataViewType.Single, ClassCount);
+
+        ValueMapper<TSrc, TDst> IValueMapper.GetMapper<TSrc, TDst>()
+        {
+            Host.Check(typeof(TSrc) == typeof(VBuffer<float>) && typeof(TDst) == typeof(VBuffer<float>),
+                "StCnnModelParameters maps Vector<Single> features to a Vector<Single> score.");
+            // Buffers belong to this delegate: each PredictionEngine (and thread) gets its own.
+            var pixels = new float[Shape.Size];
+            var scores = new float[ClassCount];
+            ValueMapper<VBuffer<float>, VBuffer<float>> map = (in VBuffer<float> src, ref VBuffer<float> dst) =>
+            {
+                if (src.Length != pixels.Length)
+                    throw Host.Except($"The features hold {src.Length} values; the model expects {pixels.Length} ({Shape}).");
+                src.CopyTo(pixels);
+                Predict(pixels, 1, scores);
+                var editor = VBufferEditor.Create(ref dst, scores.Length);
+                scores.AsSpan().CopyTo(editor.Values);
+                dst = editor.Commit();
+            };
+            return (ValueMapper<TSrc, TDst>)(Delegate)map;
+        }
+
+        /// <summary>Class probabilities of <paramref name="rows"/> images held row-major in <paramref name="pixels"/>.</summary>
+        internal void Predict(ReadOnlySpan<float> pixels, int rows, Span<float> probabilities)
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var x = tensor(pixels.ToArray(), new long[] { rows, Shape.Channels, Shape.Height, Shape.Width }); // [N,C,H,W]
+            var p = nn.functional.softmax(_network.call(x), 1).contiguous();                                  // [N,K]
+            p.data<float>().CopyTo(probabilities);
+        }
+
+        protected override void SaveCore(ModelSaveContext ctx)
+        {
+            base.SaveCore(ctx);
+            ctx.SetVersionInfo(GetVersionInfo());
+            StNetworkOptionsFormat.Write(ctx.Writer, Network);
+            ctx.Writer.Write(_featureDimensions.Length);
+            foreach (int d in _featureDimensions) ctx.Writer.Write(d);
+            ctx.Writer.Write(_history.Count);
+            foreach (var m in _history) WriteMetrics(ctx.Writer, m);
+            ctx.SaveBinaryStream(WeightsEntry, w => _network.save(w));
+        }
+
+        private static void WriteMetrics(BinaryWriter w, EpochMetrics m)
+        {
+            w.Write(m.Epoch); w.Write(m.LearningRate); w.Write(m.TrainLoss); w.Write(m.TrainAccuracy);
+            w.Write(m.ValidationLoss ?? double.NaN); w.Write(m.ValidationAccuracy ?? double.NaN); w.Write(m.Seconds);
+        }
+
+        private static EpochMetrics ReadMetrics(BinaryReader r)
+        {
+            int epoch = r.ReadInt32();
+            double lr = r.ReadDouble(), loss = r.ReadDouble(), acc = r.ReadDouble(), vLoss = r.ReadDouble(), vAcc = r.ReadDouble(), s = r.ReadDouble();
+            return new EpochMetrics(epoch, lr, loss, acc, double.IsNaN(vLoss) ? null : vLoss, double.IsNaN(vAcc) ? null : vAcc, s);
+        }
+
+        public void Dispose() => _network.Dispose();
+    }
+}

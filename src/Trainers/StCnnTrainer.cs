@@ -1,0 +1,248 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.SpatialTransformer;
+using Microsoft.ML.SpatialTransformer.Data;
+using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.Trainers.SpatialTransformer;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Trainers
+{
+    /// <summary>
+    /// Trains a spatial-transformer image classifier (ST-CNN, ST-FCN, or a plain CNN/FCN baseline with
+    /// <see cref="SpatialTransformKind.None"/>) with TorchSharp. Features: a known-size Vector&lt;Single&gt; image [C,H,W];
+    /// label: a key column. Create it with <c>mlContext.MulticlassClassification.Trainers.StCnn(...)</c>.
+    /// </summary>
+    public sealed class StCnnTrainer : TrainerEstimatorBase<MulticlassPredictionTransformer<StCnnModelParameters>, StCnnModelParameters>
+    {
+        internal const string LoadName = "StCnn";
+
+        /// <summary>Default values shared by the catalog methods and <see cref="Options"/>.</summary>
+        public static class Defaults
+        {
+            public const SpatialTransformKind Transform = SpatialTransformKind.Affine;
+            public const int MaxEpochs = 10;
+            public const int BatchSize = 64;
+            public const double LearningRate = 1e-3;
+        }
+
+        /// <summary>Settings of the network and of its training. Defaults: an affine ST-CNN trained with Adam.</summary>
+        public sealed class Options
+        {
+            public string LabelColumnName = DefaultColumnNames.Label;
+            public string FeatureColumnName = DefaultColumnNames.Features;
+
+            // Network (see StNetworkOptions for the meaning of each).
+            public SpatialTransformKind Transform = Defaults.Transform;
+            public int TpsGridSize = Microsoft.ML.SpatialTransformer.Functional.TransformFamily.DefaultTpsGridSize;
+            public LocalisationNetworkKind Localisation = LocalisationNetworkKind.Cnn;
+            public int[] LocalisationWidths;
+            public ClassifierKind Classifier = ClassifierKind.Cnn;
+            public int[] ClassifierWidths;
+            public int ParallelTransformers = 1;
+            public int SeriesTransformers;
+            public int TransformOutputHeight;
+            public int TransformOutputWidth;
+            public bool DownsampleAfterTransform;
+            public SamplingMode Sampling = SamplingMode.Bilinear;
+            public PaddingMode Padding = PaddingMode.Zeros;
+            public double Dropout;
+            public bool BatchNorm;
+
+            /// <summary>Shape of a flat feature vector (vectors with [C,H,W] dimensions need none).</summary>
+            public int ImageChannels;
+            public int ImageHeight;
+            public int ImageWidth;
+
+            // Training.
+            public OptimizerKind Optimizer = OptimizerKind.Adam;
+            public double LearningRate = Defaults.LearningRate;
+            public double Momentum = 0.9;
+            public double WeightDecay;
+            public LearningRateScheduleKind LearningRateSchedule = LearningRateScheduleKind.Cosine;
+            /// <summary>Epochs between step decays; 0 means a third of MaxEpochs (the paper's schedule).</summary>
+            public int StepDecayEpochs;
+            public double StepDecayFactor = 0.1;
+            /// <summary>Learning rate of the localisation networks relative to the rest (the paper's SVHN: 0.1).</summary>
+            public double LocalisationLearningRateMultiplier = 1.0;
+            public int MaxEpochs = Defaults.MaxEpochs;
+            public int BatchSize = Defaults.BatchSize;
+            /// <summary>Data scored after every epoch (loss and accuracy in the history); needed for early stopping.</summary>
+            public IDataView ValidationSet;
+            /// <summary>Stop after this many epochs without a lower validation loss and keep the best weights; 0: off.</summary>
+            public int EarlyStoppingPatience;
+            /// <summary>Clip the gradients' global norm to this value; 0: off.</summary>
+            public double GradientClipNorm;
+        }
+
+        private readonly Options _options;
+        private static readonly TrainerInfo s_info = new TrainerInfo(normalization: false, caching: false);
+
+        internal StCnnTrainer(IHostEnvironment env, Options options)
+            : base(Contracts.CheckRef(env, nameof(env)).Register(LoadName),
+                TrainerUtils.MakeR4VecFeature(options?.FeatureColumnName ?? DefaultColumnNames.Features),
+                TrainerUtils.MakeU4ScalarColumn(options?.LabelColumnName ?? DefaultColumnNames.Label))
+        {
+            Host.CheckValue(options, nameof(options));
+            Host.CheckNonEmpty(options.FeatureColumnName, nameof(options.FeatureColumnName));
+            Host.CheckNonEmpty(options.LabelColumnName, nameof(options.LabelColumnName));
+            Host.CheckUserArg(options.MaxEpochs > 0, nameof(options.MaxEpochs), $"must be positive; got {options.MaxEpochs}");
+            Host.CheckUserArg(options.BatchSize > 0, nameof(options.BatchSize), $"must be positive; got {options.BatchSize}");
+            Host.CheckUserArg(options.LearningRate > 0 && double.IsFinite(options.LearningRate), nameof(options.LearningRate), $"must be positive; got {options.LearningRate}");
+            Host.CheckUserArg(options.LocalisationLearningRateMultiplier >= 0, nameof(options.LocalisationLearningRateMultiplier), $"must be 0 or positive; got {options.LocalisationLearningRateMultiplier}");
+            Host.CheckUserArg(options.EarlyStoppingPatience >= 0, nameof(options.EarlyStoppingPatience), $"must be 0 or positive; got {options.EarlyStoppingPatience}");
+            Host.CheckUserArg(options.EarlyStoppingPatience == 0 || options.ValidationSet is not null, nameof(options.EarlyStoppingPatience), "needs a ValidationSet");
+            Host.CheckUserArg(options.GradientClipNorm >= 0, nameof(options.GradientClipNorm), $"must be 0 or positive; got {options.GradientClipNorm}");
+            _options = options;
+        }
+
+        public override TrainerInfo Info => s_info;
+
+        protected override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
+
+        /// <summary>Per-epoch metrics of the last Fit (also in the model's History).</summary>
+        public IReadOnlyList<EpochMetrics> History { get; private set; } = Array.Empty<EpochMetrics>();
+
+        protected override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema)
+        {
+            bool found = inputSchema.TryFindColumn(LabelColumn.Name, out var label);
+            Host.Assert(found);
+            var predictedLabelAnnotations = new SchemaShape(label.Annotations.Where(a => a.Name == AnnotationUtils.Kinds.KeyValues)
+                .Concat(AnnotationUtils.GetTrainerOutputAnnotation()));
+            return new[]
+            {
+                new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false,
+                    new SchemaShape(AnnotationUtils.AnnotationsForMulticlassScoreColumn(label))),
+                new SchemaShape.Column(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true,
+                    predictedLabelAnnotations),
+            };
+        }
+
+        protected override MulticlassPredictionTransformer<StCnnModelParameters> MakeTransformer(StCnnModelParameters model, DataViewSchema trainSchema)
+            => new MulticlassPredictionTransformer<StCnnModelParameters>(Host, model, trainSchema, FeatureColumn.Name, LabelColumn.Name);
+
+        protected override StCnnModelParameters TrainModelCore(TrainContext context)
+        {
+            Host.CheckValue(context, nameof(context));
+            var data = context.TrainingSet.Data;
+            var featureColumn = data.Schema[FeatureColumn.Name];
+            var shape = ImageShape.Resolve(Host, FeatureColumn.Name, featureColumn.Type, _options.ImageChannels, _options.ImageHeight, _options.ImageWidth);
+            int classes = ClassCount(data.Schema[LabelColumn.Name]);
+            var network = NetworkOptions(shape, classes);
+
+            using var ch = Host.Start("Training");
+            var device = TorchDevice.Select(Host, ch);
+            int seed = TorchDevice.Seed(Host);
+            var train = LabeledImages.Read(Host, data, FeatureColumn.Name, LabelColumn.Name, shape.Size, "training data");
+            ReportSkipped(ch, train, "training data");
+            LabeledImages validation = null;
+            if (_options.ValidationSet is not null)
+            {
+                CheckValidationSchema(_options.ValidationSet.Schema, shape);
+                validation = LabeledImages.Read(Host, _options.ValidationSet, FeatureColumn.Name, LabelColumn.Name, shape.Size, "validation set");
+                ReportSkipped(ch, validation, "validation set");
+            }
+            ch.Info($"{network.Transform} spatial transformer(s) x{Math.Max(network.ParallelTransformers, network.SeriesTransformers)} on [{shape.Channels},{shape.Height},{shape.Width}] images, " +
+                    $"{classes} classes, {train.Count} training rows, seed {seed}.");
+
+            var model = BuildNetwork(network, seed);
+            try
+            {
+                model.to(device);
+                var settings = new TrainingSettings(_options.Optimizer, _options.LearningRate, _options.Momentum, _options.WeightDecay,
+                    _options.LearningRateSchedule, _options.StepDecayEpochs > 0 ? _options.StepDecayEpochs : Math.Max(1, _options.MaxEpochs / 3),
+                    _options.StepDecayFactor, _options.LocalisationLearningRateMultiplier, _options.MaxEpochs, _options.BatchSize,
+                    _options.EarlyStoppingPatience, _options.GradientClipNorm, seed);
+                var loop = new TrainingLoop(Host, ch, model, model.LocalisationParameters(), settings, device, shape);
+                using (var pch = Host.StartProgressChannel("StCnn training"))
+                {
+                    int epochDone = 0;
+                    pch.SetHeader(new ProgressHeader("epochs"), e => e.SetProgress(0, epochDone, _options.MaxEpochs));
+                    loop.Run(train, validation, metrics =>
+                    {
+                        epochDone = metrics.Epoch;
+                        ch.Info(metrics.ToString());
+                    });
+                }
+                History = loop.History;
+                model.to(CPU); // scoring runs on CPU inside ML.NET's row-by-row scorer
+                return new StCnnModelParameters(Host, model, FeatureDimensions(featureColumn.Type), loop.History);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+
+        // Seeding and building under one lock: torch's generator is process-wide, so concurrent fits in other
+        // MLContexts must not interleave their initialisations.
+        private static readonly object s_buildGate = new object();
+
+        private static StNetwork BuildNetwork(StNetworkOptions options, int seed)
+        {
+            lock (s_buildGate)
+            {
+                manual_seed(seed);
+                return new StNetwork(options);
+            }
+        }
+
+        private StNetworkOptions NetworkOptions(ImageShape shape, int classes)
+        {
+            var o = new StNetworkOptions
+            {
+                InputChannels = shape.Channels, InputHeight = shape.Height, InputWidth = shape.Width, Classes = classes,
+                Transform = _options.Transform, TpsGridSize = _options.TpsGridSize,
+                Localisation = _options.Localisation, LocalisationWidths = _options.LocalisationWidths,
+                Classifier = _options.Classifier, ClassifierWidths = _options.ClassifierWidths,
+                ParallelTransformers = _options.ParallelTransformers, SeriesTransformers = _options.SeriesTransformers,
+                TransformOutputHeight = _options.TransformOutputHeight, TransformOutputWidth = _options.TransformOutputWidth,
+                DownsampleAfterTransform = _options.DownsampleAfterTransform, Sampling = _options.Sampling, Padding = _options.Padding,
+                Dropout = _options.Dropout, BatchNorm = _options.BatchNorm,
+            };
+            try { o.Validate(); }
+            catch (ArgumentException e) { throw Host.ExceptUserArg(e.ParamName, e.Message); }
+            return o;
+        }
+
+        private int ClassCount(DataViewSchema.Column label)
+        {
+            if (label.Type is not KeyDataViewType key)
+                throw Host.ExceptSchemaMismatch("inputSchema", "label", label.Name, "Key<UInt32>", label.Type.ToString());
+            ulong count = key.Count;
+            if (count < 2)
+                throw Host.Except($"The label column '{label.Name}' has {count} class(es); a classifier needs at least 2.");
+            return checked((int)count);
+        }
+
+        private void CheckValidationSchema(DataViewSchema schema, ImageShape shape)
+        {
+            var features = schema.GetColumnOrNull(FeatureColumn.Name)
+                ?? throw Host.ExceptSchemaMismatch(nameof(Options.ValidationSet), "feature", FeatureColumn.Name);
+            if (features.Type is not VectorDataViewType v || v.ItemType != NumberDataViewType.Single || v.Size != shape.Size)
+                throw Host.ExceptSchemaMismatch(nameof(Options.ValidationSet), "feature", FeatureColumn.Name, shape.VectorTypeName, features.Type.ToString());
+            var label = schema.GetColumnOrNull(LabelColumn.Name)
+                ?? throw Host.ExceptSchemaMismatch(nameof(Options.ValidationSet), "label", LabelColumn.Name);
+            if (label.Type is not KeyDataViewType)
+                throw Host.ExceptSchemaMismatch(nameof(Options.ValidationSet), "label", LabelColumn.Name, "Key<UInt32>", label.Type.ToString());
+        }
+
+        private static void ReportSkipped(IChannel ch, LabeledImages data, string name)
+        {
+            if (data.SkippedMissingLabel > 0) ch.Warning($"Skipped {data.SkippedMissingLabel} row(s) of the {name} with a missing label.");
+            if (data.SkippedBadPixels > 0) ch.Warning($"Skipped {data.SkippedBadPixels} row(s) of the {name} with NaN or infinite pixels.");
+        }
+
+        private static int[] FeatureDimensions(DataViewType type)
+        {
+            var vector = (VectorDataViewType)type;
+            return vector.Dimensions.Length > 1 ? vector.Dimensions.ToArray() : new[] { vector.Size };
+        }
+    }
+}
