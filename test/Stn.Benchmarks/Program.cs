@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 // Usage:
 //   Stn.Benchmarks speed [--threads 2] [--steps 60]   the tutorial ST-CNN: PyTorch vs TorchSharp vs the ML.NET path
-//   Stn.Benchmarks speed-part <bare> <threads> <steps>  one contender, in its own process (prints one JSON line)
+//   Stn.Benchmarks speed-part <bare|mlnet> <threads> <steps>  one contender, in its own process (prints one JSON line)
 string command = args.Length > 0 ? args[0] : "speed";
 int Option(string name, int fallback)
 {
@@ -24,6 +24,7 @@ switch (command)
         var figures = args[1] switch
         {
             "bare" => BareTorchSharpSpeed.Measure(steps),
+            "mlnet" => MLNetSpeed.Measure(steps),
             _ => throw new ArgumentException($"unknown part '{args[1]}'"),
         };
         Console.WriteLine(figures.ToJson());
@@ -37,7 +38,10 @@ switch (command)
                           "inference batch 256; latency batch 1. Each contender runs in its own process.");
         var pytorch = PyTorchSpeed.Measure(script, threads, steps, out _);
         var bare = RunPart("bare", threads, steps);
-        SpeedTable.Print(pytorch, bare);
+        var mlnet = RunPart("mlnet", threads, steps);
+        SpeedTable.Print(pytorch, bare, mlnet);
+        Console.WriteLine($"ML.NET path vs bare TorchSharp: training {mlnet.TrainImagesPerSecond / bare.TrainImagesPerSecond:F2}x, " +
+                          $"batch inference {mlnet.InferImagesPerSecond / bare.InferImagesPerSecond:F2}x, latency {bare.LatencyMs / mlnet.LatencyMs:F2}x.");
         return 0;
     }
     default:
