@@ -10,7 +10,7 @@ using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Persistence;
 using Microsoft.ML.Trainers;
-using Microsoft.ML.Trainers.SpatialTransformer;
+using Microsoft.ML.SpatialTransformer.Training;
 using static TorchSharp.torch;
 
 [assembly: LoadableClass(typeof(StCnnModelParameters), null, typeof(SignatureLoadModel),

@@ -7,7 +7,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
-using Microsoft.ML.Trainers.SpatialTransformer;
+using Microsoft.ML.SpatialTransformer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -6,7 +6,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.Trainers;
-using Microsoft.ML.Trainers.SpatialTransformer;
+using Microsoft.ML.SpatialTransformer.Training;
 
 namespace Stn.Benchmarks
 {

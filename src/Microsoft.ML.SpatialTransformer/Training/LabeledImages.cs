@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.Trainers.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>
     /// A labelled image set read once from an IDataView into managed memory (epochs then shuffle indices, not cursors).

@@ -8,7 +8,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Trainers.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>
     /// Mini-batch training of an image classifier returning logits: seeded shuffling every epoch (one Random for the

@@ -3,14 +3,14 @@ using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Trainers.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>Picks the device ML.NET's way: MLContext.GpuDeviceId selects CUDA, FallbackToCpu decides what happens without one.</summary>
     internal static class TorchDevice
     {
         public static Device Select(IHostEnvironment env, IChannel ch)
         {
-            Microsoft.ML.SpatialTransformer.TorchNativeLibrary.EnsureLoaded();
+            TorchNativeLibrary.EnsureLoaded();
             var settings = env as IHostEnvironmentInternal;
             int? gpu = settings?.GpuDeviceId;
             if (gpu is null)

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Trainers.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>One epoch of training, as logged to MLContext.Log and kept in the trainer's history.</summary>
     public sealed record EpochMetrics(
