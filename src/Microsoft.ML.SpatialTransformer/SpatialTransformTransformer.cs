@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Data;
+using Microsoft.ML.SpatialTransformer.Modules;
 
 [assembly: LoadableClass(typeof(SpatialTransformTransformer), null, typeof(SignatureLoadModel),
     SpatialTransformTransformer.UserName, SpatialTransformTransformer.LoaderSignature)]
@@ -14,26 +15,42 @@ using Microsoft.ML.SpatialTransformer.Data;
 namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>
-    /// The fitted spatial transform: adds a column with each row's image warped by its theta. Saves and loads with
-    /// <c>mlContext.Model</c>; owns native buffers, so dispose it when done.
+    /// The fitted spatial transform. Given-theta mode adds the image warped by each row's theta column; learned mode adds
+    /// the image warped by a trained localisation network and the theta it regressed (an output column). Saves and loads
+    /// with <c>mlContext.Model</c>; owns native state, so dispose it when done.
     /// </summary>
     public sealed class SpatialTransformTransformer : RowToRowTransformerBase, ITransformer, IDisposable
     {
         internal const string UserName = "Spatial Transform";
         internal const string LoaderSignature = "SpatialTransformer";
+        private const string WeightsEntry = "TSModel";
 
         private readonly SpatialTransformConfig _config;
-        private readonly ThetaWarpRunner _runner;
+        private readonly ISpatialTransformRunner _runner;
 
+        /// <summary>Given-theta mode.</summary>
         internal SpatialTransformTransformer(IHostEnvironment env, SpatialTransformConfig config)
+            : this(env, config, new GivenThetaRunner(config))
+        {
+        }
+
+        /// <summary>Learned mode: takes ownership of <paramref name="module"/>.</summary>
+        internal SpatialTransformTransformer(IHostEnvironment env, SpatialTransformConfig config, SpatialTransformerModule module)
+            : this(env, config with { Learned = true }, new LearnedTransformRunner(config with { Learned = true }, module))
+        {
+        }
+
+        private SpatialTransformTransformer(IHostEnvironment env, SpatialTransformConfig config, ISpatialTransformRunner runner)
             : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(SpatialTransformTransformer)))
         {
             _config = config;
-            _runner = new ThetaWarpRunner(config);
+            _runner = runner;
         }
 
         /// <summary>The transform family applied.</summary>
         public SpatialTransformKind Kind => _config.Kind;
+        /// <summary>Whether theta comes from a trained localisation network (and is an output column).</summary>
+        public bool IsLearned => _config.Learned;
         /// <summary>[C,H,W] of the input images.</summary>
         public ImageShape InputShape => _config.InputShape;
         /// <summary>[C,H',W'] of the output images.</summary>
@@ -41,9 +58,9 @@ namespace Microsoft.ML.SpatialTransformer
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "STNWARP ",
-            verWrittenCur: 0x00010001, // Initial
+            verWrittenCur: SpatialTransformConfig.VersionLearned, // 0x00010002: learned mode
             verReadableCur: 0x00010001,
-            verWeCanReadBack: 0x00010001,
+            verWeCanReadBack: 0x00010001,                          // 0x00010001: given theta only
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(SpatialTransformTransformer).Assembly.FullName);
 
@@ -54,7 +71,20 @@ namespace Microsoft.ML.SpatialTransformer
             env.CheckValue(ctx, nameof(ctx));
             ctx.CheckAtModel(GetVersionInfo());
             TorchNativeLibrary.EnsureLoaded();
-            return new SpatialTransformTransformer(env, SpatialTransformConfig.Load(env, ctx));
+            var config = SpatialTransformConfig.Load(env, ctx);
+            if (!config.Learned) return new SpatialTransformTransformer(env, config);
+            var module = config.CreateModule();
+            try
+            {
+                if (!ctx.TryLoadBinaryStream(WeightsEntry, r => module.load(r)))
+                    throw env.ExceptDecode($"The model has no weights entry '{WeightsEntry}'.");
+            }
+            catch (Exception e) when (e is not FormatException)
+            {
+                module.Dispose();
+                throw env.ExceptDecode(e, $"The model's weights entry '{WeightsEntry}' is corrupted or does not match the saved localisation network ({e.Message}).");
+            }
+            return new SpatialTransformTransformer(env, config, module);
         }
 
         // Factory for SignatureLoadRowMapper.
@@ -67,25 +97,21 @@ namespace Microsoft.ML.SpatialTransformer
             ctx.CheckAtModel();
             ctx.SetVersionInfo(GetVersionInfo());
             _config.Save(ctx);
+            if (_runner is LearnedTransformRunner learned)
+                ctx.SaveBinaryStream(WeightsEntry, w => learned.Module.save(w));
         }
 
         protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new Mapper(this, schema);
 
         /// <summary>
-        /// Adds the warped column, warping <see cref="SpatialTransformEstimator.Options.BatchSize"/> rows per native call.
-        /// (PredictionEngine and GetRowToRowMapper warp one row at a time.)
+        /// Adds the output column(s), running <see cref="SpatialTransformEstimator.Options.BatchSize"/> rows per native call.
+        /// (PredictionEngine and GetRowToRowMapper process one row at a time.)
         /// </summary>
         public new IDataView Transform(IDataView input)
         {
             Host.CheckValue(input, nameof(input));
             var mapper = new Mapper(this, input.Schema);
-            var map = new BatchedVectorMap(
-                new[] { mapper.ImageIndex, mapper.ThetaIndex },
-                new[] { _config.InputShape.Size, _config.ParameterCount },
-                new[] { _config.OutputShape.Size },
-                _config.BatchSize,
-                (inputs, rows, firstRow, outputs) => _runner.Warp(inputs[0].AsSpan(0, rows * _config.InputShape.Size),
-                    inputs[1].AsSpan(0, rows * _config.ParameterCount), rows, firstRow, outputs[0]));
+            var map = new BatchedVectorMap(mapper.InputIndices, _runner.InputSizes, _runner.OutputSizes, _config.BatchSize, _runner.Run);
             return new BatchedMapDataView(Host, input, GetOutputSchema(input.Schema), map);
         }
 
@@ -94,22 +120,28 @@ namespace Microsoft.ML.SpatialTransformer
         private sealed class Mapper : MapperBase
         {
             private readonly SpatialTransformTransformer _parent;
-            private readonly int _imageIndex;
-            private readonly int _thetaIndex;
-
-            public int ImageIndex => _imageIndex;
-            public int ThetaIndex => _thetaIndex;
 
             public Mapper(SpatialTransformTransformer parent, DataViewSchema inputSchema)
                 : base(parent.Host.Register(nameof(Mapper)), inputSchema, parent)
             {
                 _parent = parent;
                 var config = parent._config;
-                _imageIndex = FindColumn(inputSchema, config.InputColumnName, "input");
-                config.CheckImageColumn(Host, inputSchema[_imageIndex].Type);
-                _thetaIndex = FindColumn(inputSchema, config.ThetaColumnName, "theta");
-                config.CheckThetaColumn(Host, inputSchema[_thetaIndex].Type);
+                int image = FindColumn(inputSchema, config.InputColumnName, "input");
+                config.CheckImageColumn(Host, inputSchema[image].Type);
+                if (config.Learned)
+                {
+                    InputIndices = new[] { image };
+                }
+                else
+                {
+                    int theta = FindColumn(inputSchema, config.ThetaColumnName, "theta");
+                    config.CheckThetaColumn(Host, inputSchema[theta].Type);
+                    InputIndices = new[] { image, theta };
+                }
             }
+
+            /// <summary>Source columns the runner reads, in its input order.</summary>
+            public int[] InputIndices { get; }
 
             private int FindColumn(DataViewSchema schema, string name, string role)
             {
@@ -118,47 +150,64 @@ namespace Microsoft.ML.SpatialTransformer
                 return column.Value.Index;
             }
 
-            protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore() => new[]
+            protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore()
             {
-                new DataViewSchema.DetachedColumn(_parent._config.OutputColumnName, _parent._config.OutputType),
-            };
+                var config = _parent._config;
+                var warped = new DataViewSchema.DetachedColumn(config.OutputColumnName, config.OutputType);
+                return config.Learned
+                    ? new[] { warped, new DataViewSchema.DetachedColumn(config.ThetaColumnName, config.ThetaType) }
+                    : new[] { warped };
+            }
 
             protected override Func<int, bool> GetDependenciesCore(Func<int, bool> activeOutput)
-                => col => activeOutput(0) && (col == _imageIndex || col == _thetaIndex);
+            {
+                bool any = Enumerable.Range(0, OutputColumns.Value.Length).Any(activeOutput);
+                return col => any && InputIndices.Contains(col);
+            }
 
             protected override void SaveModel(ModelSaveContext ctx) => _parent.SaveModel(ctx);
 
-            protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
+            // One run per row feeds every output column's getter.
+            public override Delegate[] CreateGetters(DataViewRow input, Func<int, bool> activeOutput, out Action disposer)
             {
                 disposer = null;
-                var config = _parent._config;
-                var getImage = input.GetGetter<VBuffer<float>>(input.Schema[_imageIndex]);
-                var getTheta = input.GetGetter<VBuffer<float>>(input.Schema[_thetaIndex]);
-                var image = default(VBuffer<float>);
-                var theta = default(VBuffer<float>);
-                var imageDense = new float[config.InputShape.Size];
-                var thetaDense = new float[config.ParameterCount];
-                var warped = new float[config.OutputShape.Size];
-                long cachedPosition = -1;
-
-                ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
+                var runner = _parent._runner;
+                var readers = InputIndices.Select(i => input.GetGetter<VBuffer<float>>(input.Schema[i])).ToArray();
+                var inputs = runner.InputSizes.Select(s => new float[s]).ToArray();
+                var outputs = runner.OutputSizes.Select(s => new float[s]).ToArray();
+                var scratch = default(VBuffer<float>);
+                long cached = -1;
+                void Compute()
                 {
-                    // One warp per row, however many times the value is read.
-                    if (cachedPosition != input.Position)
+                    if (cached == input.Position) return;
+                    for (int c = 0; c < readers.Length; c++)
                     {
-                        getImage(ref image);
-                        getTheta(ref theta);
-                        image.CopyTo(imageDense);
-                        theta.CopyTo(thetaDense);
-                        _parent._runner.Warp(imageDense, thetaDense, 1, input.Position, warped);
-                        cachedPosition = input.Position;
+                        readers[c](ref scratch);
+                        if (scratch.Length != inputs[c].Length)
+                            throw Host.Except($"Column '{input.Schema[InputIndices[c]].Name}' holds {scratch.Length} values in row {input.Position}; expected {inputs[c].Length}.");
+                        scratch.CopyTo(inputs[c]);
                     }
-                    var editor = VBufferEditor.Create(ref dst, warped.Length);
-                    warped.AsSpan().CopyTo(editor.Values);
-                    dst = editor.Commit();
-                };
-                return getter;
+                    runner.Run(inputs, 1, input.Position, outputs);
+                    cached = input.Position;
+                }
+                var getters = new Delegate[outputs.Length];
+                for (int o = 0; o < outputs.Length; o++)
+                {
+                    if (!activeOutput(o)) continue;
+                    var values = outputs[o];
+                    getters[o] = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
+                    {
+                        Compute();
+                        var editor = VBufferEditor.Create(ref dst, values.Length);
+                        values.AsSpan().CopyTo(editor.Values);
+                        dst = editor.Commit();
+                    });
+                }
+                return getters;
             }
+
+            protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
+                => CreateGetters(input, i => i == iinfo, out disposer)[iinfo];
         }
     }
 }

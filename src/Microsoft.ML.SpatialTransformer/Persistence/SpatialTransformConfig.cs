@@ -1,23 +1,40 @@
-using System.IO;
+using System;
+using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Functional;
+using Microsoft.ML.SpatialTransformer.Modules;
 
 namespace Microsoft.ML.SpatialTransformer
 {
-    /// <summary>Everything a fitted <see cref="SpatialTransformTransformer"/> needs, as saved in the model.</summary>
+    /// <summary>
+    /// Everything a fitted <see cref="SpatialTransformTransformer"/> needs, as saved in the model. Given-theta mode reads
+    /// theta from <see cref="ThetaColumnName"/>; learned mode (<see cref="Learned"/>) regresses it with a localisation
+    /// network and writes it to <see cref="ThetaColumnName"/>.
+    /// </summary>
     internal sealed record SpatialTransformConfig(
         string OutputColumnName, string InputColumnName, string ThetaColumnName, SpatialTransformKind Kind,
         ImageShape InputShape, int OutputHeight, int OutputWidth, int TpsGridSize,
         SamplingMode Sampling, PaddingMode Padding, int BatchSize)
     {
+        /// <summary>Whether theta comes from a trained localisation network (then an output column) instead of an input column.</summary>
+        public bool Learned { get; init; }
+        public LocalisationNetworkKind Localisation { get; init; } = LocalisationNetworkKind.Cnn;
+        public int[] LocalisationWidths { get; init; }
+
         public int ParameterCount => TransformFamily.ParameterCount(Kind, TpsGridSize);
 
         public ImageShape OutputShape => new ImageShape(InputShape.Channels, OutputHeight, OutputWidth);
 
         public VectorDataViewType OutputType =>
             new VectorDataViewType(NumberDataViewType.Single, InputShape.Channels, OutputHeight, OutputWidth);
+
+        public VectorDataViewType ThetaType => new VectorDataViewType(NumberDataViewType.Single, ParameterCount);
+
+        /// <summary>A fresh (identity) spatial transformer module of this configuration, for learned mode.</summary>
+        public SpatialTransformerModule CreateModule() => new SpatialTransformerModule(Kind, InputShape.Channels, InputShape.Height,
+            InputShape.Width, Localisation, LocalisationWidths, OutputHeight, OutputWidth, TpsGridSize, Sampling, Padding);
 
         public void CheckThetaColumn(IExceptionContext ectx, DataViewType type)
         {
@@ -31,25 +48,27 @@ namespace Microsoft.ML.SpatialTransformer
                 throw ectx.ExceptSchemaMismatch("inputSchema", "input", InputColumnName, InputShape.VectorTypeName, type.ToString());
         }
 
-        // *** Binary format (version 0x00010001) ***
+        // *** Binary format ***
         // string id: output column, input column, theta column
         // int: kind, channels, height, width, output height, output width, tps grid size, sampling, padding, batch size
+        // Added in 0x00010002:
+        // byte: learned; if learned: int localisation kind, int width count, int[] widths (the weights are a stream "TSModel")
+        public const uint VersionLearned = 0x00010002;
+
         public void Save(ModelSaveContext ctx)
         {
             ctx.SaveNonEmptyString(OutputColumnName);
             ctx.SaveNonEmptyString(InputColumnName);
             ctx.SaveNonEmptyString(ThetaColumnName);
             var w = ctx.Writer;
-            w.Write((int)Kind);
-            w.Write(InputShape.Channels);
-            w.Write(InputShape.Height);
-            w.Write(InputShape.Width);
-            w.Write(OutputHeight);
-            w.Write(OutputWidth);
-            w.Write(TpsGridSize);
-            w.Write((int)Sampling);
-            w.Write((int)Padding);
-            w.Write(BatchSize);
+            foreach (int value in new[] { (int)Kind, InputShape.Channels, InputShape.Height, InputShape.Width, OutputHeight, OutputWidth,
+                TpsGridSize, (int)Sampling, (int)Padding, BatchSize })
+                w.Write(value);
+            w.Write(Learned);
+            if (!Learned) return;
+            w.Write((int)Localisation);
+            w.Write(LocalisationWidths?.Length ?? 0);
+            foreach (int v in LocalisationWidths ?? Array.Empty<int>()) w.Write(v);
         }
 
         public static SpatialTransformConfig Load(IExceptionContext ectx, ModelLoadContext ctx)
@@ -69,7 +88,13 @@ namespace Microsoft.ML.SpatialTransformer
             ectx.CheckDecode(tps >= 2 && batch > 0, "bad TPS grid size or batch size");
             ectx.CheckDecode(sampling is >= SamplingMode.Bilinear and <= SamplingMode.Bicubic, $"unknown sampling mode {(int)sampling}");
             ectx.CheckDecode(padding is >= PaddingMode.Zeros and <= PaddingMode.Reflection, $"unknown padding mode {(int)padding}");
-            return new SpatialTransformConfig(output, input, theta, kind, shape, outH, outW, tps, sampling, padding, batch);
+            var config = new SpatialTransformConfig(output, input, theta, kind, shape, outH, outW, tps, sampling, padding, batch);
+            if (ctx.Header.ModelVerWritten < VersionLearned || !r.ReadBoolean()) return config;
+            var localisation = (LocalisationNetworkKind)r.ReadInt32();
+            int count = r.ReadInt32();
+            ectx.CheckDecode(Enum.IsDefined(localisation) && count is >= 0 and <= 64, "bad localisation network description");
+            int[] widths = count == 0 ? null : Enumerable.Range(0, count).Select(_ => r.ReadInt32()).ToArray();
+            return config with { Learned = true, Localisation = localisation, LocalisationWidths = widths };
         }
     }
 }

@@ -4,33 +4,33 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Data
 {
-    /// <summary>
-    /// Runs a <see cref="ThetaWarp"/> on rows held in managed buffers: copies a batch in, warps it under no_grad inside one
-    /// dispose scope, and copies the result out before the scope closes. Safe to call from several threads.
-    /// </summary>
-    internal sealed class ThetaWarpRunner : IDisposable
+    /// <summary>Given-theta mode: (image, theta) -> warped image, through a <see cref="ThetaWarp"/>.</summary>
+    internal sealed class GivenThetaRunner : ISpatialTransformRunner
     {
         private readonly SpatialTransformConfig _config;
         private readonly ThetaWarp _warp;
 
-        public ThetaWarpRunner(SpatialTransformConfig config)
+        public GivenThetaRunner(SpatialTransformConfig config)
         {
             _config = config;
             _warp = new ThetaWarp(config.Kind, config.OutputHeight, config.OutputWidth, config.TpsGridSize, config.Sampling, config.Padding);
             _warp.eval();
         }
 
-        /// <summary>images: rows * C*H*W values; thetas: rows * P values; output: rows * C*H'*W' values.</summary>
-        public void Warp(ReadOnlySpan<float> images, ReadOnlySpan<float> thetas, int rows, long firstRow, Span<float> output)
+        public int[] InputSizes => new[] { _config.InputShape.Size, _config.ParameterCount };
+
+        public int[] OutputSizes => new[] { _config.OutputShape.Size };
+
+        public void Run(float[][] inputs, int rows, long firstRow, float[][] outputs)
         {
-            CheckFinite(thetas, firstRow);
             var shape = _config.InputShape;
+            var thetas = inputs[1].AsSpan(0, rows * _config.ParameterCount);
+            CheckFinite(thetas, firstRow);
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var input = tensor(images.ToArray(), new long[] { rows, shape.Channels, shape.Height, shape.Width }); // [N,C,H,W]
-            var theta = tensor(thetas.ToArray(), new long[] { rows, _config.ParameterCount });                     // [N,P]
-            var warped = _warp.call(input, theta).contiguous();                                                  // [N,C,H',W']
-            warped.data<float>().CopyTo(output);
+            var input = tensor(inputs[0].AsSpan(0, rows * shape.Size).ToArray(), new long[] { rows, shape.Channels, shape.Height, shape.Width }); // [N,C,H,W]
+            var theta = tensor(thetas.ToArray(), new long[] { rows, _config.ParameterCount });                                                  // [N,P]
+            _warp.call(input, theta).contiguous().data<float>().CopyTo(outputs[0]);                                                        // [N,C,H',W']
         }
 
         // A NaN theta would silently give a NaN image; say which row instead.

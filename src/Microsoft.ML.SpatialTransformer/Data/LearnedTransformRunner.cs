@@ -1,0 +1,38 @@
+using System;
+using Microsoft.ML.SpatialTransformer.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SpatialTransformer.Data
+{
+    /// <summary>Learned mode: image -> (warped image, theta), through a trained <see cref="SpatialTransformerModule"/> it owns.</summary>
+    internal sealed class LearnedTransformRunner : ISpatialTransformRunner
+    {
+        private readonly SpatialTransformConfig _config;
+
+        public LearnedTransformRunner(SpatialTransformConfig config, SpatialTransformerModule module)
+        {
+            _config = config;
+            Module = module;
+            Module.eval();
+        }
+
+        public SpatialTransformerModule Module { get; }
+
+        public int[] InputSizes => new[] { _config.InputShape.Size };
+
+        public int[] OutputSizes => new[] { _config.OutputShape.Size, _config.ParameterCount };
+
+        public void Run(float[][] inputs, int rows, long firstRow, float[][] outputs)
+        {
+            var shape = _config.InputShape;
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var input = tensor(inputs[0].AsSpan(0, rows * shape.Size).ToArray(), new long[] { rows, shape.Channels, shape.Height, shape.Width }); // [N,C,H,W]
+            var (warped, theta) = Module.call(input);                                                                                        // [N,C,H',W'], [N,P]
+            warped.contiguous().data<float>().CopyTo(outputs[0]);
+            theta.contiguous().data<float>().CopyTo(outputs[1]);
+        }
+
+        public void Dispose() => Module.Dispose();
+    }
+}
