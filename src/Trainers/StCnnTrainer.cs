@@ -135,62 +135,15 @@ namespace Microsoft.ML.Trainers
             int classes = ClassCount(data.Schema[LabelColumn.Name]);
             var network = NetworkOptions(shape, classes);
 
-            using var ch = Host.Start("Training");
-            var device = TorchDevice.Select(Host, ch);
-            int seed = TorchDevice.Seed(Host);
-            var train = LabeledImages.Read(Host, data, FeatureColumn.Name, LabelColumn.Name, shape.Size, "training data");
-            ReportSkipped(ch, train, "training data");
-            LabeledImages validation = null;
-            if (_options.ValidationSet is not null)
-            {
-                CheckValidationSchema(_options.ValidationSet.Schema, shape);
-                validation = LabeledImages.Read(Host, _options.ValidationSet, FeatureColumn.Name, LabelColumn.Name, shape.Size, "validation set");
-                ReportSkipped(ch, validation, "validation set");
-            }
-            ch.Info($"{network.Transform} spatial transformer(s) x{Math.Max(network.ParallelTransformers, network.SeriesTransformers)} on [{shape.Channels},{shape.Height},{shape.Width}] images, " +
-                    $"{classes} classes, {train.Count} training rows, seed {seed}.");
-
-            var model = BuildNetwork(network, seed);
-            try
-            {
-                model.to(device);
-                var settings = new TrainingSettings(_options.Optimizer, _options.LearningRate, _options.Momentum, _options.WeightDecay,
-                    _options.LearningRateSchedule, _options.StepDecayEpochs > 0 ? _options.StepDecayEpochs : Math.Max(1, _options.MaxEpochs / 3),
-                    _options.StepDecayFactor, _options.LocalisationLearningRateMultiplier, _options.MaxEpochs, _options.BatchSize,
-                    _options.EarlyStoppingPatience, _options.GradientClipNorm, seed);
-                var loop = new TrainingLoop(Host, ch, model, model.LocalisationParameters(), settings, device, shape);
-                using (var pch = Host.StartProgressChannel("StCnn training"))
-                {
-                    int epochDone = 0;
-                    pch.SetHeader(new ProgressHeader("epochs"), e => e.SetProgress(0, epochDone, _options.MaxEpochs));
-                    loop.Run(train, validation, metrics =>
-                    {
-                        epochDone = metrics.Epoch;
-                        ch.Info(metrics.ToString());
-                    });
-                }
-                History = loop.History;
-                model.to(CPU); // scoring runs on CPU inside ML.NET's row-by-row scorer
-                return new StCnnModelParameters(Host, model, FeatureDimensions(featureColumn.Type), loop.History);
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
-        }
-
-        // Seeding and building under one lock: torch's generator is process-wide, so concurrent fits in other
-        // MLContexts must not interleave their initialisations.
-        private static readonly object s_buildGate = new object();
-
-        private static StNetwork BuildNetwork(StNetworkOptions options, int seed)
-        {
-            lock (s_buildGate)
-            {
-                manual_seed(seed);
-                return new StNetwork(options);
-            }
+            if (_options.ValidationSet is not null) CheckValidationSchema(_options.ValidationSet.Schema, shape);
+            var (model, history) = NetworkTrainer.Train(Host, network, seed => new TrainingSettings(_options.Optimizer, _options.LearningRate,
+                    _options.Momentum, _options.WeightDecay, _options.LearningRateSchedule,
+                    _options.StepDecayEpochs > 0 ? _options.StepDecayEpochs : Math.Max(1, _options.MaxEpochs / 3), _options.StepDecayFactor,
+                    _options.LocalisationLearningRateMultiplier, _options.MaxEpochs, _options.BatchSize, _options.EarlyStoppingPatience,
+                    _options.GradientClipNorm, seed),
+                data, _options.ValidationSet, FeatureColumn.Name, LabelColumn.Name, "StCnn training");
+            History = history;
+            return new StCnnModelParameters(Host, model, FeatureDimensions(featureColumn.Type), history);
         }
 
         private StNetworkOptions NetworkOptions(ImageShape shape, int classes)
@@ -231,12 +184,6 @@ namespace Microsoft.ML.Trainers
                 ?? throw Host.ExceptSchemaMismatch(nameof(Options.ValidationSet), "label", LabelColumn.Name);
             if (label.Type is not KeyDataViewType)
                 throw Host.ExceptSchemaMismatch(nameof(Options.ValidationSet), "label", LabelColumn.Name, "Key<UInt32>", label.Type.ToString());
-        }
-
-        private static void ReportSkipped(IChannel ch, LabeledImages data, string name)
-        {
-            if (data.SkippedMissingLabel > 0) ch.Warning($"Skipped {data.SkippedMissingLabel} row(s) of the {name} with a missing label.");
-            if (data.SkippedBadPixels > 0) ch.Warning($"Skipped {data.SkippedBadPixels} row(s) of the {name} with NaN or infinite pixels.");
         }
 
         private static int[] FeatureDimensions(DataViewType type)
