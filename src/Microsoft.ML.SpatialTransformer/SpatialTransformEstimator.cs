@@ -1,15 +1,20 @@
+using System;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Functional;
+using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Training;
 
 namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>
-    /// Warps an image column [C,H,W] by the transform in a theta column (one row of parameters per image), with any of the
-    /// paper's transform families: augmentation, canonicalisation by known pose, cropping at another resolution.
-    /// Create it with <c>mlContext.Transforms.SpatialTransform(...)</c>.
+    /// Warps an image column [C,H,W] with any of the paper's transform families. Given a theta column, it applies that
+    /// transform row by row (augmentation, canonicalisation by known pose, cropping at another resolution). Given a label
+    /// column instead (<see cref="Options.LabelColumnName"/>), Fit learns a localisation network end to end through a
+    /// small auxiliary classifier, and the transformer outputs the canonicalised image and the theta it regressed, so any
+    /// ML.NET trainer can consume canonicalised images. Create it with <c>mlContext.Transforms.SpatialTransform(...)</c>.
     /// </summary>
     public sealed class SpatialTransformEstimator : IEstimator<SpatialTransformTransformer>
     {
@@ -22,6 +27,9 @@ namespace Microsoft.ML.SpatialTransformer
             public const SamplingMode Sampling = SamplingMode.Bilinear;
             public const PaddingMode Padding = PaddingMode.Zeros;
             public const int BatchSize = 256;
+            public const int MaxEpochs = 5;
+            public const int TrainingBatchSize = 64;
+            public const double LearningRate = 1e-3;
         }
 
         /// <summary>Settings of the spatial transform.</summary>
@@ -53,6 +61,21 @@ namespace Microsoft.ML.SpatialTransformer
             public int ImageWidth;
             /// <summary>Rows warped together by <see cref="SpatialTransformTransformer"/>'s Transform.</summary>
             public int BatchSize = Defaults.BatchSize;
+
+            // Learned mode.
+            /// <summary>A key column: set it to learn theta end to end instead of reading it (theta becomes an output column).</summary>
+            public string LabelColumnName;
+            /// <summary>Localisation network of the learned transform.</summary>
+            public LocalisationNetworkKind Localisation = LocalisationNetworkKind.Cnn;
+            /// <summary>Its widths (null: the architecture's defaults).</summary>
+            public int[] LocalisationWidths;
+            /// <summary>The classifier that supplies the training signal; discarded after Fit.</summary>
+            public ClassifierKind AuxiliaryClassifier = ClassifierKind.Cnn;
+            /// <summary>Its widths (null: 16 and 32 filters for the CNN, the architecture's defaults otherwise).</summary>
+            public int[] AuxiliaryClassifierWidths;
+            public int MaxEpochs = Defaults.MaxEpochs;
+            public int TrainingBatchSize = Defaults.TrainingBatchSize;
+            public double LearningRate = Defaults.LearningRate;
         }
 
         private readonly IHost _host;
@@ -65,8 +88,10 @@ namespace Microsoft.ML.SpatialTransformer
             _host.CheckValue(options, nameof(options));
             _host.CheckNonEmpty(options.OutputColumnName, nameof(options.OutputColumnName));
             _host.CheckNonEmpty(options.ThetaColumnName, nameof(options.ThetaColumnName));
-            _host.CheckUserArg(options.Kind != SpatialTransformKind.None, nameof(options.Kind),
-                "must be a transform family to apply a theta column; got None");
+            _host.CheckUserArg(options.Kind != SpatialTransformKind.None, nameof(options.Kind), "must be a transform family; got None");
+            _host.CheckUserArg(options.MaxEpochs > 0, nameof(options.MaxEpochs), $"must be positive; got {options.MaxEpochs}");
+            _host.CheckUserArg(options.TrainingBatchSize > 0, nameof(options.TrainingBatchSize), $"must be positive; got {options.TrainingBatchSize}");
+            _host.CheckUserArg(options.LearningRate > 0, nameof(options.LearningRate), $"must be positive; got {options.LearningRate}");
             _host.CheckUserArg(options.OutputHeight >= 0, nameof(options.OutputHeight), $"must be 0 (the input's) or positive; got {options.OutputHeight}");
             _host.CheckUserArg(options.OutputWidth >= 0, nameof(options.OutputWidth), $"must be 0 (the input's) or positive; got {options.OutputWidth}");
             _host.CheckUserArg(options.TpsGridSize >= 2, nameof(options.TpsGridSize), $"must be at least 2; got {options.TpsGridSize}");
@@ -76,6 +101,8 @@ namespace Microsoft.ML.SpatialTransformer
         }
 
         private string InputColumnName => _options.InputColumnName ?? _options.OutputColumnName;
+
+        private bool Learned => !string.IsNullOrEmpty(_options.LabelColumnName);
 
         /// <summary>Checks the input schema and returns the transformer (nothing is learned from the data).</summary>
         public SpatialTransformTransformer Fit(IDataView input)
@@ -89,8 +116,43 @@ namespace Microsoft.ML.SpatialTransformer
                 _options.OutputHeight > 0 ? _options.OutputHeight : shape.Height,
                 _options.OutputWidth > 0 ? _options.OutputWidth : shape.Width,
                 _options.TpsGridSize, _options.Sampling, _options.Padding, _options.BatchSize);
-            config.CheckThetaColumn(_host, FindColumn(input.Schema, _options.ThetaColumnName).Type);
-            return new SpatialTransformTransformer(_host, config);
+            if (!Learned)
+            {
+                config.CheckThetaColumn(_host, FindColumn(input.Schema, _options.ThetaColumnName).Type);
+                return new SpatialTransformTransformer(_host, config);
+            }
+            config = config with { Learned = true, Localisation = _options.Localisation, LocalisationWidths = _options.LocalisationWidths };
+            return new SpatialTransformTransformer(_host, config, LearnModule(input, config));
+        }
+
+        // Trains ST + auxiliary classifier on the label, then keeps a copy of the ST alone.
+        private Modules.SpatialTransformerModule LearnModule(IDataView input, SpatialTransformConfig config)
+        {
+            var label = input.Schema.GetColumnOrNull(_options.LabelColumnName)
+                ?? throw _host.ExceptSchemaMismatch("inputSchema", "label", _options.LabelColumnName);
+            if (label.Type is not KeyDataViewType key || key.RawType != typeof(uint))
+                throw _host.ExceptSchemaMismatch("inputSchema", "label", _options.LabelColumnName, "Key<UInt32>", label.Type.ToString());
+            if (key.Count < 2)
+                throw _host.Except($"The label column '{_options.LabelColumnName}' has {key.Count} class(es); learning a transform needs at least 2.");
+            var shape = config.InputShape;
+            var network = new StNetworkOptions
+            {
+                InputChannels = shape.Channels, InputHeight = shape.Height, InputWidth = shape.Width, Classes = (int)key.Count,
+                Transform = config.Kind, TpsGridSize = config.TpsGridSize, Localisation = config.Localisation, LocalisationWidths = config.LocalisationWidths,
+                Classifier = _options.AuxiliaryClassifier,
+                ClassifierWidths = _options.AuxiliaryClassifierWidths ?? (_options.AuxiliaryClassifier == ClassifierKind.Cnn ? new[] { 16, 32 } : null),
+                TransformOutputHeight = config.OutputHeight, TransformOutputWidth = config.OutputWidth,
+                Sampling = config.Sampling, Padding = config.Padding,
+            };
+            var (trained, _) = NetworkTrainer.Train(_host, network, seed => new TrainingSettings(OptimizerKind.Adam, _options.LearningRate, 0.9, 0,
+                    LearningRateScheduleKind.Cosine, 1, 0.1, 1.0, _options.MaxEpochs, _options.TrainingBatchSize, 0, 0, seed),
+                input, null, InputColumnName, _options.LabelColumnName, "Learning a spatial transform");
+            using (trained)
+            {
+                var module = config.CreateModule();
+                module.load_state_dict(trained.Transformers.First().state_dict());
+                return module;
+            }
         }
 
         /// <summary>Propagates the schema: adds the warped image column.</summary>
@@ -100,14 +162,24 @@ namespace Microsoft.ML.SpatialTransformer
             if (!inputSchema.TryFindColumn(InputColumnName, out var image))
                 throw _host.ExceptSchemaMismatch(nameof(inputSchema), "input", InputColumnName);
             ImageShape.CheckShapeColumn(_host, image, _options.ImageChannels, _options.ImageHeight, _options.ImageWidth);
+            var columns = inputSchema.ToDictionary(c => c.Name);
+            columns[_options.OutputColumnName] = new SchemaShape.Column(_options.OutputColumnName,
+                SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+            if (Learned)
+            {
+                if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
+                    throw _host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName);
+                if (!label.IsKey)
+                    throw _host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName, "Key<UInt32>", label.GetTypeString());
+                columns[_options.ThetaColumnName] = new SchemaShape.Column(_options.ThetaColumnName,
+                    SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+                return new SchemaShape(columns.Values);
+            }
             if (!inputSchema.TryFindColumn(_options.ThetaColumnName, out var theta))
                 throw _host.ExceptSchemaMismatch(nameof(inputSchema), "theta", _options.ThetaColumnName);
             if (theta.Kind != SchemaShape.Column.VectorKind.Vector || theta.ItemType != NumberDataViewType.Single)
                 throw _host.ExceptSchemaMismatch(nameof(inputSchema), "theta", _options.ThetaColumnName,
                     $"Vector<Single, {TransformFamily.ParameterCount(_options.Kind, _options.TpsGridSize)}>", theta.GetTypeString());
-            var columns = inputSchema.ToDictionary(c => c.Name);
-            columns[_options.OutputColumnName] = new SchemaShape.Column(_options.OutputColumnName,
-                SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
             return new SchemaShape(columns.Values);
         }
 
