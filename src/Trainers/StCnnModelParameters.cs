@@ -106,6 +106,32 @@ namespace Microsoft.ML.Trainers
         /// <summary>The trained network itself (for inspection or export; do not dispose it while the model is in use).</summary>
         public StNetwork TorchNetwork => _network;
 
+        /// <summary>
+        /// The trained spatial transformer number <paramref name="index"/> (an input one: the parallel STs in order, or the
+        /// first ST of a series) as a transformer that adds, per row, the canonicalised image and the theta it regressed.
+        /// The returned transformer owns a copy of the weights: dispose it independently of this model.
+        /// </summary>
+        public SpatialTransformTransformer GetSpatialTransformer(int index = 0, string inputColumnName = DefaultColumnNames.Features,
+            string outputColumnName = "Canonical", string thetaColumnName = "Theta")
+        {
+            var o = Network;
+            int inputTransformers = o.Transform == SpatialTransformKind.None ? 0 : o.SeriesTransformers > 0 ? 1 : o.ParallelTransformers;
+            if (index < 0 || index >= inputTransformers)
+                throw Host.ExceptParam(nameof(index), $"The model has {inputTransformers} spatial transformer(s) on its input; got index {index}.");
+            Host.CheckNonEmpty(inputColumnName, nameof(inputColumnName));
+            Host.CheckNonEmpty(outputColumnName, nameof(outputColumnName));
+            Host.CheckNonEmpty(thetaColumnName, nameof(thetaColumnName));
+            var st = _network.Transformers.ElementAt(index);
+            var config = new SpatialTransformConfig(outputColumnName, inputColumnName, thetaColumnName, o.Transform, Shape,
+                (int)st.OutputHeight, (int)st.OutputWidth, o.TpsGridSize, o.Sampling, o.Padding, SpatialTransformEstimator.Defaults.BatchSize)
+            {
+                Learned = true, Localisation = o.Localisation, LocalisationWidths = o.LocalisationWidths,
+            };
+            var module = config.CreateModule();
+            module.load_state_dict(st.state_dict());
+            return new SpatialTransformTransformer(Host, config, module);
+        }
+
         private ImageShape Shape => new ImageShape(Network.InputChannels, Network.InputHeight, Network.InputWidth);
 
         public DataViewType InputType => new VectorDataViewType(NumberDataViewType.Single, _featureDimensions);

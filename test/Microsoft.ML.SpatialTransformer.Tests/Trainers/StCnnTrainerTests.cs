@@ -111,3 +111,34 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         }
     }
 }
+
+namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
+{
+    public class StCnnSpatialTransformerExportTests
+    {
+        [Fact]
+        public void TheModelsTransformerGivesTheNetworksThetaPerRow()
+        {
+            var ml = new MLContext(seed: 2);
+            var data = SyntheticImages.KeyLabel(ml).Fit(ml.Data.LoadFromEnumerable(SyntheticImages.Make(32, 1)))
+                .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(160, 1)));
+            var model = ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
+            {
+                FeatureColumnName = "Pixels", Localisation = SpatialTransformer.Modules.LocalisationNetworkKind.Fcn,
+                Classifier = SpatialTransformer.Modules.ClassifierKind.Fcn, MaxEpochs = 2, BatchSize = 32, LearningRate = 3e-3,
+            }).Fit(data);
+            using var st = model.Model.GetSpatialTransformer(0, "Pixels");
+            var rows = st.Transform(data);
+            var thetas = rows.GetColumn<float[]>("Theta").ToArray();
+            var pixels = data.GetColumn<float[]>("Pixels").ToArray();
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            using var noGrad = TorchSharp.torch.no_grad();
+            var x = TorchSharp.torch.tensor(pixels.SelectMany(p => p).ToArray(), new long[] { pixels.Length, 1, 12, 12 });
+            var expected = model.Model.TorchNetwork.ForwardWithThetas(x).Thetas[0];
+            for (int i = 0; i < thetas.Length; i++)
+                for (int j = 0; j < 6; j++)
+                    Assert.Equal(expected[i, j].item<float>(), thetas[i][j], 5);
+            Assert.Throws<ArgumentOutOfRangeException>(() => model.Model.GetSpatialTransformer(1));
+        }
+    }
+}
