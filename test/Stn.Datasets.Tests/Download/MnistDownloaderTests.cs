@@ -125,11 +125,11 @@ namespace Stn.Datasets.Tests.Download
             Assert.Equal(labels.Data, IdxReader.ReadLabels(Path.Combine(target.Path, "labels.gz")).Data);
         }
 
-        [Fact]
+        [FullMnistFact]
         public void DefaultChecksums_MatchTheSharedSha256Sums()
         {
-            // The shipped constants must agree with the team's copy's SHA256SUMS wherever that copy exists.
-            if (!RepositoryPaths.TryFindFullMnist(null, out string shared)) return;
+            // The shipped constants must agree with the team's copy's SHA256SUMS.
+            string shared = RepositoryPaths.FullMnist();
             var sums = Sha256Sums.Read(Path.Combine(shared, Sha256Sums.FileName));
             Assert.Equal(sums.Keys.OrderBy(k => k), MnistDownloader.Files.Keys.OrderBy(k => k));
             foreach (var (name, expected) in MnistDownloader.Files)
