@@ -78,6 +78,8 @@ namespace Microsoft.ML.Trainers
             public int EarlyStoppingPatience;
             /// <summary>Clip the gradients' global norm to this value; 0: off.</summary>
             public double GradientClipNorm;
+            /// <summary>Stop early (keeping the model) rather than start an epoch that would end past this much training time; null: no limit.</summary>
+            public TimeSpan? TrainingTimeBudget;
         }
 
         private readonly Options _options;
@@ -140,7 +142,7 @@ namespace Microsoft.ML.Trainers
                     _options.Momentum, _options.WeightDecay, _options.LearningRateSchedule,
                     _options.StepDecayEpochs > 0 ? _options.StepDecayEpochs : Math.Max(1, _options.MaxEpochs / 3), _options.StepDecayFactor,
                     _options.LocalisationLearningRateMultiplier, _options.MaxEpochs, _options.BatchSize, _options.EarlyStoppingPatience,
-                    _options.GradientClipNorm, seed),
+                    _options.GradientClipNorm, seed) { TimeBudget = _options.TrainingTimeBudget },
                 data, _options.ValidationSet, FeatureColumn.Name, LabelColumn.Name, "StCnn training");
             History = history;
             return new StCnnModelParameters(Host, model, FeatureDimensions(featureColumn.Type), history);

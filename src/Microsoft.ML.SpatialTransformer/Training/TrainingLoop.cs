@@ -51,6 +51,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
             double bestLoss = double.PositiveInfinity;
             Dictionary<string, Tensor> best = null;
             int epochsWithoutGain = 0;
+            var total = Stopwatch.StartNew();
             try
             {
                 for (int epoch = 0; epoch < s.MaxEpochs; epoch++)
@@ -64,6 +65,11 @@ namespace Microsoft.ML.SpatialTransformer.Training
                     var metrics = new EpochMetrics(epoch + 1, rate, loss, accuracy, val?.Loss, val?.Accuracy, watch.Elapsed.TotalSeconds);
                     History.Add(metrics);
                     onEpoch?.Invoke(metrics);
+                    if (s.TimeBudget is TimeSpan budget && epoch + 1 < s.MaxEpochs && total.Elapsed + watch.Elapsed > budget)
+                    {
+                        _ch.Info($"Stopping after epoch {epoch + 1} of {s.MaxEpochs}: another epoch would pass the training time budget of {budget.TotalMinutes:F1} min.");
+                        break;
+                    }
 
                     if (val is null || s.EarlyStoppingPatience <= 0) continue;
                     if (val.Value.Loss < bestLoss)

@@ -1,3 +1,5 @@
+using System;
+
 namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>What <see cref="TrainingLoop"/> needs of the trainer's options, free of ML.NET types.</summary>
@@ -5,5 +7,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
         OptimizerKind Optimizer, double LearningRate, double Momentum, double WeightDecay,
         LearningRateScheduleKind Schedule, int StepDecayEpochs, double StepDecayFactor,
         double LocalisationLearningRateMultiplier, int MaxEpochs, int BatchSize, int EarlyStoppingPatience,
-        double GradientClipNorm, int Seed);
+        double GradientClipNorm, int Seed)
+    {
+        /// <summary>Stop before an epoch that would end past this much training time (the last epoch's duration is the estimate); null: no limit.</summary>
+        public TimeSpan? TimeBudget { get; init; }
+    }
 }

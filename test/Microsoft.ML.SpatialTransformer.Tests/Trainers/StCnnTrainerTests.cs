@@ -84,6 +84,19 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         }
 
         [Fact]
+        public void TimeBudgetStopsBetweenEpochsAndKeepsTheModel()
+        {
+            var ml = new MLContext(seed: 1);
+            var data = SyntheticImages.KeyLabel(ml).Fit(ml.Data.LoadFromEnumerable(SyntheticImages.Make(8, 1)))
+                .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 1)));
+            var options = SmallOptions(epochs: 50);
+            options.TrainingTimeBudget = TimeSpan.FromTicks(1); // the first epoch already passes it
+            var model = ml.MulticlassClassification.Trainers.StCnn(options).Fit(data);
+            Assert.Single(model.Model.History);
+            Assert.Equal(64, model.Transform(data).GetColumn<float[]>("Score").Count());
+        }
+
+        [Fact]
         public void BadInputGivesMLNetStyleErrors()
         {
             var ml = new MLContext(seed: 1);
