@@ -112,7 +112,7 @@ namespace Microsoft.ML.SpatialTransformer
             Host.CheckValue(input, nameof(input));
             var mapper = new Mapper(this, input.Schema);
             var map = new BatchedVectorMap(mapper.InputIndices, _runner.InputSizes, _runner.OutputSizes, _config.BatchSize, _runner.Run);
-            return new BatchedMapDataView(Host, input, GetOutputSchema(input.Schema), map);
+            return new BatchedMapDataView(Host, input, ((IRowMapper)mapper).GetOutputColumns(), map);
         }
 
         public void Dispose() => _runner.Dispose();

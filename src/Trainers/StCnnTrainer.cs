@@ -80,6 +80,8 @@ namespace Microsoft.ML.Trainers
             public double GradientClipNorm;
             /// <summary>Stop early (keeping the model) rather than start an epoch that would end past this much training time; null: no limit.</summary>
             public TimeSpan? TrainingTimeBudget;
+            /// <summary>Receives the epoch, batch, running loss and accuracy after every batch (for a progress bar); null: none.</summary>
+            public IProgress<TrainingProgress> Progress;
         }
 
         private readonly Options _options;
@@ -142,7 +144,7 @@ namespace Microsoft.ML.Trainers
                     _options.Momentum, _options.WeightDecay, _options.LearningRateSchedule,
                     _options.StepDecayEpochs > 0 ? _options.StepDecayEpochs : Math.Max(1, _options.MaxEpochs / 3), _options.StepDecayFactor,
                     _options.LocalisationLearningRateMultiplier, _options.MaxEpochs, _options.BatchSize, _options.EarlyStoppingPatience,
-                    _options.GradientClipNorm, seed) { TimeBudget = _options.TrainingTimeBudget },
+                    _options.GradientClipNorm, seed) { TimeBudget = _options.TrainingTimeBudget, Progress = _options.Progress },
                 data, _options.ValidationSet, FeatureColumn.Name, LabelColumn.Name, "StCnn training");
             History = history;
             return new StCnnModelParameters(Host, model, FeatureDimensions(featureColumn.Type), history);

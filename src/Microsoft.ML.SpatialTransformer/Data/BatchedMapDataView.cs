@@ -8,29 +8,29 @@ namespace Microsoft.ML.SpatialTransformer.Data
 {
     /// <summary>
     /// An IDataView that adds model outputs to its source, computing them a batch of rows at a time (one native call per
-    /// batch instead of per row). Output schema: the source's columns, then the added ones (as RowToRowMapperTransform).
+    /// batch instead of per row). The output schema comes from ML.NET's own ColumnBindings, as RowToRowMapperTransform's:
+    /// new names are appended, a reused name goes right after the source column it hides.
     /// </summary>
     internal sealed class BatchedMapDataView : IDataView
     {
         private readonly IHost _host;
         private readonly IDataView _source;
         private readonly BatchedVectorMap _map;
-        private readonly int _added;
+        private readonly ColumnBindings _bindings;
 
-        public BatchedMapDataView(IHost host, IDataView source, DataViewSchema outputSchema, BatchedVectorMap map)
+        public BatchedMapDataView(IHost host, IDataView source, DataViewSchema.DetachedColumn[] addedColumns, BatchedVectorMap map)
         {
             _host = host;
             _source = source;
             map.Validate();
+            _host.Check(addedColumns.Length == map.OutputSizes.Length, "one output size per added column is needed");
             _map = map;
-            Schema = outputSchema;
-            _added = outputSchema.Count - source.Schema.Count;
-            _host.Assert(_added == map.OutputSizes.Length);
+            _bindings = new ColumnBindings(source.Schema, addedColumns);
         }
 
         public bool CanShuffle => false;
 
-        public DataViewSchema Schema { get; }
+        public DataViewSchema Schema => _bindings.Schema;
 
         public long? GetRowCount() => _source.GetRowCount();
 
@@ -38,9 +38,18 @@ namespace Microsoft.ML.SpatialTransformer.Data
         {
             var active = new bool[Schema.Count];
             foreach (var c in columnsNeeded) active[c.Index] = true;
-            bool anyOutput = Enumerable.Range(_source.Schema.Count, _added).Any(i => active[i]);
-            var sourceActive = _source.Schema.Where(c => active[c.Index] || (anyOutput && _map.InputColumns.Contains(c.Index)));
-            return new Cursor(this, _source.GetRowCursor(sourceActive), active, anyOutput);
+            // Source columns the consumer reads through us, and whether any added column is read.
+            var sourceRead = new bool[_source.Schema.Count];
+            bool anyOutput = false;
+            for (int i = 0; i < active.Length; i++)
+            {
+                if (!active[i]) continue;
+                int index = _bindings.MapColumnIndex(out bool isSource, i);
+                if (isSource) sourceRead[index] = true;
+                else anyOutput = true;
+            }
+            var sourceActive = _source.Schema.Where(c => sourceRead[c.Index] || (anyOutput && _map.InputColumns.Contains(c.Index)));
+            return new Cursor(this, _source.GetRowCursor(sourceActive), active, sourceRead, anyOutput);
         }
 
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random rand = null)
@@ -63,7 +72,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
             private long _position = -1;
             private bool _sourceDone;
 
-            public Cursor(BatchedMapDataView parent, DataViewRowCursor source, bool[] active, bool computeOutputs)
+            public Cursor(BatchedMapDataView parent, DataViewRowCursor source, bool[] active, bool[] sourceRead, bool computeOutputs)
             {
                 _parent = parent;
                 _source = source;
@@ -79,7 +88,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
                 }
                 _passThrough = new ColumnBuffer[source.Schema.Count];
                 for (int i = 0; i < _passThrough.Length; i++)
-                    if (active[i]) _passThrough[i] = ColumnBuffer.Create(source, source.Schema[i], batch);
+                    if (sourceRead[i]) _passThrough[i] = ColumnBuffer.Create(source, source.Schema[i], batch);
                 _ids = new ScalarColumnBuffer<DataViewRowId>(source.GetIdGetter(), batch);
             }
 
@@ -137,10 +146,10 @@ namespace Microsoft.ML.SpatialTransformer.Data
             public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
             {
                 _parent._host.Check(_active[column.Index], $"Column '{column.Name}' is not active in this cursor.");
-                int sourceCount = _source.Schema.Count;
-                if (column.Index < sourceCount)
-                    return (ValueGetter<TValue>)_passThrough[column.Index].MakeGetter(() => _slot);
-                int output = column.Index - sourceCount;
+                int index = _parent._bindings.MapColumnIndex(out bool isSource, column.Index);
+                if (isSource)
+                    return (ValueGetter<TValue>)_passThrough[index].MakeGetter(() => _slot);
+                int output = index;
                 int size = _parent._map.OutputSizes[output];
                 ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
                 {

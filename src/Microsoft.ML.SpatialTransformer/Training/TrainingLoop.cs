@@ -118,6 +118,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 optimizer.step();
                 lossSum += value * count;
                 correct += logits.argmax(1).eq(y).sum().item<long>();
+                int seen = start + count;
+                _settings.Progress?.Report(new TrainingProgress(epoch + 1, _settings.MaxEpochs, b + 1, batches, lossSum / seen, (double)correct / seen));
             }
             return (lossSum / order.Length, (double)correct / order.Length);
         }

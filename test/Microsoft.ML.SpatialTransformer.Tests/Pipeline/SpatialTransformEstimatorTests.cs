@@ -83,6 +83,33 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             }
         }
 
+        private sealed class InPlace
+        {
+            [VectorType(1, 4, 5)] public float[] Image { get; set; }
+            [VectorType(6)] public float[] Theta { get; set; }
+            public string Name { get; set; }
+        }
+
+        [Fact]
+        public void AnOutputNamedLikeAnInputHidesItInPlaceAsRowToRowMappersDo()
+        {
+            var ml = new MLContext(1);
+            var rows = MakeRows(5);
+            var data = ml.Data.LoadFromEnumerable(rows);
+            var model = ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options { OutputColumnName = "Image", BatchSize = 2 }).Fit(data);
+            var batched = model.Transform(data);
+            // Same schema as ML.NET's row-by-row path: the new Image right after the hidden one, then Theta and Name.
+            var rowByRow = ((ITransformer)model).GetRowToRowMapper(data.Schema).OutputSchema;
+            Assert.Equal(rowByRow.Select(c => (c.Name, c.Index, c.IsHidden)), batched.Schema.Select(c => (c.Name, c.Index, c.IsHidden)));
+            var output = ml.Data.CreateEnumerable<InPlace>(batched, false).ToArray();
+            for (int i = 0; i < rows.Length; i++)
+            {
+                Assert.Equal(Reference(rows[i]), output[i].Image);
+                Assert.Equal(rows[i].Theta, output[i].Theta);
+                Assert.Equal(rows[i].Name, output[i].Name);
+            }
+        }
+
         [Fact]
         public void SaveLoadGivesIdenticalOutput()
         {
