@@ -35,14 +35,13 @@ namespace Microsoft.ML.SpatialTransformer.Functional
         }
 
         /// <summary>
-        /// The linear map from control-point targets to grid positions: M [H'*W', K], computed in float64 and returned
-        /// in <paramref name="dtype"/>. grid [N,H'*W',2] = M @ theta.view(N,K,2).
+        /// The linear map from control-point source positions to the source positions of <paramref name="targets"/>
+        /// [M,2] (x, y in the target frame): T [M,K] with f(targets) = T @ theta.view(N,K,2). Solved in float64.
         /// </summary>
-        public static Tensor SamplingMatrix(int gridSize, long outputHeight, long outputWidth,
-            ScalarType dtype = ScalarType.Float32, Device device = null)
+        public static Tensor TransformMatrix(int gridSize, Tensor targets)
         {
-            ArgumentChecks.CheckOutputSize(outputHeight, outputWidth);
             using var scope = NewDisposeScope();
+            var device = targets.device;
             var c = ControlPoints(gridSize, ScalarType.Float64, device);                 // [K,2]
             long k = c.shape[0];
             var p = cat(new[] { ones(k, 1, dtype: ScalarType.Float64, device: device), c }, 1); // [K,3] (1, x, y)
@@ -51,10 +50,31 @@ namespace Microsoft.ML.SpatialTransformer.Functional
             var bottom = cat(new[] { p.t(), zeros(3, 3, dtype: ScalarType.Float64, device: device) }, 1); // [3,K+3]
             var system = cat(new[] { top, bottom }, 0);                                    // [K+3,K+3]
             var inverse = linalg.inv(system)[.., ..(int)k];                               // [K+3,K]
+            var t = targets.to_type(ScalarType.Float64);                                   // [M,2]
+            var affine = cat(new[] { ones(t.shape[0], 1, dtype: ScalarType.Float64, device: device), t }, 1); // [M,3] (1, x, y)
+            var basis = cat(new[] { Kernel(t, c), affine }, 1);                            // [M,K+3]
+            return matmul(basis, inverse).MoveToOuterDisposeScope();                       // [M,K] float64
+        }
+
+        /// <summary>Source positions of arbitrary target points: theta [N,2K], targets [M,2] -> [N,M,2] (theta's dtype).</summary>
+        public static Tensor Evaluate(Tensor theta, int gridSize, Tensor targets)
+        {
+            using var scope = NewDisposeScope();
+            var m = TransformMatrix(gridSize, targets).to(theta.dtype, theta.device);   // [M,K]
+            return matmul(m, theta.reshape(theta.shape[0], -1, 2)).MoveToOuterDisposeScope(); // [N,M,2]
+        }
+
+        /// <summary>
+        /// The linear map from control-point targets to grid positions: M [H'*W', K], computed in float64 and returned
+        /// in <paramref name="dtype"/>. grid [N,H'*W',2] = M @ theta.view(N,K,2).
+        /// </summary>
+        public static Tensor SamplingMatrix(int gridSize, long outputHeight, long outputWidth,
+            ScalarType dtype = ScalarType.Float32, Device device = null)
+        {
+            ArgumentChecks.CheckOutputSize(outputHeight, outputWidth);
+            using var scope = NewDisposeScope();
             var target = NormalizedGrid.Homogeneous(outputHeight, outputWidth, ScalarType.Float64, device); // [H'W',3] (x, y, 1)
-            var targetAffine = stack(new[] { target[.., 2], target[.., 0], target[.., 1] }, 1);            // [H'W',3] (1, x, y)
-            var basis = cat(new[] { Kernel(target[.., ..2], c), targetAffine }, 1);        // [H'W',K+3]
-            return matmul(basis, inverse).to(dtype).MoveToOuterDisposeScope();             // [H'W',K]
+            return TransformMatrix(gridSize, target[.., ..2]).to(dtype).MoveToOuterDisposeScope();          // [H'W',K]
         }
 
         /// <summary>theta [N,2K] and a precomputed sampling matrix [H'*W',K] -> grid [N,H',W',2].</summary>

@@ -54,7 +54,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             return grid.MoveToOuterDisposeScope();
         }
 
-        // The buffer in theta's dtype (float64 gradient checks run the same module).
+        // The constant in theta's dtype and device (float64 gradient checks run the same module). TorchSharp 0.107 leaves
+        // non-persistent buffers out of buffers() and so out of Module.to(); converting here keeps any device working.
         private Tensor Constant(Tensor theta) =>
             _constant.dtype == theta.dtype && _constant.device == theta.device ? _constant : _constant.to(theta.dtype, theta.device);
     }

@@ -29,6 +29,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
 
         /// <summary>Trains and returns the network (on CPU, in eval mode) and its per-epoch history.</summary>
         /// <param name="settings">The training settings for a given seed.</param>
+        /// <param name="task">What is being trained, for the log and the progress channel.</param>
         public static (StNetwork Network, IReadOnlyList<EpochMetrics> History) Train(IHost host, StNetworkOptions options,
             Func<int, TrainingSettings> settings, IDataView train, IDataView validation, string featureColumn, string labelColumn, string task)
         {
