@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -30,6 +31,16 @@ namespace Microsoft.ML.Trainers
         private readonly StNetwork _network;
         private readonly int[] _featureDimensions;
         private readonly List<EpochMetrics> _history;
+        private readonly ThreadLocal<LastPrediction> _lastPrediction;
+
+        /// <summary>One thread's last scored input (see GetMapper).</summary>
+        private sealed class LastPrediction
+        {
+            public LastPrediction(int pixels, int classes) { Pixels = new float[pixels]; Scores = new float[classes]; }
+            public float[] Pixels { get; }
+            public float[] Scores { get; }
+            public bool Valid { get; set; }
+        }
 
         internal StCnnModelParameters(IHostEnvironment env, StNetwork network, int[] featureDimensions, IEnumerable<EpochMetrics> history)
             : base(env, LoaderSignature)
@@ -38,6 +49,7 @@ namespace Microsoft.ML.Trainers
             _network.eval();
             _featureDimensions = featureDimensions;
             _history = history.ToList();
+            _lastPrediction = new ThreadLocal<LastPrediction>(() => new LastPrediction(Shape.Size, ClassCount));
         }
 
         private StCnnModelParameters(IHostEnvironment env, ModelLoadContext ctx) : base(env, LoaderSignature, ctx)
@@ -73,6 +85,7 @@ namespace Microsoft.ML.Trainers
                 throw Host.ExceptDecode($"The model has no weights entry '{WeightsEntry}'.");
             }
             _network.eval();
+            _lastPrediction = new ThreadLocal<LastPrediction>(() => new LastPrediction(Shape.Size, ClassCount));
         }
 
         // Factory for SignatureLoadModel: private constructor + internal Create, as ML.NET's loader requires.
@@ -142,20 +155,34 @@ namespace Microsoft.ML.Trainers
         {
             Host.Check(typeof(TSrc) == typeof(VBuffer<float>) && typeof(TDst) == typeof(VBuffer<float>),
                 "StCnnModelParameters maps Vector<Single> features to a Vector<Single> score.");
-            // Buffers belong to this delegate: each PredictionEngine (and thread) gets its own.
-            var pixels = new float[Shape.Size];
-            var scores = new float[ClassCount];
+            // ML.NET's scorer makes one mapper for Score and another for PredictedLabel, and both run on every row. The
+            // last input and its scores are kept per thread (one PredictionEngine or cursor uses one thread at a time), so
+            // the second ask costs a comparison, not a second forward pass.
             ValueMapper<VBuffer<float>, VBuffer<float>> map = (in VBuffer<float> src, ref VBuffer<float> dst) =>
             {
-                if (src.Length != pixels.Length)
-                    throw Host.Except($"The features hold {src.Length} values; the model expects {pixels.Length} ({Shape}).");
-                src.CopyTo(pixels);
-                Predict(pixels, 1, scores);
-                var editor = VBufferEditor.Create(ref dst, scores.Length);
-                scores.AsSpan().CopyTo(editor.Values);
+                var last = _lastPrediction.Value;
+                if (src.Length != last.Pixels.Length)
+                    throw Host.Except($"The features hold {src.Length} values; the model expects {last.Pixels.Length} ({Shape}).");
+                if (!last.Valid || !SameValues(src, last.Pixels))
+                {
+                    last.Valid = false;
+                    src.CopyTo(last.Pixels);
+                    Predict(last.Pixels, 1, last.Scores);
+                    last.Valid = true;
+                }
+                var editor = VBufferEditor.Create(ref dst, last.Scores.Length);
+                last.Scores.AsSpan().CopyTo(editor.Values);
                 dst = editor.Commit();
             };
             return (ValueMapper<TSrc, TDst>)(Delegate)map;
+        }
+
+        private static bool SameValues(in VBuffer<float> src, float[] dense)
+        {
+            if (src.IsDense) return src.GetValues().SequenceEqual(dense);
+            for (int i = 0; i < dense.Length; i++)
+                if (src.GetItemOrDefault(i) != dense[i]) return false;
+            return true;
         }
 
         /// <summary>Class probabilities of <paramref name="rows"/> images held row-major in <paramref name="pixels"/>.</summary>
@@ -193,6 +220,10 @@ namespace Microsoft.ML.Trainers
             return new EpochMetrics(epoch, lr, loss, acc, double.IsNaN(vLoss) ? null : vLoss, double.IsNaN(vAcc) ? null : vAcc, s);
         }
 
-        public void Dispose() => _network.Dispose();
+        public void Dispose()
+        {
+            _lastPrediction.Dispose();
+            _network.Dispose();
+        }
     }
 }

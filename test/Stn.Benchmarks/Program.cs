@@ -6,7 +6,7 @@ using Stn.Benchmarks;
 using static TorchSharp.torch;
 
 // Usage:
-//   Stn.Benchmarks speed [--threads 2] [--steps 60]   the tutorial ST-CNN: PyTorch vs TorchSharp vs the ML.NET path
+//   Stn.Benchmarks speed [--threads 2] [--steps 60] [--rounds 3]   the tutorial ST-CNN: PyTorch vs TorchSharp vs the ML.NET path
 //   Stn.Benchmarks speed-part <bare|mlnet> <threads> <steps>  one contender, in its own process (prints one JSON line)
 string command = args.Length > 0 ? args[0] : "speed";
 int Option(string name, int fallback)
@@ -32,13 +32,18 @@ switch (command)
     }
     case "speed":
     {
-        int threads = Option("--threads", 2), steps = Option("--steps", 60);
+        int threads = Option("--threads", 2), steps = Option("--steps", 60), rounds = Option("--rounds", 3);
         string script = Path.Combine(RepositoryRoot(), "..", "shared", "bench", "pytorch_stn_bench.py");
         Console.WriteLine($"Tutorial ST-CNN (28x28 MNIST-sized input), {threads} threads, {steps} timed training steps of 64; " +
-                          "inference batch 256; latency batch 1. Each contender runs in its own process.");
-        var pytorch = PyTorchSpeed.Measure(script, threads, steps, out _);
-        var bare = RunPart("bare", threads, steps);
-        var mlnet = RunPart("mlnet", threads, steps);
+                          $"inference batch 256; latency batch 1. Each contender runs in its own process, {rounds} rounds in turn; " +
+                          "each figure is the contender's best round (this machine's timings are noisy).");
+        SpeedFigures pytorch = null, bare = null, mlnet = null;
+        for (int round = 0; round < rounds; round++)
+        {
+            pytorch = SpeedFigures.Best(pytorch, PyTorchSpeed.Measure(script, threads, steps, out _));
+            bare = SpeedFigures.Best(bare, RunPart("bare", threads, steps));
+            mlnet = SpeedFigures.Best(mlnet, RunPart("mlnet", threads, steps));
+        }
         SpeedTable.Print(pytorch, bare, mlnet);
         Console.WriteLine($"ML.NET path vs bare TorchSharp: training {mlnet.TrainImagesPerSecond / bare.TrainImagesPerSecond:F2}x, " +
                           $"batch inference {mlnet.InferImagesPerSecond / bare.InferImagesPerSecond:F2}x, latency {bare.LatencyMs / mlnet.LatencyMs:F2}x.");

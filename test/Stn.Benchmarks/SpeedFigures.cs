@@ -8,6 +8,11 @@ namespace Stn.Benchmarks
     internal sealed record SpeedFigures(string Name, double TrainImagesPerSecond, double InferImagesPerSecond,
         double LatencyMs, double PeakMemoryMiB)
     {
+        /// <summary>The better of two measurements of one contender, figure by figure (null where there is none).</summary>
+        public static SpeedFigures Best(SpeedFigures a, SpeedFigures b) => a is null ? b : b is null ? a : new SpeedFigures(a.Name,
+            System.Math.Max(a.TrainImagesPerSecond, b.TrainImagesPerSecond), System.Math.Max(a.InferImagesPerSecond, b.InferImagesPerSecond),
+            System.Math.Min(a.LatencyMs, b.LatencyMs), System.Math.Max(a.PeakMemoryMiB, b.PeakMemoryMiB));
+
         public string ToJson() => JsonSerializer.Serialize(this);
 
         public static SpeedFigures FromJson(string line) => JsonSerializer.Deserialize<SpeedFigures>(line);
