@@ -90,3 +90,28 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
         }
     }
 }
+
+namespace Microsoft.ML.SpatialTransformer.Tests.Modules
+{
+    public class StNetworkLeakTests
+    {
+        [Fact]
+        public void TrainingStepsLeaveNoNativeTensorBehind()
+        {
+            using var net = new StNetwork(new StNetworkOptions { Transform = SpatialTransformKind.ThinPlateSpline, ParallelTransformers = 2, Classifier = ClassifierKind.Fcn });
+            using var optimizer = TorchSharp.torch.optim.Adam(net.parameters());
+            Infrastructure.TensorChecks.AssertNoLeak(() =>
+            {
+                for (int step = 0; step < 3; step++)
+                {
+                    using var scope = NewDisposeScope();
+                    optimizer.zero_grad();
+                    var (logits, thetas) = net.ForwardWithThetas(rand(4, 1, 28, 28));
+                    TorchSharp.torch.nn.functional.cross_entropy(logits, tensor(new long[] { 0, 1, 2, 3 })).backward();
+                    optimizer.step();
+                    Assert.Equal(2, thetas.Length);
+                }
+            });
+        }
+    }
+}
