@@ -16,6 +16,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Guards
     {
         private static readonly Assembly Core = typeof(IHostEnvironment).Assembly;   // Microsoft.ML.Core
         private static readonly Assembly Data = typeof(MLContext).Assembly;          // Microsoft.ML.Data
+        private static readonly Assembly Standard = typeof(Microsoft.ML.Trainers.LbfgsMaximumEntropyMulticlassTrainer).Assembly; // Microsoft.ML.StandardTrainers
 
         public static TheoryData<string, string, string, string[]> Members => new()
         {
@@ -38,6 +39,20 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Guards
             { "Core", "Microsoft.ML.Runtime.Contracts", "ExceptSchemaMismatch", new[] { "IExceptionContext", "String", "String", "String", "String", "String" } },
             { "Core", "Microsoft.ML.Runtime.Contracts", "CheckDecode", new[] { "IExceptionContext", "Boolean", "String" } },
             { "Core", "Microsoft.ML.Runtime.Contracts", "CheckUserArg", new[] { "IExceptionContext", "Boolean", "String", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "Except", new[] { "IExceptionContext", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "ExceptDecode", new[] { "IExceptionContext", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "ExceptDecode", new[] { "IExceptionContext", "Exception", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "ExceptUserArg", new[] { "IExceptionContext", "String", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "ExceptParam", new[] { "IExceptionContext", "String", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "Check", new[] { "IExceptionContext", "Boolean", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "CheckValue", new[] { "IExceptionContext", "T", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "CheckValue", new[] { "T", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "CheckRef", new[] { "T", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "CheckNonEmpty", new[] { "IExceptionContext", "String", "String" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "CheckAlive", new[] { "IHostEnvironment" } },
+            { "Core", "Microsoft.ML.Runtime.Contracts", "Assert", new[] { "IExceptionContext", "Boolean" } },
+            { "Core", "Microsoft.ML.ModelLoadContext", "Header", null },
+            { "Core", "Microsoft.ML.ModelHeader", "ModelVerWritten", null },
             // Environment settings (seed, GPU).
             { "Core", "Microsoft.ML.Runtime.IHostEnvironmentInternal", "Seed", null },
             { "Core", "Microsoft.ML.Runtime.IHostEnvironmentInternal", "GpuDeviceId", null },
@@ -55,13 +70,39 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Guards
             { "Data", "Microsoft.ML.Data.RowToRowTransformerBase+MapperBase", "SaveModel", new[] { "ModelSaveContext" } },
             { "Data", "Microsoft.ML.Data.SignatureLoadRowMapper", "Invoke", new[] { "ModelLoadContext", "DataViewSchema" } },
             { "Data", "Microsoft.ML.Data.CatalogUtils", "GetEnvironment", new[] { "IInternalCatalog" } },
+            { "Data", "Microsoft.ML.Data.ColumnBindings", ".ctor", new[] { "DataViewSchema", "DetachedColumn[]" } },
+            { "Data", "Microsoft.ML.Data.ColumnBindings", "MapColumnIndex", new[] { "Boolean&", "Int32" } },
+            { "Data", "Microsoft.ML.Data.ColumnBindings", "Schema", null },
+            { "Data", "Microsoft.ML.Data.RowToRowTransformerBase+MapperBase", "CreateGetters", new[] { "DataViewRow", "Func`2", "Action&" } },
+            { "Data", "Microsoft.ML.Data.RowToRowTransformerBase+MapperBase", "OutputColumns", null },
+            { "Data", "Microsoft.ML.Data.IRowMapper", "GetOutputColumns", new string[0] },
+            // Trainer plumbing.
+            { "Data", "Microsoft.ML.Trainers.TrainerEstimatorBase`2", ".ctor", new[] { "IHost", "Column", "Column", "Column" } },
+            { "Data", "Microsoft.ML.Trainers.TrainerEstimatorBase`2", "PredictionKind", null },
+            { "Data", "Microsoft.ML.Trainers.TrainerEstimatorBase`2", "GetOutputColumnsCore", new[] { "SchemaShape" } },
+            { "Data", "Microsoft.ML.Trainers.TrainerEstimatorBase`2", "TrainModelCore", new[] { "TrainContext" } },
+            { "Data", "Microsoft.ML.Trainers.TrainerEstimatorBase`2", "MakeTransformer", new[] { "TModel", "DataViewSchema" } },
+            { "Data", "Microsoft.ML.Trainers.TrainerEstimatorBase`2", "Host", null },
+            { "Core", "Microsoft.ML.TrainContext", "TrainingSet", null },
+            { "Core", "Microsoft.ML.Data.RoleMappedData", "Data", null },
+            { "Data", "Microsoft.ML.Trainers.TrainerUtils", "MakeR4VecFeature", new[] { "String" } },
+            { "Data", "Microsoft.ML.Trainers.TrainerUtils", "MakeU4ScalarColumn", new[] { "String" } },
+            { "Data", "Microsoft.ML.Data.MulticlassPredictionTransformer`1", ".ctor", new[] { "IHostEnvironment", "TModel", "DataViewSchema", "String", "String", "String", "String" } },
+            { "Data", "Microsoft.ML.Trainers.ModelParametersBase`1", ".ctor", new[] { "IHostEnvironment", "String" } },
+            { "Data", "Microsoft.ML.Trainers.ModelParametersBase`1", ".ctor", new[] { "IHostEnvironment", "String", "ModelLoadContext" } },
+            { "Data", "Microsoft.ML.Trainers.ModelParametersBase`1", "SaveCore", new[] { "ModelSaveContext" } },
+            { "Data", "Microsoft.ML.Trainers.ModelParametersBase`1", "PredictionKind", null },
+            { "Data", "Microsoft.ML.Trainers.ModelParametersBase`1", "Host", null },
+            { "Core", "Microsoft.ML.Data.IValueMapper", "GetMapper", new string[0] },
+            { "Core", "Microsoft.ML.Data.AnnotationUtils", "AnnotationsForMulticlassScoreColumn", new[] { "Nullable`1" } },
+            { "Core", "Microsoft.ML.Data.AnnotationUtils", "GetTrainerOutputAnnotation", new[] { "Boolean" } },
         };
 
         [Theory]
         [MemberData(nameof(Members))]
         public void InternalMemberStillExists(string assembly, string typeName, string member, string[] parameterTypes)
         {
-            var type = (assembly == "Core" ? Core : Data).GetType(typeName);
+            var type = (assembly switch { "Core" => Core, "Data" => Data, _ => Standard }).GetType(typeName);
             Assert.True(type is not null, $"ML.NET type {typeName} is gone from Microsoft.ML.{assembly}.");
             const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
             if (parameterTypes is null)
