@@ -54,35 +54,51 @@ namespace Microsoft.ML.SpatialTransformer.Training
             var total = Stopwatch.StartNew();
             try
             {
-                for (int epoch = 0; epoch < s.MaxEpochs; epoch++)
+                // With a time budget the schedule is fitted to the epochs that the budget allows, estimated from the
+                // first epoch's duration, so a cosine or step schedule still completes.
+                int planned = s.MaxEpochs;
+                for (int epoch = 0; epoch < planned; epoch++)
                 {
                     var watch = Stopwatch.StartNew();
-                    double rate = LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, s.MaxEpochs, s.StepDecayEpochs, s.StepDecayFactor);
+                    double rate = LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, planned, s.StepDecayEpochs, s.StepDecayFactor);
                     SetRates(optimizer, rate);
                     Shuffle(order, random);
-                    var (loss, accuracy) = TrainEpoch(train, order, optimizer, epoch);
+                    var (loss, accuracy) = TrainEpoch(train, order, optimizer, epoch, planned);
                     (double Loss, double Accuracy)? val = validation is null ? null : Evaluate(validation);
                     var metrics = new EpochMetrics(epoch + 1, rate, loss, accuracy, val?.Loss, val?.Accuracy, watch.Elapsed.TotalSeconds);
                     History.Add(metrics);
                     onEpoch?.Invoke(metrics);
-                    if (s.TimeBudget is TimeSpan budget && epoch + 1 < s.MaxEpochs && total.Elapsed + watch.Elapsed > budget)
+
+                    if (val is not null && s.EarlyStoppingPatience > 0)
                     {
-                        _ch.Info($"Stopping after epoch {epoch + 1} of {s.MaxEpochs}: another epoch would pass the training time budget of {budget.TotalMinutes:F1} min.");
-                        break;
+                        if (val.Value.Loss < bestLoss)
+                        {
+                            bestLoss = val.Value.Loss;
+                            epochsWithoutGain = 0;
+                            DisposeAll(best);
+                            best = Snapshot();
+                        }
+                        else if (++epochsWithoutGain >= s.EarlyStoppingPatience)
+                        {
+                            _ch.Info($"Early stopping after epoch {epoch + 1}: validation loss has not improved for {epochsWithoutGain} epoch(s); restoring the weights of the best epoch.");
+                            break;
+                        }
                     }
 
-                    if (val is null || s.EarlyStoppingPatience <= 0) continue;
-                    if (val.Value.Loss < bestLoss)
+                    if (s.TimeBudget is TimeSpan budget)
                     {
-                        bestLoss = val.Value.Loss;
-                        epochsWithoutGain = 0;
-                        DisposeAll(best);
-                        best = Snapshot();
-                    }
-                    else if (++epochsWithoutGain >= s.EarlyStoppingPatience)
-                    {
-                        _ch.Info($"Early stopping after epoch {epoch + 1}: validation loss has not improved for {epochsWithoutGain} epoch(s); restoring the weights of the best epoch.");
-                        break;
+                        if (epoch == 0)
+                        {
+                            int affordable = (int)Math.Clamp(Math.Floor(budget.TotalSeconds / Math.Max(1e-3, watch.Elapsed.TotalSeconds)), 1, s.MaxEpochs);
+                            if (affordable < planned)
+                                _ch.Info($"The training time budget of {budget.TotalMinutes:F1} min allows about {affordable} of {s.MaxEpochs} epochs; the learning-rate schedule now spans {affordable}.");
+                            planned = affordable;
+                        }
+                        else if (epoch + 1 < planned && total.Elapsed + watch.Elapsed > budget)
+                        {
+                            _ch.Info($"Stopping after epoch {epoch + 1} of {planned}: another epoch would pass the training time budget of {budget.TotalMinutes:F1} min.");
+                            break;
+                        }
                     }
                 }
                 if (best is not null) Restore(best);
@@ -93,7 +109,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
             }
         }
 
-        private (double Loss, double Accuracy) TrainEpoch(LabeledImages data, int[] order, OptimizerHelper optimizer, int epoch)
+        private (double Loss, double Accuracy) TrainEpoch(LabeledImages data, int[] order, OptimizerHelper optimizer, int epoch, int epochs)
         {
             _network.train();
             double lossSum = 0;
@@ -119,7 +135,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 lossSum += value * count;
                 correct += logits.argmax(1).eq(y).sum().item<long>();
                 int seen = start + count;
-                _settings.Progress?.Report(new TrainingProgress(epoch + 1, _settings.MaxEpochs, b + 1, batches, lossSum / seen, (double)correct / seen));
+                _settings.Progress?.Report(new TrainingProgress(epoch + 1, epochs, b + 1, batches, lossSum / seen, (double)correct / seen));
             }
             return (lossSum / order.Length, (double)correct / order.Length);
         }
