@@ -9,14 +9,14 @@ using Stn.Datasets.Distortions;
 namespace DistortedMnist
 {
     /// <summary>One trained and evaluated model of the experiment.</summary>
-    internal sealed record ModelResult(string Name, SpatialTransformKind Transform, double ErrorPercent, double? PaperErrorPercent,
+    public sealed record ModelResult(string Name, SpatialTransformKind Transform, double ErrorPercent, double? PaperErrorPercent,
         int Epochs, double TrainingSeconds, ITransformer Model, StCnnModelParameters Parameters);
 
     /// <summary>
     /// Trains and evaluates one network on distorted digits through the ML.NET pipeline API:
     /// MapValueToKey -> StCnn -> MapKeyToValue, then Evaluate on the test set.
     /// </summary>
-    internal sealed class Experiment
+    public sealed class Experiment
     {
         private readonly MLContext _ml;
         private readonly ExperimentOptions _options;

@@ -8,7 +8,7 @@ using Stn.Datasets.Distortions;
 namespace DistortedMnist
 {
     /// <summary>The command line of the sample; every option has a default so no argument is needed.</summary>
-    internal sealed record ExperimentOptions
+    public sealed record ExperimentOptions
     {
         public string DataDirectory { get; init; }
         public DistortionKind Distortion { get; init; } = DistortionKind.RotationTranslationScale;
@@ -87,7 +87,7 @@ namespace DistortedMnist
                 ? d : throw new UsageException($"{name} must be a positive number; got '{value}'.");
     }
 
-    internal sealed class UsageException : Exception
+    public sealed class UsageException : Exception
     {
         public UsageException(string message) : base(message) { }
     }

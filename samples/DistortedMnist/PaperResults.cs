@@ -5,7 +5,7 @@ using Stn.Datasets.Distortions;
 namespace DistortedMnist
 {
     /// <summary>Test error (%) reported by Jaderberg et al. 2015 (Table 1 and the addition experiment), for comparison.</summary>
-    internal static class PaperResults
+    public static class PaperResults
     {
         public static double? Error(DistortionKind distortion, ClassifierKind model, SpatialTransformKind transform)
         {

@@ -8,11 +8,18 @@ using static TorchSharp.torch;
 // Usage:
 //   Stn.Benchmarks speed [--threads 2] [--steps 60] [--rounds 3]   the tutorial ST-CNN: PyTorch vs TorchSharp vs the ML.NET path
 //   Stn.Benchmarks speed-part <bare|mlnet> <threads> <steps>  one contender, in its own process (prints one JSON line)
+//   Stn.Benchmarks accuracy [--budget-minutes 1] [--distortions R,RTS,P,E,TC,ADD] [--data DIR] [--train-count N] [--out DIR]
+//       the paper's Table 1 grid (plus TC and addition), a training budget per cell; writes accuracy.md and accuracy.json
 string command = args.Length > 0 ? args[0] : "speed";
 int Option(string name, int fallback)
 {
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+}
+string Text(string name, string fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 
 switch (command)
@@ -49,8 +56,10 @@ switch (command)
                           $"batch inference {mlnet.InferImagesPerSecond / bare.InferImagesPerSecond:F2}x, latency {bare.LatencyMs / mlnet.LatencyMs:F2}x.");
         return 0;
     }
+    case "accuracy":
+        return AccuracyGrid.Run(args, Option, Text);
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part.");
+        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, accuracy.");
         return 2;
 }
 
