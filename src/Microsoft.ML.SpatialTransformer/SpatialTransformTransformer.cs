@@ -172,21 +172,15 @@ namespace Microsoft.ML.SpatialTransformer
             {
                 disposer = null;
                 var runner = _parent._runner;
-                var readers = InputIndices.Select(i => input.GetGetter<VBuffer<float>>(input.Schema[i])).ToArray();
+                var readers = InputIndices.Select(i => InputReader.Create(Host, input, input.Schema[i])).ToArray();
                 var inputs = runner.InputSizes.Select(s => new float[s]).ToArray();
                 var outputs = runner.OutputSizes.Select(s => new float[s]).ToArray();
-                var scratch = default(VBuffer<float>);
                 long cached = -1;
                 void Compute()
                 {
                     if (cached == input.Position) return;
                     for (int c = 0; c < readers.Length; c++)
-                    {
-                        readers[c](ref scratch);
-                        if (scratch.Length != inputs[c].Length)
-                            throw Host.Except($"Column '{input.Schema[InputIndices[c]].Name}' holds {scratch.Length} values in row {input.Position}; expected {inputs[c].Length}.");
-                        scratch.CopyTo(inputs[c]);
-                    }
+                        readers[c](inputs[c]);
                     runner.Run(inputs, 1, input.Position, outputs);
                     cached = input.Position;
                 }

@@ -61,12 +61,11 @@ namespace Microsoft.ML.SpatialTransformer.Data
             private readonly DataViewRowCursor _source;
             private readonly bool[] _active;
             private readonly bool _computeOutputs;
-            private readonly ValueGetter<VBuffer<float>>[] _inputGetters;
+            private readonly ReadInto[] _inputReaders;
             private readonly float[][] _inputs;
             private readonly float[][] _outputs;
             private readonly ColumnBuffer[] _passThrough;
             private readonly ScalarColumnBuffer<DataViewRowId> _ids;
-            private VBuffer<float> _scratch;
             private int _filled;
             private int _slot = -1;
             private long _position = -1;
@@ -82,7 +81,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
                 int batch = map.BatchSize;
                 if (computeOutputs)
                 {
-                    _inputGetters = map.InputColumns.Select(i => source.GetGetter<VBuffer<float>>(source.Schema[i])).ToArray();
+                    _inputReaders = map.InputColumns.Select(i => InputReader.Create(parent._host, source, source.Schema[i])).ToArray();
                     _inputs = map.InputSizes.Select(s => new float[batch * s]).ToArray();
                     _outputs = map.OutputSizes.Select(s => new float[batch * s]).ToArray();
                 }
@@ -123,8 +122,11 @@ namespace Microsoft.ML.SpatialTransformer.Data
                         _sourceDone = true;
                         break;
                     }
-                    for (int c = 0; _computeOutputs && c < _inputGetters.Length; c++)
-                        CaptureInput(c, _filled);
+                    for (int c = 0; _computeOutputs && c < _inputReaders.Length; c++)
+                    {
+                        int size = map.InputSizes[c];
+                        _inputReaders[c](_inputs[c].AsSpan(_filled * size, size));
+                    }
                     foreach (var buffer in _passThrough) buffer?.Capture(_filled);
                     _ids.Capture(_filled);
                     _filled++;
@@ -132,15 +134,6 @@ namespace Microsoft.ML.SpatialTransformer.Data
                 if (_filled == 0) return false;
                 if (_computeOutputs) map.Map(_inputs, _filled, _position + 1, _outputs);
                 return true;
-            }
-
-            private void CaptureInput(int c, int slot)
-            {
-                int size = _parent._map.InputSizes[c];
-                _inputGetters[c](ref _scratch);
-                if (_scratch.Length != size)
-                    throw _parent._host.Except($"Column '{_source.Schema[_parent._map.InputColumns[c]].Name}' holds a vector of {_scratch.Length} values in row {_position + 1 + slot}; expected {size}.");
-                _scratch.CopyTo(_inputs[c].AsSpan(slot * size, size));
             }
 
             public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)

@@ -2,13 +2,15 @@ using System;
 using System.Collections.Immutable;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.SpatialTransformer.Data
 {
     /// <summary>
     /// The [C,H,W] layout of an image held in a known-size Vector&lt;Single&gt; column: taken from the vector type's
     /// dimensions when it has them (ImageAnalytics' ExtractPixels gives [C,H,W]; [H,W] means one channel), otherwise
-    /// from the channels/height/width the user gives, which must multiply to the vector's size.
+    /// from the channels/height/width the user gives, which must multiply to the vector's size. An ML.NET image column
+    /// of known size (after ResizeImages) is [3,H,W]: its R, G, B planes (see InputReader).
     /// </summary>
     public readonly record struct ImageShape(int Channels, int Height, int Width)
     {
@@ -23,6 +25,12 @@ namespace Microsoft.ML.SpatialTransformer.Data
         internal static ImageShape Resolve(IExceptionContext ectx, string columnName, DataViewType type,
             int channels, int height, int width)
         {
+            if (type is ImageDataViewType image)
+            {
+                if (image.Height <= 0 || image.Width <= 0)
+                    throw ectx.ExceptSchemaMismatch("inputSchema", "input", columnName, "an image of known size (use ResizeImages) or Vector<Single, C, H, W>", type.ToString());
+                return new ImageShape(3, image.Height, image.Width);
+            }
             if (type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
                 throw ectx.ExceptSchemaMismatch("inputSchema", "input", columnName, Expected(channels, height, width), type.ToString());
             if (!vector.IsKnownSize)
@@ -34,6 +42,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
         /// <summary>As <see cref="Resolve"/>, for an estimator's <see cref="SchemaShape.Column"/> (no dimensions known there).</summary>
         internal static void CheckShapeColumn(IExceptionContext ectx, SchemaShape.Column column, int channels, int height, int width)
         {
+            if (column.Kind == SchemaShape.Column.VectorKind.Scalar && column.ItemType is ImageDataViewType) return;
             if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
                 throw ectx.ExceptSchemaMismatch("inputSchema", "input", column.Name, Expected(channels, height, width), column.GetTypeString());
         }

@@ -44,6 +44,9 @@ namespace Microsoft.ML.SpatialTransformer
 
         public void CheckImageColumn(IExceptionContext ectx, DataViewType type)
         {
+            if (type is Microsoft.ML.Transforms.Image.ImageDataViewType image
+                && image.Height == InputShape.Height && image.Width == InputShape.Width && InputShape.Channels == 3)
+                return;
             if (type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single || vector.Size != InputShape.Size)
                 throw ectx.ExceptSchemaMismatch("inputSchema", "input", InputColumnName, InputShape.VectorTypeName, type.ToString());
         }

@@ -55,5 +55,29 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
                     Assert.Equal(c < 3 ? 16f * (r * 4 + c + 1) : 0f, shifted[r * 4 + c]);
             Assert.Equal(16f * 5, pixels[5]);
         }
+    
+        [Fact]
+        public void AnImageColumnIsReadAsItsRgbPlanesLikeExtractPixels()
+        {
+            using var dir = new TempDirectory();
+            var ml = new MLContext(1);
+            string png = WriteGradientPng(dir.Path);
+            var data = ml.Data.LoadFromEnumerable(new[] { new ImageRow { Path = png, Theta = new[] { 1f, 0, 0, 0, 1, 0 } } });
+            var pipeline = ml.Transforms.LoadImages("Image", dir.Path, "Path")
+                .Append(ml.Transforms.ResizeImages("Image", 4, 4))
+                .Append(ml.Transforms.ExtractPixels("Pixels", "Image"))
+                .Append(ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options
+                {
+                    OutputColumnName = "Warped", InputColumnName = "Image", Sampling = SamplingMode.Nearest,
+                }));
+            var output = pipeline.Fit(data).Transform(data);
+            Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3, 4, 4), output.Schema["Warped"].Type);
+            // The identity warp of the image column equals ExtractPixels' planar R, G, B values.
+            Assert.Equal(output.GetColumn<float[]>("Pixels").Single(), output.GetColumn<float[]>("Warped").Single());
+
+            var unsized = ml.Transforms.LoadImages("Image", dir.Path, "Path").Fit(data).Transform(data);
+            var e = Assert.Throws<System.ArgumentOutOfRangeException>(() => ml.Transforms.SpatialTransform("Warped", "Image").Fit(unsized));
+            Assert.Contains("Schema mismatch for input column 'Image': expected an image of known size (use ResizeImages)", e.Message);
+        }
     }
 }
