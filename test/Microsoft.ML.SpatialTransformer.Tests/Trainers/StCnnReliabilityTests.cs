@@ -46,6 +46,37 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         }
 
         [Fact]
+        public void ADivergingLossStopsWithTheEpochAndBatch()
+        {
+            var ml = new MLContext(seed: 1);
+            var data = SyntheticImages.KeyLabel(ml).Fit(ml.Data.LoadFromEnumerable(SyntheticImages.Make(8, 1)))
+                .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 1)));
+            var options = Options(5);
+            options.Optimizer = OptimizerKind.Sgd;
+            options.LearningRate = 1e12;
+            var e = Assert.ThrowsAny<Exception>(() => ml.MulticlassClassification.Trainers.StCnn(options).Fit(data));
+            Assert.Matches(@"The training loss became (NaN|-?Infinity|∞|-∞) in epoch \d+, batch \d+\. Try a lower learning rate", e.Message);
+        }
+
+        [Fact]
+        public void SameSeedSavesTheSameWeightBytes()
+        {
+            byte[] Weights(int seed)
+            {
+                var ml = new MLContext(seed);
+                var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 3));
+                var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options(2))).Fit(data);
+                using var dir = new TempDirectory();
+                ml.Model.Save(model, data.Schema, dir.File("m.zip"));
+                using var zip = ZipFile.OpenRead(dir.File("m.zip"));
+                return Read(zip.Entries.Single(en => en.FullName.EndsWith("TSModel")));
+            }
+            var first = Weights(5);
+            Assert.Equal(first, Weights(5));
+            Assert.NotEqual(first, Weights(6));
+        }
+
+        [Fact]
         public void PredictionEnginesOnSeveralThreadsGiveTheSerialResults()
         {
             var (ml, _, model) = Trained();
