@@ -127,6 +127,7 @@ namespace Microsoft.ML.Trainers
         public SpatialTransformTransformer GetSpatialTransformer(int index = 0, string inputColumnName = DefaultColumnNames.Features,
             string outputColumnName = "Canonical", string thetaColumnName = "Theta")
         {
+            CheckNotDisposed();
             var o = Network;
             int inputTransformers = o.Transform == SpatialTransformKind.None ? 0 : o.SeriesTransformers > 0 ? 1 : o.ParallelTransformers;
             if (index < 0 || index >= inputTransformers)
@@ -188,6 +189,7 @@ namespace Microsoft.ML.Trainers
         /// <summary>Class probabilities of <paramref name="rows"/> images held row-major in <paramref name="pixels"/>.</summary>
         internal void Predict(ReadOnlySpan<float> pixels, int rows, Span<float> probabilities)
         {
+            CheckNotDisposed();
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             var x = tensor(pixels.ToArray(), new long[] { rows, Shape.Channels, Shape.Height, Shape.Width }); // [N,C,H,W]
@@ -197,6 +199,7 @@ namespace Microsoft.ML.Trainers
 
         protected override void SaveCore(ModelSaveContext ctx)
         {
+            CheckNotDisposed();
             base.SaveCore(ctx);
             ctx.SetVersionInfo(GetVersionInfo());
             StNetworkOptionsFormat.Write(ctx.Writer, Network);
@@ -220,10 +223,20 @@ namespace Microsoft.ML.Trainers
             return new EpochMetrics(epoch, lr, loss, acc, double.IsNaN(vLoss) ? null : vLoss, double.IsNaN(vAcc) ? null : vAcc, s);
         }
 
+        private bool _disposed;
+
+        /// <summary>Frees the network's native memory; the model can no longer score or be saved.</summary>
         public void Dispose()
         {
+            if (_disposed) return;
+            _disposed = true;
             _lastPrediction.Dispose();
             _network.Dispose();
+        }
+
+        private void CheckNotDisposed()
+        {
+            if (_disposed) throw new ObjectDisposedException(nameof(StCnnModelParameters), "This StCnn model has been disposed: its network is gone.");
         }
     }
 }
