@@ -40,7 +40,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
             {
                 if (!float.IsFinite(thetas[i]))
                     throw new InvalidOperationException(
-                        $"Column '{_config.ThetaColumnName}' holds {thetas[i]} in row {firstRow + i / _config.ParameterCount}; expected finite transform parameters.");
+                        $"Column '{_config.ThetaColumnName}' holds {thetas[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} in row {firstRow + i / _config.ParameterCount}; expected finite transform parameters.");
             }
         }
 
