@@ -35,7 +35,10 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 "or set MLContext.FallbackToCpu = true.");
         }
 
-        /// <summary>The seed of MLContext (its Seed property), or a fixed default so runs are repeatable unless asked otherwise.</summary>
-        public static int Seed(IHostEnvironment env) => (env as IHostEnvironmentInternal)?.Seed ?? 0;
+        /// <summary>
+        /// MLContext's seed when it has one; otherwise a draw from the host's random source, so that, as everywhere in
+        /// ML.NET, a context without a seed gives a different run each time.
+        /// </summary>
+        public static int Seed(IHost host) => (host as IHostEnvironmentInternal)?.Seed ?? host.Rand.Next();
     }
 }

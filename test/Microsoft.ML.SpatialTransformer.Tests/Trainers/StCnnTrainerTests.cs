@@ -65,6 +65,18 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         }
 
         [Fact]
+        public void AContextWithoutASeedGivesADifferentRunEachTime()
+        {
+            float[][] Scores()
+            {
+                var ml = new MLContext();
+                var train = ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 5));
+                return Pipeline(ml, SmallOptions(epochs: 1)).Fit(train).Transform(train).GetColumn<float[]>("Score").ToArray();
+            }
+            Assert.NotEqual(Scores(), Scores());
+        }
+
+        [Fact]
         public void HistoryAndLogCarryEveryEpoch()
         {
             var ml = new MLContext(seed: 1);
