@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.SpatialTransformer.Data;
 
 namespace Microsoft.ML.SpatialTransformer.Training
 {
@@ -41,18 +42,15 @@ namespace Microsoft.ML.SpatialTransformer.Training
             var buffer = new float[featureSize];
             using (var cursor = data.GetRowCursor(new[] { features, label }))
             {
-                var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
+                // Float vectors or ML.NET image columns alike (InputReader checks the size and names the column).
+                var readFeatures = InputReader.Create(ectx, cursor, features);
                 var getLabel = cursor.GetGetter<uint>(label);
-                VBuffer<float> row = default;
                 uint key = 0;
                 while (cursor.MoveNext())
                 {
                     getLabel(ref key);
                     if (key == 0) { missingLabel++; continue; }
-                    getFeatures(ref row);
-                    if (row.Length != featureSize)
-                        throw ectx.Except($"Column '{featureColumn}' of the {dataName} holds {row.Length} values in row {cursor.Position}; expected {featureSize}.");
-                    row.CopyTo(buffer);
+                    readFeatures(buffer);
                     if (!AllFinite(buffer)) { badPixels++; continue; }
                     pixels.AddRange(buffer);
                     labels.Add((int)key - 1);

@@ -48,5 +48,22 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             var metrics = ml.MulticlassClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(128, 4))));
             Assert.True(metrics.MicroAccuracy > 0.6, $"accuracy {metrics.MicroAccuracy}");
         }
+    
+        [Fact]
+        public void LearnsFromAnImageColumnToo()
+        {
+            using var dir = new TempDirectory();
+            var ml = new MLContext(seed: 1);
+            var data = ml.Data.LoadFromEnumerable(SyntheticImages.WritePngs(SyntheticImages.Make(64, 6), dir.Path));
+            var options = Learned();
+            options.InputColumnName = "Image";
+            var model = SyntheticImages.KeyLabel(ml)
+                .Append(ml.Transforms.LoadImages("Image", dir.Path, "Path"))
+                .Append(ml.Transforms.ResizeImages("Image", 12, 12))
+                .Append(ml.Transforms.SpatialTransform(options)).Fit(data);
+            var output = model.Transform(data);
+            Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3, 6, 6), output.Schema["Canonical"].Type);
+            Assert.Equal(64, output.GetColumn<float[]>("Pose").Count());
+        }
     }
 }

@@ -54,30 +54,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             Assert.Contains(messages, m => m.Contains("38 training rows"));
         }
 
-        private sealed class PngRow
-        {
-            public string Path { get; set; }
-            public string Side { get; set; }
-        }
-
         [Fact]
         public void PngFilesThroughImageAnalyticsIntoStCnnAndEvaluate()
         {
             using var dir = new TempDirectory();
-            var rows = SyntheticImages.Make(64, 5).Select((r, i) =>
-            {
-                // Gray 12x12 PNGs: the same value in B, G and R.
-                var bgra = new byte[12 * 12 * 4];
-                for (int p = 0; p < 144; p++)
-                {
-                    byte v = (byte)(r.Pixels[p] * 255);
-                    bgra[4 * p] = bgra[4 * p + 1] = bgra[4 * p + 2] = v;
-                    bgra[4 * p + 3] = 255;
-                }
-                string file = $"img{i}.png";
-                using (var image = MLImage.CreateFromPixels(12, 12, MLPixelFormat.Bgra32, bgra)) image.Save(dir.File(file));
-                return new PngRow { Path = file, Side = r.Side };
-            }).ToArray();
+            var rows = SyntheticImages.WritePngs(SyntheticImages.Make(64, 5), dir.Path);
             var ml = new MLContext(seed: 1);
             var data = ml.Data.LoadFromEnumerable(rows);
             var options = Tiny("Pixels");

@@ -35,6 +35,27 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             }).ToArray();
         }
 
+        public sealed class PngRow
+        {
+            public string Path { get; set; }
+            public string Side { get; set; }
+        }
+
+        /// <summary>Writes each row as a gray 12x12 PNG (the same value in B, G and R) and returns (file name, side) rows.</summary>
+        public static PngRow[] WritePngs(Row[] rows, string directory) => rows.Select((r, i) =>
+        {
+            var bgra = new byte[12 * 12 * 4];
+            for (int p = 0; p < 144; p++)
+            {
+                byte v = (byte)(r.Pixels[p] * 255);
+                bgra[4 * p] = bgra[4 * p + 1] = bgra[4 * p + 2] = v;
+                bgra[4 * p + 3] = 255;
+            }
+            string file = $"img{i}.png";
+            using (var image = MLImage.CreateFromPixels(12, 12, MLPixelFormat.Bgra32, bgra)) image.Save(System.IO.Path.Combine(directory, file));
+            return new PngRow { Path = file, Side = r.Side };
+        }).ToArray();
+
         /// <summary>MapValueToKey(Side -> Label), the usual first step of an ML.NET multiclass pipeline.</summary>
         public static IEstimator<ITransformer> KeyLabel(MLContext ml) => ml.Transforms.Conversion.MapValueToKey("Label", "Side");
     }
