@@ -146,6 +146,23 @@ namespace Microsoft.ML.Trainers
             return new SpatialTransformTransformer(Host, config, module);
         }
 
+        /// <summary>
+        /// Writes the model as ONNX (opset 17): input "image" [N,C,H,W], outputs "probabilities" (the Score), "predicted_label"
+        /// (0-based class index) and "theta_i" per spatial transformer. See <see cref="Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter"/>.
+        /// </summary>
+        public void ExportOnnx(System.IO.Stream destination)
+        {
+            CheckNotDisposed();
+            Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.Export(_network, destination);
+        }
+
+        /// <summary>As <see cref="ExportOnnx(System.IO.Stream)"/>, to a file written through a temporary file.</summary>
+        public void ExportOnnx(string path)
+        {
+            CheckNotDisposed();
+            Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.Export(_network, path);
+        }
+
         private ImageShape Shape => new ImageShape(Network.InputChannels, Network.InputHeight, Network.InputWidth);
 
         public DataViewType InputType => new VectorDataViewType(NumberDataViewType.Single, _featureDimensions);

@@ -57,6 +57,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 
         public GridGenerator Generator => generator;
 
+        public GridSampler Sampler => sampler;
+
         public override (Tensor Output, Tensor Theta) forward(Tensor input)
         {
             if (input.dim() != 4 || input.shape[1] != InputChannels)

@@ -59,6 +59,22 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 
         public StNetworkOptions Options { get; }
 
+        /// <summary>Whether <see cref="System.IDisposable.Dispose"/> has freed the network's native state.</summary>
+        public bool IsDisposed { get; private set; }
+
+        protected override void Dispose(bool disposing)
+        {
+            IsDisposed = true;
+            base.Dispose(disposing);
+        }
+
+        // The structure, for exporters (ONNX) that walk the network.
+        internal SpatialTransformerParallel InputTransformers => input_transformers;
+        internal IReadOnlyList<ClassifierFeatures> Branches => branches.ToList();
+        internal SpatialTransformerSeries Series => series;
+        internal Module<Tensor, Tensor> Downsample => downsample;
+        internal Linear Head => head;
+
         /// <summary>Number of spatial transformers (input and series).</summary>
         public int TransformerCount => (input_transformers?.Count ?? 0) + (series?.Count ?? 0);
 

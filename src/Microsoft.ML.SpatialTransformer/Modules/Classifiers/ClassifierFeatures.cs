@@ -86,6 +86,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 
         public ClassifierKind Kind { get; }
 
+        internal IReadOnlyList<Module<Tensor, Tensor>> Stages => stages.ToList();
+        internal Module<Tensor, Tensor> Tail => tail;
+
         /// <summary>F, the number of features per sample.</summary>
         public long FeatureSize { get; }
 

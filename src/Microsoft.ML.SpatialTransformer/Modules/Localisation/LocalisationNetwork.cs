@@ -53,6 +53,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 
         public LocalisationNetworkKind Kind { get; }
 
+        internal Module<Tensor, Tensor> Trunk => trunk;
+        internal RegressionHead Head => head;
+
         /// <summary>The widths in use (defaults filled in).</summary>
         public IReadOnlyList<int> LayerWidths { get; }
 

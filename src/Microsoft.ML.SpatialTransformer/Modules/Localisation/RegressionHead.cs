@@ -25,6 +25,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             RegisterComponents();
         }
 
+        internal TorchSharp.Modules.Linear Linear => linear;
+
         public override Tensor forward(Tensor features) => linear.call(features); // [N,P]
     }
 }

@@ -1,0 +1,84 @@
+using System;
+using System.Linq;
+using TorchSharp.Modules;
+using static Microsoft.ML.SpatialTransformer.Onnx.OnnxGraphBuilder;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SpatialTransformer.Onnx
+{
+    /// <summary>
+    /// Emits the TorchSharp layers our networks are built from as ONNX nodes, in inference form (dropout is the
+    /// identity, batch norm uses its running statistics). Anything else is refused with its type and path.
+    /// </summary>
+    internal sealed class OnnxLayerEmitter
+    {
+        private readonly OnnxGraphBuilder _g;
+
+        public OnnxLayerEmitter(OnnxGraphBuilder graph) => _g = graph;
+
+        /// <summary>Emits <paramref name="module"/> applied to the value <paramref name="input"/>; returns the output value.</summary>
+        public string Emit(nn.Module module, string input, string path)
+        {
+            switch (module)
+            {
+                case Sequential sequential:
+                    for (int i = 0; i < sequential.Count; i++)
+                        input = Emit((nn.Module)sequential[i], input, $"{path}.{i}");
+                    return input;
+                case Conv2d conv:
+                    return Conv(conv, input, path);
+                case MaxPool2d pool:
+                    return _g.Node("MaxPool", new[] { input }, Ints("kernel_shape", pool.kernel_size),
+                        Ints("strides", pool.stride ?? pool.kernel_size), Ints("pads", Pads(pool.padding, pool.kernel_size.Length)));
+                case AvgPool2d pool:
+                    return _g.Node("AveragePool", new[] { input }, Ints("kernel_shape", pool.kernel_size),
+                        Ints("strides", pool.stride ?? pool.kernel_size), Ints("pads", Pads(pool.padding, pool.kernel_size.Length)),
+                        Int("count_include_pad", pool.count_include_pad ? 1 : 0));
+                case ReLU:
+                    return _g.Node("Relu", new[] { input });
+                case Flatten flatten when flatten.start_dim == 1 && flatten.end_dim == -1:
+                    return _g.Node("Flatten", new[] { input }, Int("axis", 1));
+                case Linear linear:
+                    return Gemm(linear, input, path);
+                case Dropout or Dropout2d or Identity:
+                    return input;
+                case BatchNorm2d norm:
+                    return BatchNorm(norm, input, path);
+                default:
+                    throw new NotSupportedException($"ONNX export does not support the layer '{path}' of type {module.GetType().Name}.");
+            }
+        }
+
+        public string Gemm(Linear linear, string input, string path)
+        {
+            string w = _g.Initializer(path + ".weight", linear.weight);
+            var inputs = linear.bias is null ? new[] { input, w } : new[] { input, w, _g.Initializer(path + ".bias", linear.bias) };
+            return _g.Node("Gemm", inputs, Int("transB", 1));
+        }
+
+        private string Conv(Conv2d conv, string input, string path)
+        {
+            if (conv.padding_type is not null || conv.padding_mode != TorchSharp.PaddingModes.Zeros)
+                throw new NotSupportedException($"ONNX export supports explicit zero padding only; layer '{path}' uses {conv.padding_type?.ToString() ?? conv.padding_mode.ToString()}.");
+            string w = _g.Initializer(path + ".weight", conv.weight);
+            var inputs = conv.bias is null ? new[] { input, w } : new[] { input, w, _g.Initializer(path + ".bias", conv.bias) };
+            return _g.Node("Conv", inputs, Ints("kernel_shape", conv.kernel_size), Ints("strides", conv.stride),
+                Ints("pads", Pads(conv.padding, conv.kernel_size.Length)), Ints("dilations", conv.dilation), Int("group", conv.groups));
+        }
+
+        private string BatchNorm(BatchNorm2d norm, string input, string path)
+        {
+            var state = norm.state_dict();
+            string Part(string name) => _g.Initializer($"{path}.{name}", state[name]);
+            return _g.Node("BatchNormalization", new[] { input, Part("weight"), Part("bias"), Part("running_mean"), Part("running_var") },
+                Float32("epsilon", 1e-5f));
+        }
+
+        // torch pads both sides of each spatial axis alike; ONNX lists all begins, then all ends.
+        private static long[] Pads(long[] padding, int rank)
+        {
+            var p = padding is { Length: > 0 } ? (padding.Length == 1 ? Enumerable.Repeat(padding[0], rank).ToArray() : padding) : new long[rank];
+            return p.Concat(p).ToArray();
+        }
+    }
+}
