@@ -115,6 +115,34 @@ namespace Microsoft.ML.SpatialTransformer
             return new BatchedMapDataView(Host, input, ((IRowMapper)mapper).GetOutputColumns(), map);
         }
 
+        /// <summary>
+        /// Writes this transform as ONNX (opset 17). Learned mode: input "image" [N,C,H,W], outputs "warped" [N,C,H',W']
+        /// and "theta" [N,P]. Given-theta mode: inputs "image" and "theta", output "warped".
+        /// </summary>
+        public void ExportOnnx(System.IO.Stream destination)
+        {
+            Host.CheckValue(destination, nameof(destination));
+            var g = new Onnx.OnnxGraphBuilder();
+            var emitter = new Onnx.OnnxSpatialTransformerEmitter(g, new Onnx.OnnxLayerEmitter(g));
+            var c = _config;
+            g.Input("image", Onnx.OnnxGraphBuilder.FloatType, null, c.InputShape.Channels, c.InputShape.Height, c.InputShape.Width);
+            string warped, theta = "theta";
+            if (_runner is LearnedTransformRunner learned)
+            {
+                (warped, theta) = emitter.Emit(learned.Module, "image", "transformer");
+                g.Rename(theta, "theta");
+                g.Output("theta", Onnx.OnnxGraphBuilder.FloatType, null, c.ParameterCount);
+            }
+            else
+            {
+                g.Input("theta", Onnx.OnnxGraphBuilder.FloatType, null, c.ParameterCount);
+                warped = emitter.Sample("image", emitter.Grid(c.Kind, theta, c.OutputHeight, c.OutputWidth, c.TpsGridSize, "transformer"), c.Sampling, c.Padding);
+            }
+            g.Rename(warped, "warped");
+            g.Output("warped", Onnx.OnnxGraphBuilder.FloatType, null, c.InputShape.Channels, c.OutputHeight, c.OutputWidth);
+            Google.Protobuf.MessageExtensions.WriteTo(g.ToModel(), destination);
+        }
+
         public void Dispose() => _runner.Dispose();
 
         private sealed class Mapper : MapperBase

@@ -30,12 +30,15 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             string theta = _layers.Gemm(loc.Head.Linear, features, path + ".localisation.head.linear");   // [N,P]
             var gen = st.Generator;
             string grid = Grid(gen.Kind, theta, gen.OutputHeight, gen.OutputWidth, gen.TpsGridSize, path); // [N,H',W',2]
-            string output = _g.Node("GridSample", new[] { input, grid },
-                String("mode", Mode(st.Sampler.Mode)), String("padding_mode", Padding(st.Sampler.Padding)), Int("align_corners", 0));
-            return (output, theta);
+            return (Sample(input, grid, st.Sampler.Mode, st.Sampler.Padding), theta);
         }
 
-        private string Grid(SpatialTransformKind kind, string theta, long h, long w, int tps, string path)
+        /// <summary>GridSample of <paramref name="input"/> [N,C,H,W] at <paramref name="grid"/> [N,H',W',2].</summary>
+        public string Sample(string input, string grid, SamplingMode mode, PaddingMode padding) =>
+            _g.Node("GridSample", new[] { input, grid }, String("mode", Mode(mode)), String("padding_mode", Padding(padding)), Int("align_corners", 0));
+
+        /// <summary>The sampling grid [N,H',W',2] of theta [N,P] of <paramref name="kind"/>.</summary>
+        public string Grid(SpatialTransformKind kind, string theta, long h, long w, int tps, string path)
         {
             string points;
             if (kind == SpatialTransformKind.ThinPlateSpline)
