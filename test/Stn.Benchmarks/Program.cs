@@ -10,6 +10,7 @@ using static TorchSharp.torch;
 //   Stn.Benchmarks speed-part <bare|mlnet> <threads> <steps>  one contender, in its own process (prints one JSON line)
 //   Stn.Benchmarks accuracy [--budget-minutes 1] [--distortions R,RTS,P,E,TC,ADD] [--data DIR] [--train-count N] [--out DIR]
 //       the paper's Table 1 grid (plus TC and addition), a training budget per cell; writes accuracy.md and accuracy.json
+//   Stn.Benchmarks onnx [--threads 2]          ONNX Runtime vs TorchSharp scoring of the tutorial ST-CNN
 //   Stn.Benchmarks soak [--predictions 100000] [--transforms 200]
 //       PredictionEngine calls and Transforms on one model; prints memory and live tensors (exit code 1 if either grows)
 string command = args.Length > 0 ? args[0] : "speed";
@@ -58,12 +59,14 @@ switch (command)
                           $"batch inference {mlnet.InferImagesPerSecond / bare.InferImagesPerSecond:F2}x, latency {bare.LatencyMs / mlnet.LatencyMs:F2}x.");
         return 0;
     }
+    case "onnx":
+        return OnnxSpeed.Run(Option("--threads", 2));
     case "soak":
         return Soak.Run(Option("--predictions", 100_000), Option("--transforms", 200));
     case "accuracy":
         return AccuracyGrid.Run(args, Option, Text);
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, accuracy, soak.");
+        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, accuracy, onnx, soak.");
         return 2;
 }
 
