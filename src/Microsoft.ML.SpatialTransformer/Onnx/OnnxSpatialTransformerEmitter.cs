@@ -71,9 +71,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         private string AffineMatrix(SpatialTransformKind kind, string theta)
         {
             if (kind == SpatialTransformKind.Affine) return Reshape(theta, 0, 2, 3);
-            string Column(long i) => _g.Node("Slice", new[] { theta, _g.Int64Initializer("start", i), _g.Int64Initializer("end", i + 1), _g.Int64Initializer("axis", 1) }); // [N,1]
-            string zero = _g.Node("Mul", new[] { Column(0), _g.Scalar("zero", 0f) });
-            string one = _g.Node("Add", new[] { zero, _g.Scalar("one", 1f) });
+            string Column(long i) => this.Column(theta, i);
+            string zero = Zeros(theta);
+            string one = Ones(theta);
             string[] row0, row1;
             switch (kind)
             {
@@ -107,12 +107,14 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             return Reshape(rows, 0, 2, 3);
         }
 
-        // [N,1] of ones, shaped like theta's first column.
-        private string Ones(string theta)
-        {
-            string first = _g.Node("Slice", new[] { theta, _g.Int64Initializer("start", 0), _g.Int64Initializer("end", 1), _g.Int64Initializer("axis", 1) });
-            return _g.Node("Add", new[] { _g.Node("Mul", new[] { first, _g.Scalar("zero", 0f) }), _g.Scalar("one", 1f) });
-        }
+        // Column i of theta. [N,1]
+        private string Column(string theta, long i) =>
+            _g.Node("Slice", new[] { theta, _g.Int64Initializer("start", i), _g.Int64Initializer("end", i + 1), _g.Int64Initializer("axis", 1) });
+
+        // [N,1] of zeros / ones, shaped like a column of theta (the batch size is only known at run time).
+        private string Zeros(string theta) => _g.Node("Mul", new[] { Column(theta, 0), _g.Scalar("zero", 0f) });
+
+        private string Ones(string theta) => _g.Node("Add", new[] { Zeros(theta), _g.Scalar("one", 1f) });
 
         private string SliceLast(string value, long start, long end) =>
             _g.Node("Slice", new[] { value, _g.Int64Initializer("start", start), _g.Int64Initializer("end", end), _g.Int64Initializer("axis", -1) });
