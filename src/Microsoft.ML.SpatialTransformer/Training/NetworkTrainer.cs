@@ -28,7 +28,13 @@ namespace Microsoft.ML.SpatialTransformer.Training
         }
 
         /// <summary>Trains and returns the network (on CPU, in eval mode) and its per-epoch history.</summary>
+        /// <param name="host">The trainer's host: channel, progress, cancellation, seed and device settings.</param>
+        /// <param name="options">The network to build.</param>
         /// <param name="settings">The training settings for a given seed.</param>
+        /// <param name="train">Training rows.</param>
+        /// <param name="validation">Rows scored after every epoch, or null.</param>
+        /// <param name="featureColumn">The image column (float vector or ML.NET image).</param>
+        /// <param name="labelColumn">The key-typed label column.</param>
         /// <param name="task">What is being trained, for the log and the progress channel.</param>
         public static (StNetwork Network, IReadOnlyList<EpochMetrics> History) Train(IHost host, StNetworkOptions options,
             Func<int, TrainingSettings> settings, IDataView train, IDataView validation, string featureColumn, string labelColumn, string task)
