@@ -204,12 +204,12 @@ namespace Microsoft.ML.Trainers
         }
 
         /// <summary>Class probabilities of <paramref name="rows"/> images held row-major in <paramref name="pixels"/>.</summary>
-        internal void Predict(ReadOnlySpan<float> pixels, int rows, Span<float> probabilities)
+        internal void Predict(float[] pixels, int rows, Span<float> probabilities)
         {
             CheckNotDisposed();
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var x = tensor(pixels.ToArray(), new long[] { rows, Shape.Channels, Shape.Height, Shape.Width }); // [N,C,H,W]
+            var x = tensor(pixels, new long[] { rows, Shape.Channels, Shape.Height, Shape.Width }); // [N,C,H,W]
             var p = nn.functional.softmax(_network.call(x), 1).contiguous();                                  // [N,K]
             p.data<float>().CopyTo(probabilities);
         }

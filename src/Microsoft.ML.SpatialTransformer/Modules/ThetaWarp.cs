@@ -19,8 +19,6 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             RegisterComponents();
         }
 
-        public GridGenerator Generator => generator;
-
         public override Tensor forward(Tensor input, Tensor theta)
         {
             using var scope = NewDisposeScope();
