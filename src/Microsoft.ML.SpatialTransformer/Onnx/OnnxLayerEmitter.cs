@@ -40,7 +40,7 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                     return _g.Node("Flatten", new[] { input }, Int("axis", 1));
                 case Linear linear:
                     return Gemm(linear, input, path);
-                case Dropout or Dropout2d or Identity:
+                case Dropout or Dropout2d or Modules.SeededDropout or Identity:
                     return input;
                 case BatchNorm2d norm:
                     return BatchNorm(norm, input, path);

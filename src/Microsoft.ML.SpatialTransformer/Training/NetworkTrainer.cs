@@ -14,17 +14,16 @@ namespace Microsoft.ML.SpatialTransformer.Training
     /// </summary>
     internal static class NetworkTrainer
     {
-        // torch's generator is process-wide: seeding and building under one lock keeps concurrent fits in other
-        // MLContexts from interleaving their initialisations.
-        private static readonly object s_buildGate = new object();
-
+        /// <summary>
+        /// The network with its initial weights drawn from a generator seeded with <paramref name="seed"/>, not from
+        /// torch's process-wide one, which other threads may be drawing from at the same time.
+        /// </summary>
         public static StNetwork Build(StNetworkOptions options, int seed)
         {
-            lock (s_buildGate)
-            {
-                manual_seed(seed);
-                return new StNetwork(options);
-            }
+            var network = new StNetwork(options);
+            using var generator = new Generator(unchecked((ulong)seed));
+            ParameterInitialisation.Reset(network, generator);
+            return network;
         }
 
         /// <summary>Trains and returns the network (on CPU, in eval mode) and its per-epoch history.</summary>
@@ -55,9 +54,12 @@ namespace Microsoft.ML.SpatialTransformer.Training
                     $"on {shape} images, {options.Classes} classes, {trainRows.Count} training rows, seed {seed}.");
 
             var network = Build(options, seed);
+            // Dropout masks come from the fit's own generator, on the training device, for the same reason.
+            using var dropoutGenerator = new Generator(unchecked((ulong)seed) ^ 0x9E3779B97F4A7C15UL, device);
             try
             {
                 network.to(device);
+                ParameterInitialisation.UseDropoutGenerator(network, dropoutGenerator);
                 var s = settings(seed);
                 var loop = new TrainingLoop(host, ch, network, network.LocalisationParameters(), s, device, shape);
                 using (var pch = host.StartProgressChannel(task))
@@ -70,6 +72,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
                         ch.Info(metrics.ToString());
                     });
                 }
+                ParameterInitialisation.UseDropoutGenerator(network, null);
                 network.to(CPU); // scoring runs on CPU inside ML.NET's row-by-row scorers
                 network.eval();
                 return (network, loop.History);

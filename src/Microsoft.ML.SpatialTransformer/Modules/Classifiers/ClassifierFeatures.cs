@@ -27,6 +27,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         public ClassifierFeatures(ClassifierKind kind, long channels, long height, long width,
             IReadOnlyList<int> widths = null, double dropout = 0, bool batchNorm = false) : base($"{kind}Features")
         {
+            TorchNativeLibrary.EnsureLoaded(); // convolutions are checked (and repaired) before a network uses them
             ShapeInference.CheckPositive(channels, nameof(channels));
             if (dropout < 0 || dropout >= 1) throw new ArgumentException($"dropout must be in [0, 1); got {dropout}.", nameof(dropout));
             Kind = kind;
@@ -39,7 +40,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                     var layers = new List<Module<Tensor, Tensor>> { Flatten() };
                     long previous = channels * height * width;
                     foreach (int v in w) { layers.Add(Linear(previous, v)); layers.Add(ReLU()); previous = v; }
-                    if (dropout > 0) layers.Add(Dropout(dropout));
+                    if (dropout > 0) layers.Add(new SeededDropout(dropout));
                     stageList.Add(Sequential(layers));
                     tail = Identity();
                     break;
@@ -58,13 +59,13 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                         stageList.Add(Sequential(layers));
                         previous = w[i];
                     }
-                    tail = dropout > 0 ? Sequential(Flatten(), Dropout(dropout)) : Flatten();
+                    tail = dropout > 0 ? Sequential(Flatten(), new SeededDropout(dropout)) : Flatten();
                     break;
                 }
                 case ClassifierKind.Tutorial:
                 {
                     stageList.Add(Sequential(Conv2d(channels, w[0], 5), MaxPool2d(2), ReLU()));
-                    stageList.Add(Sequential(Conv2d(w[0], w[1], 5), Dropout2d(dropout > 0 ? dropout : 0.5), MaxPool2d(2), ReLU()));
+                    stageList.Add(Sequential(Conv2d(w[0], w[1], 5), new SeededDropout(dropout > 0 ? dropout : 0.5, channels: true), MaxPool2d(2), ReLU()));
                     tail = Flatten(); // the FC layer is appended below, once its input size is known
                     break;
                 }
@@ -77,7 +78,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             FeatureSize = ShapeInference.FlatSize(body, channels, height, width, $"The {kind} classifier", minimum);
             if (kind == ClassifierKind.Tutorial)
             {
-                tail = Sequential(Flatten(), Linear(FeatureSize, w[2]), ReLU(), Dropout(dropout > 0 ? dropout : 0.5));
+                tail = Sequential(Flatten(), Linear(FeatureSize, w[2]), ReLU(), new SeededDropout(dropout > 0 ? dropout : 0.5));
                 FeatureSize = w[2];
             }
             RegisterComponents();
