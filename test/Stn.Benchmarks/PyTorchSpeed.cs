@@ -25,8 +25,9 @@ namespace Stn.Benchmarks
             Process process;
             try { process = Process.Start(start); }
             catch (System.ComponentModel.Win32Exception) { Console.Error.WriteLine("PyTorch reference skipped: /usr/bin/python3 not found (apt-get install python3-torch)."); return null; }
+            var errorsTask = process.StandardError.ReadToEndAsync(); // drained alongside stdout, or a chatty stderr deadlocks both
             string output = process.StandardOutput.ReadToEnd();
-            string errors = process.StandardError.ReadToEnd();
+            string errors = errorsTask.GetAwaiter().GetResult();
             process.WaitForExit();
             if (process.ExitCode != 0) { Console.Error.WriteLine($"PyTorch reference failed (apt-get install python3-torch?):\n{errors}"); return null; }
             var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -16,24 +16,35 @@ namespace Microsoft.ML.SpatialTransformer
         private const string NeededGlibcxx = "GLIBCXX_3.4.32";
         private static readonly Lazy<Exception> s_failure = new Lazy<Exception>(TryLoad);
 
-        /// <summary>Throws <see cref="InvalidOperationException"/> saying what is missing if TorchSharp cannot load.</summary>
+        /// <summary>
+        /// Throws <see cref="InvalidOperationException"/> saying what is missing if TorchSharp cannot load, or if its
+        /// convolutions compute wrong values on this machine and no workaround helps (see <see cref="Warning"/>).
+        /// </summary>
         public static void EnsureLoaded()
         {
             if (s_failure.Value is Exception e) throw e;
         }
+
+        /// <summary>
+        /// Set when loading had to work around a fault of this machine (oneDNN convolutions turned off because they
+        /// computed wrong values); trainers log it as a warning. Null otherwise.
+        /// </summary>
+        public static string Warning { get; private set; }
 
         private static Exception TryLoad()
         {
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
-                return null;
             }
             catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException)
             {
                 var inner = e is TypeInitializationException && e.InnerException is not null ? e.InnerException : e;
                 return new InvalidOperationException(Explain(), inner);
             }
+            var failure = ConvolutionCheck.Verify(out string warning);
+            Warning = warning;
+            return failure;
         }
 
         internal static string Explain()

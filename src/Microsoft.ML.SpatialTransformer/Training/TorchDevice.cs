@@ -11,6 +11,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
         public static Device Select(IHostEnvironment env, IChannel ch)
         {
             TorchNativeLibrary.EnsureLoaded();
+            if (TorchNativeLibrary.Warning is string warning) ch.Warning(warning);
             var settings = env as IHostEnvironmentInternal;
             int? gpu = settings?.GpuDeviceId;
             if (gpu is null)

@@ -21,9 +21,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var a in new[] { runner, modelPath, inputPath, outputPath }) start.ArgumentList.Add(a);
             using var process = Process.Start(start)!;
-            string stdout = process.StandardOutput.ReadToEnd();
-            string stderr = process.StandardError.ReadToEnd();
-            if (!process.WaitForExit(120_000)) { process.Kill(); throw new TimeoutException("Stn.ModelRunner did not finish in 120 s."); }
+            // Both pipes are drained at once: reading one to its end while the child fills the other would deadlock.
+            var stdoutTask = process.StandardOutput.ReadToEndAsync();
+            var stderrTask = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(120_000)) { process.Kill(entireProcessTree: true); throw new TimeoutException("Stn.ModelRunner did not finish in 120 s."); }
+            string stdout = stdoutTask.GetAwaiter().GetResult();
+            string stderr = stderrTask.GetAwaiter().GetResult();
             if (process.ExitCode != 0)
                 throw new InvalidOperationException($"Stn.ModelRunner exited with {process.ExitCode}:\n{stdout}\n{stderr}");
             return ml.Data.LoadFromBinary(outputPath);

@@ -25,6 +25,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         public LocalisationNetwork(LocalisationNetworkKind kind, long channels, long height, long width,
             float[] identityParameters, IReadOnlyList<int> widths = null) : base($"{kind}LocalisationNetwork")
         {
+            TorchNativeLibrary.EnsureLoaded(); // convolutions are checked (and repaired) before a network uses them
             ShapeInference.CheckPositive(channels, nameof(channels));
             Kind = kind;
             var w = Widths(kind, widths);
