@@ -56,6 +56,8 @@ namespace Microsoft.ML.SpatialTransformer
         /// <summary>[C,H',W'] of the output images.</summary>
         public ImageShape OutputShape => _config.OutputShape;
 
+        internal SpatialTransformConfig Config => _config;
+
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "STNWARP ",
             verWrittenCur: SpatialTransformConfig.VersionLearned, // 0x00010002: learned mode
