@@ -67,6 +67,9 @@ namespace DistortedMnist
                 LearningRateSchedule = LearningRateScheduleKind.Cosine,
                 TrainingTimeBudget = TimeSpan.FromMinutes(_options.BudgetMinutes),
                 Progress = progress,
+                AugmentRotationDegrees = _options.Augment ? 15 : 0,
+                AugmentScale = _options.Augment ? 0.1 : 0,
+                AugmentTranslation = _options.Augment ? 0.1 : 0,
             };
         }
 

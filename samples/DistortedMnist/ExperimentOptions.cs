@@ -19,10 +19,13 @@ namespace DistortedMnist
         public string OutputDirectory { get; init; } = "out";
         public int TrainCount { get; init; }
         public int Seed { get; init; } = 1;
+        /// <summary>Fresh random warps of the training digits every epoch (rotation 15 degrees, scale 10 %, shift 10 %), for both models.</summary>
+        public bool Augment { get; init; }
 
         public const string Usage =
             "DistortedMnist [--data DIR] [--distortion R|RTS|P|E|TC|ADD] [--transform affine|attention|similarity|translation|projective|tps]\n" +
-            "               [--model cnn|fcn] [--epochs N] [--budget-minutes M] [--train-count N] [--seed N] [--out DIR]\n" +
+            "               [--model cnn|fcn] [--epochs N] [--budget-minutes M] [--train-count N] [--seed N] [--augment on|off]\n" +
+            "               [--out DIR]\n" +
             "Trains the plain network and the spatial-transformer network on distorted MNIST digits and prints their test error\n" +
             "beside the paper's Table 1. Defaults: the MNIST subset shipped in samples/data/mnist-subset, RTS, affine, CNN,\n" +
             "6 epochs, a 3-minute training budget per model, output in ./out.";
@@ -52,6 +55,12 @@ namespace DistortedMnist
                     "--train-count" => o with { TrainCount = PositiveInt(name, value) },
                     "--seed" => o with { Seed = PositiveInt(name, value) },
                     "--out" => o with { OutputDirectory = value },
+                    "--augment" => o with { Augment = value.ToLowerInvariant() switch
+                    {
+                        "on" => true,
+                        "off" => false,
+                        _ => throw new UsageException($"--augment must be on or off; got '{value}'."),
+                    } },
                     _ => throw new UsageException($"Unknown option '{name}'."),
                 };
             }

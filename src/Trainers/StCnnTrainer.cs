@@ -82,6 +82,14 @@ namespace Microsoft.ML.Trainers
             public TimeSpan? TrainingTimeBudget;
             /// <summary>Receives the epoch, batch, running loss and accuracy after every batch (for a progress bar); null: none.</summary>
             public IProgress<TrainingProgress> Progress;
+
+            // Augmentation: every training image gets a fresh random affine warp in every epoch (seeded from the MLContext).
+            /// <summary>Random rotation up to this many degrees either way; 0: none.</summary>
+            public double AugmentRotationDegrees;
+            /// <summary>Random scale factor drawn from [1 - AugmentScale, 1 + AugmentScale]; 0: none.</summary>
+            public double AugmentScale;
+            /// <summary>Random shift up to this fraction of the image size along each axis; 0: none.</summary>
+            public double AugmentTranslation;
         }
 
         private readonly Options _options;
@@ -102,6 +110,9 @@ namespace Microsoft.ML.Trainers
             Host.CheckUserArg(options.EarlyStoppingPatience >= 0, nameof(options.EarlyStoppingPatience), $"must be 0 or positive; got {options.EarlyStoppingPatience}");
             Host.CheckUserArg(options.EarlyStoppingPatience == 0 || options.ValidationSet is not null, nameof(options.EarlyStoppingPatience), "needs a ValidationSet");
             Host.CheckUserArg(options.GradientClipNorm >= 0, nameof(options.GradientClipNorm), $"must be 0 or positive; got {options.GradientClipNorm}");
+            Host.CheckUserArg(options.AugmentRotationDegrees >= 0 && options.AugmentRotationDegrees <= 180, nameof(options.AugmentRotationDegrees), $"must be between 0 and 180; got {options.AugmentRotationDegrees}");
+            Host.CheckUserArg(options.AugmentScale >= 0 && options.AugmentScale < 1, nameof(options.AugmentScale), $"must be in [0, 1); got {options.AugmentScale}");
+            Host.CheckUserArg(options.AugmentTranslation >= 0 && options.AugmentTranslation <= 1, nameof(options.AugmentTranslation), $"must be between 0 and 1; got {options.AugmentTranslation}");
             _options = options;
         }
 
@@ -144,7 +155,10 @@ namespace Microsoft.ML.Trainers
                     _options.Momentum, _options.WeightDecay, _options.LearningRateSchedule,
                     _options.StepDecayEpochs > 0 ? _options.StepDecayEpochs : Math.Max(1, _options.MaxEpochs / 3), _options.StepDecayFactor,
                     _options.LocalisationLearningRateMultiplier, _options.MaxEpochs, _options.BatchSize, _options.EarlyStoppingPatience,
-                    _options.GradientClipNorm, seed) { TimeBudget = _options.TrainingTimeBudget, Progress = _options.Progress },
+                    _options.GradientClipNorm, seed) {
+                        TimeBudget = _options.TrainingTimeBudget, Progress = _options.Progress,
+                        Augmentation = new RandomAffineAugmentation(_options.AugmentRotationDegrees, _options.AugmentScale, _options.AugmentTranslation),
+                    },
                 data, _options.ValidationSet, FeatureColumn.Name, LabelColumn.Name, "StCnn training");
             History = history;
             return new StCnnModelParameters(Host, model, FeatureDimensions(featureColumn.Type), history);

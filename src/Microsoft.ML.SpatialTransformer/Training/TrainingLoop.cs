@@ -47,6 +47,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
             var s = _settings;
             using var optimizer = CreateOptimizer();
             var random = new Random(s.Seed);
+            // Augmentation draws from a generator of this run only, so it is seeded and no other thread can shift it.
+            using var augmentationGenerator = new Generator(unchecked((ulong)s.Seed) ^ 0xA5A5A5A5A5A5A5A5UL);
             var order = Enumerable.Range(0, train.Count).ToArray();
             double bestLoss = double.PositiveInfinity;
             Dictionary<string, Tensor> best = null;
@@ -63,7 +65,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
                     double rate = LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, planned, s.StepDecayEpochs, s.StepDecayFactor);
                     SetRates(optimizer, rate);
                     Shuffle(order, random);
-                    var (loss, accuracy) = TrainEpoch(train, order, optimizer, epoch, planned);
+                    var (loss, accuracy) = TrainEpoch(train, order, optimizer, epoch, planned, augmentationGenerator);
                     (double Loss, double Accuracy)? val = validation is null ? null : Evaluate(validation);
                     var metrics = new EpochMetrics(epoch + 1, rate, loss, accuracy, val?.Loss, val?.Accuracy, watch.Elapsed.TotalSeconds);
                     History.Add(metrics);
@@ -109,7 +111,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
             }
         }
 
-        private (double Loss, double Accuracy) TrainEpoch(LabeledImages data, int[] order, OptimizerHelper optimizer, int epoch, int epochs)
+        private (double Loss, double Accuracy) TrainEpoch(LabeledImages data, int[] order, OptimizerHelper optimizer, int epoch, int epochs,
+            Generator augmentationGenerator)
         {
             _network.train();
             double lossSum = 0;
@@ -122,6 +125,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 int start = b * _settings.BatchSize;
                 int count = Math.Min(_settings.BatchSize, order.Length - start);
                 var (x, y) = MakeBatch(data, order.AsSpan(start, count));  // [B,C,H,W], [B]
+                if (_settings.Augmentation is { IsActive: true } augmentation)
+                    x = augmentation.Apply(x, augmentationGenerator);       // [B,C,H,W]
                 optimizer.zero_grad();
                 var logits = _network.call(x);                              // [B,K]
                 var loss = nn.functional.cross_entropy(logits, y);

@@ -12,6 +12,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <summary>Stop before an epoch that would end past this much training time (the last epoch's duration is the estimate); null: no limit.</summary>
         public TimeSpan? TimeBudget { get; init; }
 
+        /// <summary>Random affine warps of the training batches, new every epoch; null: none.</summary>
+        public RandomAffineAugmentation Augmentation { get; init; }
+
         /// <summary>Receives a <see cref="TrainingProgress"/> after every batch; null: none.</summary>
         public IProgress<TrainingProgress> Progress { get; init; }
     }
