@@ -203,6 +203,54 @@ namespace Microsoft.ML.Trainers
             return true;
         }
 
+        /// <summary>
+        /// Scores <paramref name="data"/> a batch at a time (one native call per <paramref name="batchSize"/> rows, under
+        /// no_grad) and returns it with "Score" (the class probabilities, as the prediction transformer's) and the theta
+        /// each spatial transformer predicted for the row: "Theta" for the first, "Theta1", "Theta2", ... for the others
+        /// (input transformers first). The prediction transformer that Fit returns scores row by row, because ML.NET's
+        /// scorers call a model once per row; this is the path for bulk scoring and for each prediction's learned transform.
+        /// </summary>
+        /// <param name="data">Rows with the image column (a float vector of the trained size, or an ML.NET image).</param>
+        /// <param name="featureColumnName">The image column.</param>
+        /// <param name="batchSize">Rows per native call.</param>
+        public IDataView ScoreInBatches(IDataView data, string featureColumnName = DefaultColumnNames.Features, int batchSize = 256)
+        {
+            CheckNotDisposed();
+            Host.CheckValue(data, nameof(data));
+            Host.CheckNonEmpty(featureColumnName, nameof(featureColumnName));
+            Host.CheckParam(batchSize > 0, nameof(batchSize), $"must be positive; got {batchSize}");
+            var features = data.Schema.GetColumnOrNull(featureColumnName)
+                ?? throw Host.ExceptSchemaMismatch(nameof(data), "feature", featureColumnName);
+            Shape.CheckColumn(Host, nameof(data), featureColumnName, features.Type);
+
+            int thetaSize = Microsoft.ML.SpatialTransformer.Functional.TransformFamily.ParameterCount(Network.Transform, Network.TpsGridSize);
+            int transformers = _network.TransformerCount;
+            var added = new List<DataViewSchema.DetachedColumn> { new(DefaultColumnNames.Score, new VectorDataViewType(NumberDataViewType.Single, ClassCount)) };
+            for (int i = 0; i < transformers; i++)
+                added.Add(new(i == 0 ? "Theta" : $"Theta{i}", new VectorDataViewType(NumberDataViewType.Single, thetaSize)));
+            var outputSizes = new[] { ClassCount }.Concat(Enumerable.Repeat(thetaSize, transformers)).ToArray();
+            var map = new BatchedVectorMap(new[] { features.Index }, new[] { Shape.Size }, outputSizes, batchSize,
+                (inputs, rows, firstRow, outputs) => PredictWithThetas(inputs[0], rows, outputs));
+            return new BatchedMapDataView(Host, data, added.ToArray(), map);
+        }
+
+        // pixels holds a whole batch buffer, of which the first rows are filled; outputs[0] gets probabilities, outputs[1..] thetas.
+        private void PredictWithThetas(float[] pixels, int rows, float[][] outputs)
+        {
+            CheckNotDisposed();
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            long capacity = pixels.Length / Shape.Size;
+            var x = tensor(pixels, new long[] { capacity, Shape.Channels, Shape.Height, Shape.Width }).narrow(0, 0, rows); // [N,C,H,W]
+            var (logits, thetas) = _network.ForwardWithThetas(x);                                                         // [N,K], [N,P] each
+            nn.functional.softmax(logits, 1).contiguous().data<float>().CopyTo(outputs[0].AsSpan(0, rows * ClassCount));
+            for (int i = 0; i < thetas.Length; i++)
+            {
+                var theta = thetas[i].contiguous();
+                theta.data<float>().CopyTo(outputs[1 + i].AsSpan(0, (int)theta.numel()));
+            }
+        }
+
         /// <summary>Class probabilities of <paramref name="rows"/> images held row-major in <paramref name="pixels"/>.</summary>
         internal void Predict(float[] pixels, int rows, Span<float> probabilities)
         {

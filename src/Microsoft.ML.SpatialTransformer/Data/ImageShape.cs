@@ -21,6 +21,18 @@ namespace Microsoft.ML.SpatialTransformer.Data
         /// <summary>ML.NET's name of a vector type of this shape, as it appears in schema messages.</summary>
         public string VectorTypeName => $"Vector<Single, {Channels}, {Height}, {Width}>";
 
+        /// <summary>
+        /// Throws ML.NET's schema-mismatch error unless <paramref name="type"/> holds images of this shape: a float vector
+        /// of <see cref="Size"/> values, or (for 3 channels) an ML.NET image of this height and width.
+        /// </summary>
+        internal void CheckColumn(IExceptionContext ectx, string schemaName, string columnName, DataViewType type)
+        {
+            if (type is ImageDataViewType image && image.Height == Height && image.Width == Width && Channels == 3)
+                return;
+            if (type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single || vector.Size != Size)
+                throw ectx.ExceptSchemaMismatch(schemaName, "input", columnName, VectorTypeName, type.ToString());
+        }
+
         /// <summary>Resolves the image shape of <paramref name="type"/>, or throws ML.NET's schema-mismatch error for the column.</summary>
         internal static ImageShape Resolve(IExceptionContext ectx, string columnName, DataViewType type,
             int channels, int height, int width)

@@ -42,14 +42,7 @@ namespace Microsoft.ML.SpatialTransformer
                 throw ectx.ExceptSchemaMismatch("inputSchema", "theta", ThetaColumnName, $"Vector<Single, {ParameterCount}>", type.ToString());
         }
 
-        public void CheckImageColumn(IExceptionContext ectx, DataViewType type)
-        {
-            if (type is Microsoft.ML.Transforms.Image.ImageDataViewType image
-                && image.Height == InputShape.Height && image.Width == InputShape.Width && InputShape.Channels == 3)
-                return;
-            if (type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single || vector.Size != InputShape.Size)
-                throw ectx.ExceptSchemaMismatch("inputSchema", "input", InputColumnName, InputShape.VectorTypeName, type.ToString());
-        }
+        public void CheckImageColumn(IExceptionContext ectx, DataViewType type) => InputShape.CheckColumn(ectx, "inputSchema", InputColumnName, type);
 
         // *** Binary format ***
         // string id: output column, input column, theta column
