@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Data;
@@ -23,7 +24,7 @@ namespace Microsoft.ML.Trainers
     /// A trained spatial-transformer image classifier: maps an image vector [C,H,W] to class probabilities (Score).
     /// Holds the TorchSharp network (on CPU for scoring) and its configuration; saves with mlContext.Model.Save.
     /// </summary>
-    public sealed class StCnnModelParameters : ModelParametersBase<VBuffer<float>>, IValueMapper, IDisposable
+    public sealed class StCnnModelParameters : ModelParametersBase<VBuffer<float>>, IValueMapper, ISingleCanSaveOnnx, IDisposable
     {
         internal const string LoaderSignature = "StCnnModelParameters";
         private const string WeightsEntry = "TSModel";
@@ -154,6 +155,35 @@ namespace Microsoft.ML.Trainers
         {
             CheckNotDisposed();
             Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.Export(_network, destination);
+        }
+
+        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => !_disposed;
+
+        // mlContext.Model.ConvertToOnnx: ML.NET hands over the feature variable [N, C*H*W] and wants PredictedLabel
+        // (a 1-based UInt32 key, [N,1]) and Score (probabilities [N,K]) written, as its own multiclass models do.
+        bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+        {
+            CheckNotDisposed();
+            Host.CheckValue(ctx, nameof(ctx));
+            Host.Check(outputNames?.Length == 2, "expected the PredictedLabel and Score outputs");
+            ctx.CheckOpSetVersion((int)Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.MinimumOpset, LoaderSignature);
+            var graph = Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.ToModel(_network, Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.MinimumOpset);
+
+            string image = ctx.AddIntermediateVariable(null, "stn_image", skip: true);
+            string shape = ctx.AddInitializer(new long[] { -1, Shape.Channels, Shape.Height, Shape.Width }, new long[] { 4 }, "stn_image_shape");
+            ctx.CreateNode("Reshape", new[] { featureColumn, shape }, new[] { image }, ctx.GetNodeName("Reshape"), "");
+
+            string index = ctx.AddIntermediateVariable(null, "stn_predicted_index", skip: true); // int64 [N], 0-based
+            Microsoft.ML.SpatialTransformer.Onnx.OnnxContextWriter.Write(graph, ctx,
+                new Dictionary<string, string> { ["image"] = image },
+                new Dictionary<string, string> { ["probabilities"] = outputNames[1], ["predicted_label"] = index });
+
+            string column = ctx.AddIntermediateVariable(null, "stn_predicted_column", skip: true);
+            ctx.CreateNode("Unsqueeze", index, column, ctx.GetNodeName("Unsqueeze"), "").AddAttribute("axes", new long[] { 1 });
+            string key = ctx.AddIntermediateVariable(null, "stn_predicted_key", skip: true);
+            ctx.CreateNode("Add", new[] { column, ctx.AddInitializer(1L, "stn_one") }, new[] { key }, ctx.GetNodeName("Add"), "");
+            ctx.CreateNode("Cast", key, outputNames[0], ctx.GetNodeName("Cast"), "").AddAttribute("to", typeof(uint));
+            return true;
         }
 
         /// <summary>As <see cref="ExportOnnx(System.IO.Stream)"/>, to a file written through a temporary file.</summary>

@@ -15,10 +15,26 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
     {
         public const int FloatType = 1;
         public const int Int64Type = 7;
-        public const long OpsetVersion = 17;
+        public const long DefaultOpset = 17;
+        /// <summary>ONNX Runtime's contributed-operator domain, which has GridSample for opsets before 16.</summary>
+        public const string MicrosoftDomain = "com.microsoft";
 
         private readonly GraphProto _graph = new GraphProto { Name = "stn" };
         private readonly Dictionary<string, int> _names = new Dictionary<string, int>();
+        private bool _usesMicrosoftDomain;
+
+        /// <param name="opset">The default domain's opset: 17, or as low as 12 (ML.NET's converter), where GridSample
+        /// comes from ONNX Runtime's com.microsoft domain instead.</param>
+        public OnnxGraphBuilder(long opset = DefaultOpset)
+        {
+            if (opset < 12) throw new ArgumentOutOfRangeException(nameof(opset), opset, "The exported graphs need opset 12 or newer.");
+            Opset = opset;
+        }
+
+        public long Opset { get; }
+
+        /// <summary>Where GridSample lives at this opset: the ONNX domain from 16 on, ONNX Runtime's before.</summary>
+        public string GridSampleDomain => Opset >= 16 ? "" : MicrosoftDomain;
 
         /// <summary>A value name not used before, derived from <paramref name="hint"/>.</summary>
         public string Name(string hint)
@@ -68,8 +84,20 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         }
 
         public void Node(string op, string[] inputs, string[] outputs, params AttributeProto[] attributes)
+            => NodeInDomain("", op, inputs, outputs, attributes);
+
+        /// <summary>Adds a node of an operator from <paramref name="domain"/> ("" for ONNX's own) with one output.</summary>
+        public string NodeInDomain(string domain, string op, string[] inputs, params AttributeProto[] attributes)
         {
-            var node = new NodeProto { OpType = op, Name = Name("node_" + op) };
+            string output = Name(op.ToLowerInvariant());
+            NodeInDomain(domain, op, inputs, new[] { output }, attributes);
+            return output;
+        }
+
+        private void NodeInDomain(string domain, string op, string[] inputs, string[] outputs, AttributeProto[] attributes)
+        {
+            var node = new NodeProto { OpType = op, Name = Name("node_" + op), Domain = domain };
+            _usesMicrosoftDomain |= domain == MicrosoftDomain;
             node.Input.AddRange(inputs);
             node.Output.AddRange(outputs);
             node.Attribute.AddRange(attributes);
@@ -103,7 +131,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         public ModelProto ToModel()
         {
             var model = new ModelProto { IrVersion = 8, ProducerName = "Stn.MLNet", ProducerVersion = typeof(OnnxGraphBuilder).Assembly.GetName().Version?.ToString() ?? "", Graph = _graph };
-            model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+            if (_usesMicrosoftDomain) model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
             return model;
         }
 

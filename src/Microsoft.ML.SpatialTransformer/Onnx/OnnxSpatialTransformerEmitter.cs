@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.SpatialTransformer.Onnx
 {
     /// <summary>
-    /// Emits a spatial transformer: localisation network -> grid generator -> GridSample (opset 16). Grids are built
+    /// Emits a spatial transformer: localisation network -> grid generator -> GridSample (opset 16, or ONNX Runtime's
+    /// com.microsoft GridSample below that, which takes the same attributes). Grids are built
     /// without AffineGrid, as MatMul against the constant base grid (x, y, 1) or the TPS sampling matrix, so any ONNX
     /// runtime with GridSample runs them; conventions as <see cref="TransformFamily"/> (align_corners = 0).
     /// </summary>
@@ -35,7 +36,7 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
 
         /// <summary>GridSample of <paramref name="input"/> [N,C,H,W] at <paramref name="grid"/> [N,H',W',2].</summary>
         public string Sample(string input, string grid, SamplingMode mode, PaddingMode padding) =>
-            _g.Node("GridSample", new[] { input, grid }, String("mode", Mode(mode)), String("padding_mode", Padding(padding)), Int("align_corners", 0));
+            _g.NodeInDomain(_g.GridSampleDomain, "GridSample", new[] { input, grid }, String("mode", Mode(mode)), String("padding_mode", Padding(padding)), Int("align_corners", 0));
 
         /// <summary>The sampling grid [N,H',W',2] of theta [N,P] of <paramref name="kind"/>.</summary>
         public string Grid(SpatialTransformKind kind, string theta, long h, long w, int tps, string path)

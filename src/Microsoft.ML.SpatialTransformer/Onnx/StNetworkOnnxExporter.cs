@@ -17,6 +17,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
     /// </summary>
     public static class StNetworkOnnxExporter
     {
+        /// <summary>The lowest opset the graphs can be written at: ML.NET's converter writes 12.</summary>
+        internal const long MinimumOpset = 12;
+
         /// <summary>Writes the ONNX model of <paramref name="network"/> to <paramref name="destination"/>.</summary>
         public static void Export(StNetwork network, Stream destination)
         {
@@ -43,10 +46,10 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             }
         }
 
-        internal static global::Onnx.ModelProto ToModel(StNetwork network)
+        internal static global::Onnx.ModelProto ToModel(StNetwork network, long opset = OnnxGraphBuilder.DefaultOpset)
         {
             var o = network.Options;
-            var g = new OnnxGraphBuilder();
+            var g = new OnnxGraphBuilder(opset);
             var layers = new OnnxLayerEmitter(g);
             var sts = new OnnxSpatialTransformerEmitter(g, layers);
             const string image = "image";

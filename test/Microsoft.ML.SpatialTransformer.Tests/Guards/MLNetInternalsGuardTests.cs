@@ -96,6 +96,21 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Guards
             { "Core", "Microsoft.ML.Data.IValueMapper", "GetMapper", new string[0] },
             { "Core", "Microsoft.ML.Data.AnnotationUtils", "AnnotationsForMulticlassScoreColumn", new[] { "Nullable`1" } },
             { "Core", "Microsoft.ML.Data.AnnotationUtils", "GetTrainerOutputAnnotation", new[] { "Boolean" } },
+            // ONNX export through mlContext.Model.ConvertToOnnx (StCnnModelParameters as ISingleCanSaveOnnx).
+            { "Data", "Microsoft.ML.Model.OnnxConverter.ICanSaveOnnx", "CanSaveOnnx", new[] { "OnnxContext" } },
+            { "Data", "Microsoft.ML.Model.OnnxConverter.ISingleCanSaveOnnx", "SaveAsOnnx", new[] { "OnnxContext", "String[]", "String" } },
+            { "Data", "Microsoft.ML.Model.OnnxConverter.OnnxContext", "CheckOpSetVersion", new[] { "Int32", "String" } },
+            { "Data", "Microsoft.ML.Model.OnnxConverter.OnnxContext", "GetNodeName", new[] { "String" } },
+            { "Data", "Microsoft.ML.Model.OnnxConverter.OnnxContext", "AddIntermediateVariable", new[] { "DataViewType", "String", "Boolean" } },
+            { "Data", "Microsoft.ML.Model.OnnxConverter.OnnxContext", "AddInitializer", new[] { "Int64", "String", "Boolean" } },
+            { "Data", "Microsoft.ML.Model.OnnxConverter.OnnxContext", "AddInitializer", new[] { "IEnumerable`1", "IEnumerable`1", "String", "Boolean" } },
+            { "Data", "Microsoft.ML.Model.OnnxConverter.OnnxContext", "CreateNode", new[] { "String", "IEnumerable`1", "IEnumerable`1", "String", "String" } },
+            { "Data", "Microsoft.ML.Model.OnnxConverter.OnnxContext", "CreateNode", new[] { "String", "String", "String", "String", "String" } },
+            { "Data", "Microsoft.ML.Model.OnnxConverter.OnnxNode", "AddAttribute", new[] { "String", "Int64" } },
+            { "Data", "Microsoft.ML.Model.OnnxConverter.OnnxNode", "AddAttribute", new[] { "String", "Double" } },
+            { "Data", "Microsoft.ML.Model.OnnxConverter.OnnxNode", "AddAttribute", new[] { "String", "String" } },
+            { "Data", "Microsoft.ML.Model.OnnxConverter.OnnxNode", "AddAttribute", new[] { "String", "IEnumerable`1" } },
+            { "Data", "Microsoft.ML.Model.OnnxConverter.OnnxNode", "AddAttribute", new[] { "String", "Type" } },
         };
 
         [Theory]

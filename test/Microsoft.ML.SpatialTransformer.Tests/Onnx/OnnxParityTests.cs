@@ -26,11 +26,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             return net;
         }
 
-        private static void AssertParity(StNetworkOptions options, int rows = 1000, int batch = 250)
+        private static void AssertParity(StNetworkOptions options, int rows = 1000, int batch = 250, long opset = 17)
         {
             using var net = Build(options);
             using var stream = new MemoryStream();
-            StNetworkOnnxExporter.Export(net, stream);
+            Google.Protobuf.MessageExtensions.WriteTo(StNetworkOnnxExporter.ToModel(net, opset), stream);
             using var session = new InferenceSession(stream.ToArray());
             int c = options.InputChannels, h = options.InputHeight, w = options.InputWidth;
             var random = new Random(7);
@@ -76,6 +76,17 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             InputHeight = 16, InputWidth = 16, Transform = kind, Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 },
             Classifier = ClassifierKind.Fcn, ClassifierWidths = new[] { 32 },
         });
+
+        // Opset 12 is what ML.NET's ConvertToOnnx writes; GridSample then comes from ONNX Runtime's com.microsoft domain.
+        [Theory]
+        [InlineData(SpatialTransformKind.Affine, SamplingMode.Bilinear, PaddingMode.Zeros)]
+        [InlineData(SpatialTransformKind.Projective, SamplingMode.Nearest, PaddingMode.Border)]
+        [InlineData(SpatialTransformKind.ThinPlateSpline, SamplingMode.Bilinear, PaddingMode.Reflection)]
+        public void AtOpset12WithOnnxRuntimesGridSample(SpatialTransformKind kind, SamplingMode sampling, PaddingMode padding) => AssertParity(new StNetworkOptions
+        {
+            InputHeight = 16, InputWidth = 16, Transform = kind, Localisation = LocalisationNetworkKind.Cnn, LocalisationWidths = new[] { 8, 8, 16 },
+            Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 }, Sampling = sampling, Padding = padding,
+        }, rows: 250, opset: 12);
 
         [Theory]
         [InlineData(ClassifierKind.Cnn, LocalisationNetworkKind.Cnn, SamplingMode.Bilinear, PaddingMode.Border, true)]
