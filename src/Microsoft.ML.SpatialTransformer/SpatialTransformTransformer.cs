@@ -114,7 +114,7 @@ namespace Microsoft.ML.SpatialTransformer
             Host.CheckValue(input, nameof(input));
             var mapper = new Mapper(this, input.Schema);
             var map = new BatchedVectorMap(mapper.InputIndices, _runner.InputSizes, _runner.OutputSizes, _config.BatchSize, _runner.Run);
-            return new BatchedMapDataView(Host, input, ((IRowMapper)mapper).GetOutputColumns(), map);
+            return new BatchedMapDataView(Host, input, ((IRowMapper)mapper).GetOutputColumns(), map, SaveAsOnnx);
         }
 
         /// <summary>
@@ -124,7 +124,12 @@ namespace Microsoft.ML.SpatialTransformer
         public void ExportOnnx(System.IO.Stream destination)
         {
             Host.CheckValue(destination, nameof(destination));
-            var g = new Onnx.OnnxGraphBuilder();
+            Google.Protobuf.MessageExtensions.WriteTo(OnnxGraph(Onnx.OnnxGraphBuilder.DefaultOpset), destination);
+        }
+
+        private global::Onnx.ModelProto OnnxGraph(long opset)
+        {
+            var g = new Onnx.OnnxGraphBuilder(opset);
             var emitter = new Onnx.OnnxSpatialTransformerEmitter(g, new Onnx.OnnxLayerEmitter(g));
             var c = _config;
             g.Input("image", Onnx.OnnxGraphBuilder.FloatType, null, c.InputShape.Channels, c.InputShape.Height, c.InputShape.Width);
@@ -142,7 +147,41 @@ namespace Microsoft.ML.SpatialTransformer
             }
             g.Rename(warped, "warped");
             g.Output("warped", Onnx.OnnxGraphBuilder.FloatType, null, c.InputShape.Channels, c.OutputHeight, c.OutputWidth);
-            Google.Protobuf.MessageExtensions.WriteTo(g.ToModel(), destination);
+            return g.ToModel();
+        }
+
+        // mlContext.Model.ConvertToOnnx: the same graph at ML.NET's opset 12, reading the pipeline's image (and theta)
+        // variables and writing the output column (and, learned, the theta column) as new variables.
+        private void SaveAsOnnx(Microsoft.ML.Model.OnnxConverter.OnnxContext ctx)
+        {
+            var c = _config;
+            ctx.CheckOpSetVersion((int)Onnx.StNetworkOnnxExporter.MinimumOpset, LoaderSignature);
+            if (!ctx.ContainsColumn(c.InputColumnName))
+                throw Host.Except($"ONNX export: the input column '{c.InputColumnName}' is not produced by an ONNX-exportable step (ML.NET images are not; use a float vector column).");
+            var inputs = new System.Collections.Generic.Dictionary<string, string> { ["image"] = Reshape(ctx, ctx.GetVariableName(c.InputColumnName),
+                new long[] { -1, c.InputShape.Channels, c.InputShape.Height, c.InputShape.Width }, "stn_image") };
+            var outputs = new System.Collections.Generic.Dictionary<string, string> { ["warped"] = ctx.AddIntermediateVariable(null, "stn_warped", skip: true) };
+            if (_runner is LearnedTransformRunner)
+                outputs["theta"] = ctx.AddIntermediateVariable(c.ThetaType, c.ThetaColumnName);
+            else
+            {
+                if (!ctx.ContainsColumn(c.ThetaColumnName))
+                    throw Host.Except($"ONNX export: the theta column '{c.ThetaColumnName}' is not produced by an ONNX-exportable step.");
+                inputs["theta"] = ctx.GetVariableName(c.ThetaColumnName);
+            }
+            Onnx.OnnxContextWriter.Write(OnnxGraph(Onnx.StNetworkOnnxExporter.MinimumOpset), ctx, inputs, outputs);
+            // The output column's variable, in the column's own dimensions [N,C,H',W'].
+            string column = ctx.AddIntermediateVariable(c.OutputType, c.OutputColumnName);
+            string shape = ctx.AddInitializer(new long[] { -1, c.InputShape.Channels, c.OutputHeight, c.OutputWidth }, new long[] { 4 }, "stn_warped_shape");
+            ctx.CreateNode("Reshape", new[] { outputs["warped"], shape }, new[] { column }, ctx.GetNodeName("Reshape"), "");
+        }
+
+        private static string Reshape(Microsoft.ML.Model.OnnxConverter.OnnxContext ctx, string value, long[] dims, string hint)
+        {
+            string output = ctx.AddIntermediateVariable(null, hint, skip: true);
+            string shape = ctx.AddInitializer(dims, new long[] { dims.Length }, hint + "_shape");
+            ctx.CreateNode("Reshape", new[] { value, shape }, new[] { output }, ctx.GetNodeName("Reshape"), "");
+            return output;
         }
 
         public void Dispose() => _runner.Dispose();

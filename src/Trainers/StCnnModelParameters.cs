@@ -157,7 +157,8 @@ namespace Microsoft.ML.Trainers
             Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.Export(_network, destination);
         }
 
-        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => !_disposed;
+        // True even when disposed: SaveAsOnnx then throws, where false would make ML.NET quietly leave the model out.
+        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
 
         // mlContext.Model.ConvertToOnnx: ML.NET hands over the feature variable [N, C*H*W] and wants PredictedLabel
         // (a 1-based UInt32 key, [N,1]) and Score (probabilities [N,K]) written, as its own multiclass models do.

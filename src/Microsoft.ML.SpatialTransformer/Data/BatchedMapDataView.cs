@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.SpatialTransformer.Data
@@ -9,19 +10,24 @@ namespace Microsoft.ML.SpatialTransformer.Data
     /// <summary>
     /// An IDataView that adds model outputs to its source, computing them a batch of rows at a time (one native call per
     /// batch instead of per row). The output schema comes from ML.NET's own ColumnBindings, as RowToRowMapperTransform's:
-    /// new names are appended, a reused name goes right after the source column it hides.
+    /// new names are appended, a reused name goes right after the source column it hides. It is an ML.NET data
+    /// transform with a source, so mlContext.Model.ConvertToOnnx can walk through it and ask it to write its ONNX nodes.
     /// </summary>
-    internal sealed class BatchedMapDataView : IDataView
+    internal sealed class BatchedMapDataView : ITransformCanSaveOnnx
     {
         private readonly IHost _host;
         private readonly IDataView _source;
         private readonly BatchedVectorMap _map;
         private readonly ColumnBindings _bindings;
+        private readonly Action<OnnxContext> _saveAsOnnx;
 
-        public BatchedMapDataView(IHost host, IDataView source, DataViewSchema.DetachedColumn[] addedColumns, BatchedVectorMap map)
+        /// <param name="saveAsOnnx">Writes the map's ONNX nodes into ML.NET's converter; null where it has none.</param>
+        public BatchedMapDataView(IHost host, IDataView source, DataViewSchema.DetachedColumn[] addedColumns, BatchedVectorMap map,
+            Action<OnnxContext> saveAsOnnx = null)
         {
             _host = host;
             _source = source;
+            _saveAsOnnx = saveAsOnnx;
             map.Validate();
             _host.Check(addedColumns.Length == map.OutputSizes.Length, "one output size per added column is needed");
             _map = map;
@@ -29,6 +35,20 @@ namespace Microsoft.ML.SpatialTransformer.Data
         }
 
         public bool CanShuffle => false;
+
+        public IDataView Source => _source;
+
+        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => _saveAsOnnx is not null;
+
+        void ISaveAsOnnx.SaveAsOnnx(OnnxContext ctx)
+        {
+            _host.Check(_saveAsOnnx is not null, "This view has no ONNX form.");
+            _saveAsOnnx(ctx);
+        }
+
+        // A view is not a model: ML.NET saves the transformer that made it (mlContext.Model.Save), never this.
+        void ICanSaveModel.Save(ModelSaveContext ctx) =>
+            throw _host.ExceptNotSupp("Save the transformer with mlContext.Model.Save; its transformed view cannot be saved on its own.");
 
         public DataViewSchema Schema => _bindings.Schema;
 

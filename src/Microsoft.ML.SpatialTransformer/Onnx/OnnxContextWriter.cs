@@ -45,9 +45,10 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             {
                 case OnnxGraphBuilder.FloatType:
                     var floats = tensor.RawData.IsEmpty ? tensor.FloatData.ToArray() : MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
-                    return ctx.AddInitializer(floats, dims, "stn_" + tensor.Name);
+                    // ML.NET's tensor overloads need at least one dimension; scalars have their own.
+                    return dims.Length == 0 ? ctx.AddInitializer(floats.Single(), "stn_" + tensor.Name) : ctx.AddInitializer(floats, dims, "stn_" + tensor.Name);
                 case OnnxGraphBuilder.Int64Type:
-                    return ctx.AddInitializer(tensor.Int64Data.ToArray(), dims, "stn_" + tensor.Name);
+                    return dims.Length == 0 ? ctx.AddInitializer(tensor.Int64Data.Single(), "stn_" + tensor.Name) : ctx.AddInitializer(tensor.Int64Data.ToArray(), dims, "stn_" + tensor.Name);
                 default:
                     throw new NotSupportedException($"Initializer '{tensor.Name}' has ONNX element type {tensor.DataType}; only float32 and int64 are written.");
             }
