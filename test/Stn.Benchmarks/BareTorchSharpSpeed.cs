@@ -7,6 +7,9 @@ namespace Stn.Benchmarks
     /// <summary>The tutorial ST-CNN timed as a bare TorchSharp loop, with the PyTorch script's protocol step for step.</summary>
     internal static class BareTorchSharpSpeed
     {
+        /// <summary>Single-image calls before latency is timed, in both .NET contenders.</summary>
+        public const int LatencyWarmUp = 2000;
+
         public static SpeedFigures Measure(int steps)
         {
             manual_seed(0);
@@ -30,7 +33,9 @@ namespace Stn.Benchmarks
                 for (int i = 0; i < 20; i++) using (net.call(xb)) { }
                 infer = 20 * 256 / watch.Elapsed.TotalSeconds;
                 using var x1 = rand(1, 1, 28, 28);
-                using (net.call(x1)) { }
+                // .NET's tiered JIT runs new code unoptimised for its first calls; warm up to steady state
+                // (CPython, the reference, has no JIT, so its single warm-up call is steady state already).
+                for (int i = 0; i < LatencyWarmUp; i++) using (net.call(x1)) { }
                 watch.Restart();
                 for (int i = 0; i < 500; i++) using (net.call(x1)) { }
                 latency = watch.Elapsed.TotalMilliseconds / 500;
