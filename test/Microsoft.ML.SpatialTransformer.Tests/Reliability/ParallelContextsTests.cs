@@ -25,7 +25,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         }
 
         [Fact]
-        public void FitsAndTransformsInSeparateContextsInParallelGiveTheSerialResults()
+        public async Task FitsAndTransformsInSeparateContextsInParallelGiveTheSerialResults()
         {
             // Each fit draws its initial weights and dropout masks from generators of its own, so fits in parallel, and
             // a thread drawing from torch's global generator all the while, must not change a single bit.
@@ -39,7 +39,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             });
             Parallel.For(0, 3, i => parallel[i] = FitAndScore(11 + i));
             done.Cancel();
-            noise.Wait();
+            await noise;
             for (int i = 0; i < 3; i++) Assert.Equal(serial[i], parallel[i]);
         }
     }
