@@ -21,6 +21,10 @@ namespace Microsoft.ML.SpatialTransformer.Data
         private readonly ColumnBindings _bindings;
         private readonly Action<OnnxContext> _saveAsOnnx;
 
+        /// <param name="host">For errors and checks.</param>
+        /// <param name="source">The rows the outputs are computed from; its columns pass through.</param>
+        /// <param name="addedColumns">The output columns, in the map's output order.</param>
+        /// <param name="map">Computes the outputs of a batch of rows.</param>
         /// <param name="saveAsOnnx">Writes the map's ONNX nodes into ML.NET's converter; null where it has none.</param>
         public BatchedMapDataView(IHost host, IDataView source, DataViewSchema.DetachedColumn[] addedColumns, BatchedVectorMap map,
             Action<OnnxContext> saveAsOnnx = null)
