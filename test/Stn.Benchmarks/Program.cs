@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 // Usage:
 //   Stn.Benchmarks speed [--threads 2] [--steps 60] [--rounds 3]   the tutorial ST-CNN: PyTorch vs TorchSharp vs the ML.NET path
 //   Stn.Benchmarks speed-part <bare|mlnet> <threads> <steps>  one contender, in its own process (prints one JSON line)
+//   Stn.Benchmarks profile [--threads 2] [--steps 100]   where a training step of the tutorial ST-CNN spends its time
 //   Stn.Benchmarks accuracy [--budget-minutes 1] [--distortions R,RTS,P,E,TC,ADD] [--data DIR] [--train-count N] [--out DIR]
 //       the paper's Table 1 grid (plus TC and addition), a training budget per cell; writes accuracy.md and accuracy.json
 //   Stn.Benchmarks onnx [--threads 2]          ONNX Runtime vs TorchSharp scoring of the tutorial ST-CNN
@@ -59,6 +60,8 @@ switch (command)
                           $"batch inference {mlnet.InferImagesPerSecond / bare.InferImagesPerSecond:F2}x, latency {bare.LatencyMs / mlnet.LatencyMs:F2}x.");
         return 0;
     }
+    case "profile":
+        return TrainingProfile.Run(Option("--threads", 2), Option("--steps", 100));
     case "onnx":
         return OnnxSpeed.Run(Option("--threads", 2));
     case "soak":
@@ -66,7 +69,7 @@ switch (command)
     case "accuracy":
         return AccuracyGrid.Run(args, Option, Text);
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, accuracy, onnx, soak.");
+        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, profile, accuracy, onnx, soak.");
         return 2;
 }
 

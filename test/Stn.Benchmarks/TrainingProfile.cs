@@ -1,0 +1,81 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using Microsoft.ML.SpatialTransformer;
+using Microsoft.ML.SpatialTransformer.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Stn.Benchmarks
+{
+    /// <summary>
+    /// Where a training step of the tutorial ST-CNN (batch 64) spends its time, piece by piece, each timed on its own:
+    /// building the batch tensor from managed rows (what the trainer does per batch), the spatial transformer forward
+    /// (localisation, grid, sampler) and its backward, the whole forward, forward + backward, and the optimizer step.
+    /// </summary>
+    internal static class TrainingProfile
+    {
+        public static int Run(int threads, int steps)
+        {
+            set_num_threads(threads);
+            using var net = new StNetwork(new StNetworkOptions
+            {
+                InputChannels = 1, InputHeight = 28, InputWidth = 28, Classes = 10, Transform = SpatialTransformKind.Affine,
+                Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial,
+            });
+            net.train();
+            var st = net.Transformers.Single();
+            using var optimizer = optim.SGD(net.parameters(), 0.01);
+            var random = new Random(0);
+            var rows = Enumerable.Range(0, 64 * 784).Select(_ => (float)random.NextDouble()).ToArray();
+            using var x = tensor(rows, new long[] { 64, 1, 28, 28 });
+            using var y = tensor(Enumerable.Range(0, 64).Select(i => (long)(i % 10)).ToArray());
+
+            var batch = new float[64 * 784];
+            using var identity = tensor(new float[] { 1, 0, 0, 0, 1, 0 }).expand(64, -1).contiguous();
+            using var sampling = st.Generator.call(identity);
+            var pieces = new (string Name, Action Step)[]
+            {
+                ("data", () => { using var scope = NewDisposeScope(); Array.Copy(rows, batch, batch.Length); tensor(batch, new long[] { 64, 1, 28, 28 }); }),
+                ("localisation", () => { using var scope = NewDisposeScope(); st.Localisation.call(x); }),
+                ("grid", () => { using var scope = NewDisposeScope(); st.Generator.call(identity); }),
+                ("sampler", () => { using var scope = NewDisposeScope(); st.Sampler.call(x, sampling); }),
+                ("st", () => { using var scope = NewDisposeScope(); st.call(x); }),
+                ("st+backward", () => { using var scope = NewDisposeScope(); optimizer.zero_grad(); var (w, t) = st.call(x); (w.sum() + t.sum()).backward(); }),
+                ("forward", () => { using var scope = NewDisposeScope(); net.call(x); }),
+                ("forward (eval: no dropout)", () => { using var scope = NewDisposeScope(); net.eval(); net.call(x); net.train(); }),
+                ("forward+backward", () => { using var scope = NewDisposeScope(); optimizer.zero_grad(); nn.functional.cross_entropy(net.call(x), y).backward(); }),
+                ("step", () => { using var scope = NewDisposeScope(); optimizer.zero_grad(); nn.functional.cross_entropy(net.call(x), y).backward(); optimizer.step(); }),
+            };
+            // Rounds interleave the pieces and each keeps its best round: this machine's noise only ever adds time, and
+            // comes in spells that would otherwise fall on one piece.
+            var best = pieces.ToDictionary(p => p.Name, _ => double.PositiveInfinity);
+            foreach (var (_, step) in pieces) for (int i = 0; i < 5; i++) step();
+            for (int round = 0; round < 5; round++)
+                foreach (var (name, step) in pieces)
+                {
+                    var watch = Stopwatch.StartNew();
+                    for (int i = 0; i < steps; i++) step();
+                    best[name] = Math.Min(best[name], watch.Elapsed.TotalMilliseconds / steps);
+                }
+            double data = best["data"], theta = best["localisation"], grid = best["grid"], sampler = best["sampler"];
+            double stForward = best["st"], stBackward = best["st+backward"] - stForward;
+            double forward = best["forward"], backward = best["forward+backward"] - forward, full = best["step"];
+            Console.WriteLine($"Tutorial ST-CNN training step, batch 64, {threads} threads, best of 5 interleaved rounds of {steps} calls per piece (ms per call):");
+            Console.WriteLine($"| piece | ms | share of the step |");
+            Console.WriteLine($"|---|---|---|");
+            void Line(string name, double ms) => Console.WriteLine($"| {name} | {ms:F3} | {100 * ms / (full + data):F0}% |");
+            Line("batch tensor from managed rows", data);
+            Line("ST forward: localisation net", theta);
+            Line("ST forward: grid generator", grid);
+            Line("ST forward: sampler (grid_sample)", sampler);
+            Line("classifier forward (rest of the forward)", forward - stForward);
+            Line("  of which dropout (train - eval forward)", forward - best["forward (eval: no dropout)"]);
+            Line("backward (whole network)", backward);
+            Line("  of which the ST's backward", stBackward);
+            Line("optimizer step (SGD)", full - forward - backward);
+            Console.WriteLine($"| whole step (with the batch) | {full + data:F3} | 100% |");
+            return 0;
+        }
+    }
+}
