@@ -58,6 +58,8 @@ namespace Microsoft.ML.SpatialTransformer
 
         internal SpatialTransformConfig Config => _config;
 
+        internal IHost Environment => Host;
+
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "STNWARP ",
             verWrittenCur: SpatialTransformConfig.VersionLearned, // 0x00010002: learned mode

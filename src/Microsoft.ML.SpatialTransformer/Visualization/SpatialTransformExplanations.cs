@@ -39,9 +39,8 @@ namespace Microsoft.ML.SpatialTransformer
             if (gridLines < 1) throw new ArgumentOutOfRangeException(nameof(gridLines), gridLines, "gridLines must be at least 1.");
 
             var config = transformer.Config;
-            var env = new MLContext();
-            var rows = env.Data.TakeRows(data, maxRows);
-            var transformed = transformer.Transform(rows);
+            var host = transformer.Environment;
+            var transformed = transformer.Transform(data); // batched: reading stops after maxRows, so only the batches holding them run
             var schema = transformed.Schema;
             var input = Column(schema, config.InputColumnName, "input");
             var output = Column(schema, config.OutputColumnName, "output");
@@ -51,11 +50,11 @@ namespace Microsoft.ML.SpatialTransformer
             var files = new List<string>();
             var image = new float[config.InputShape.Size];
             using var cursor = transformed.GetRowCursor(new[] { input, output, theta });
-            var readInput = InputReader.Create(env, cursor, input);
+            var readInput = InputReader.Create(host, cursor, input);
             var readOutput = cursor.GetGetter<VBuffer<float>>(output);
             var readTheta = cursor.GetGetter<VBuffer<float>>(theta);
             VBuffer<float> warped = default, parameters = default;
-            while (cursor.MoveNext())
+            while (files.Count < maxRows && cursor.MoveNext())
             {
                 readInput(image);
                 readOutput(ref warped);
