@@ -160,9 +160,10 @@ namespace Microsoft.ML.SpatialTransformer
             ctx.CheckOpSetVersion((int)Onnx.StNetworkOnnxExporter.MinimumOpset, LoaderSignature);
             if (!ctx.ContainsColumn(c.InputColumnName))
                 throw Host.Except($"ONNX export: the input column '{c.InputColumnName}' is not produced by an ONNX-exportable step (ML.NET images are not; use a float vector column).");
-            var inputs = new System.Collections.Generic.Dictionary<string, string> { ["image"] = Reshape(ctx, ctx.GetVariableName(c.InputColumnName),
-                new long[] { -1, c.InputShape.Channels, c.InputShape.Height, c.InputShape.Width }, "stn_image") };
-            var outputs = new System.Collections.Generic.Dictionary<string, string> { ["warped"] = ctx.AddIntermediateVariable(null, "stn_warped", skip: true) };
+            var inputs = new System.Collections.Generic.Dictionary<string, string> { ["image"] = Onnx.OnnxContextWriter.Reshape(ctx,
+                ctx.GetVariableName(c.InputColumnName), new long[] { -1, c.InputShape.Channels, c.InputShape.Height, c.InputShape.Width }, "stn_image") };
+            // The graph's warped output is [N,C,H',W'], the output column's own dimensions, so it is written to the column directly.
+            var outputs = new System.Collections.Generic.Dictionary<string, string> { ["warped"] = ctx.AddIntermediateVariable(c.OutputType, c.OutputColumnName) };
             if (_runner is LearnedTransformRunner)
                 outputs["theta"] = ctx.AddIntermediateVariable(c.ThetaType, c.ThetaColumnName);
             else
@@ -172,18 +173,6 @@ namespace Microsoft.ML.SpatialTransformer
                 inputs["theta"] = ctx.GetVariableName(c.ThetaColumnName);
             }
             Onnx.OnnxContextWriter.Write(OnnxGraph(Onnx.StNetworkOnnxExporter.MinimumOpset), ctx, inputs, outputs);
-            // The output column's variable, in the column's own dimensions [N,C,H',W'].
-            string column = ctx.AddIntermediateVariable(c.OutputType, c.OutputColumnName);
-            string shape = ctx.AddInitializer(new long[] { -1, c.InputShape.Channels, c.OutputHeight, c.OutputWidth }, new long[] { 4 }, "stn_warped_shape");
-            ctx.CreateNode("Reshape", new[] { outputs["warped"], shape }, new[] { column }, ctx.GetNodeName("Reshape"), "");
-        }
-
-        private static string Reshape(Microsoft.ML.Model.OnnxConverter.OnnxContext ctx, string value, long[] dims, string hint)
-        {
-            string output = ctx.AddIntermediateVariable(null, hint, skip: true);
-            string shape = ctx.AddInitializer(dims, new long[] { dims.Length }, hint + "_shape");
-            ctx.CreateNode("Reshape", new[] { value, shape }, new[] { output }, ctx.GetNodeName("Reshape"), "");
-            return output;
         }
 
         public void Dispose() => _runner.Dispose();

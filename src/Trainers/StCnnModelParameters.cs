@@ -160,7 +160,7 @@ namespace Microsoft.ML.Trainers
         // True even when disposed: SaveAsOnnx then throws, where false would make ML.NET quietly leave the model out.
         bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
 
-        // mlContext.Model.ConvertToOnnx: ML.NET hands over the feature variable [N, C*H*W] and wants PredictedLabel
+        // mlContext.Model.ConvertToOnnx: ML.NET hands over the feature variable ([N,C,H,W] or [N, C*H*W]) and wants PredictedLabel
         // (a 1-based UInt32 key, [N,1]) and Score (probabilities [N,K]) written, as its own multiclass models do.
         bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
         {
@@ -170,9 +170,8 @@ namespace Microsoft.ML.Trainers
             ctx.CheckOpSetVersion((int)Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.MinimumOpset, LoaderSignature);
             var graph = Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.ToModel(_network, Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.MinimumOpset);
 
-            string image = ctx.AddIntermediateVariable(null, "stn_image", skip: true);
-            string shape = ctx.AddInitializer(new long[] { -1, Shape.Channels, Shape.Height, Shape.Width }, new long[] { 4 }, "stn_image_shape");
-            ctx.CreateNode("Reshape", new[] { featureColumn, shape }, new[] { image }, ctx.GetNodeName("Reshape"), "");
+            string image = Microsoft.ML.SpatialTransformer.Onnx.OnnxContextWriter.Reshape(ctx, featureColumn,
+                new long[] { -1, Shape.Channels, Shape.Height, Shape.Width }, "stn_image");
 
             string index = ctx.AddIntermediateVariable(null, "stn_predicted_index", skip: true); // int64 [N], 0-based
             Microsoft.ML.SpatialTransformer.Onnx.OnnxContextWriter.Write(graph, ctx,

@@ -38,6 +38,16 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                 if (!names.ContainsKey(output)) throw new InvalidOperationException($"The ONNX graph has no value '{output}'.");
         }
 
+        /// <summary>A new variable holding <paramref name="value"/> reshaped to <paramref name="dims"/> (ML.NET passes a
+        /// vector column as [N, size] or in its own dimensions; the graphs want [N,C,H,W]).</summary>
+        public static string Reshape(OnnxContext ctx, string value, long[] dims, string hint)
+        {
+            string output = ctx.AddIntermediateVariable(null, hint, skip: true);
+            string shape = ctx.AddInitializer(dims, new long[] { dims.Length }, hint + "_shape");
+            ctx.CreateNode("Reshape", new[] { value, shape }, new[] { output }, ctx.GetNodeName("Reshape"), "");
+            return output;
+        }
+
         private static string AddInitializer(OnnxContext ctx, TensorProto tensor)
         {
             var dims = tensor.Dims.ToArray();

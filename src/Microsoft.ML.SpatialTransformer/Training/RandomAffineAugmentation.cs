@@ -14,17 +14,6 @@ namespace Microsoft.ML.SpatialTransformer.Training
     {
         public bool IsActive => RotationDegrees > 0 || Scale > 0 || Translation > 0;
 
-        /// <summary>Throws naming the setting when one is out of range.</summary>
-        public void Validate()
-        {
-            if (!(RotationDegrees >= 0 && RotationDegrees <= 180))
-                throw new ArgumentOutOfRangeException(nameof(RotationDegrees), RotationDegrees, $"Rotation must be between 0 and 180 degrees; got {RotationDegrees}.");
-            if (!(Scale >= 0 && Scale < 1))
-                throw new ArgumentOutOfRangeException(nameof(Scale), Scale, $"Scale must be in [0, 1) (the factor is drawn from [1 - Scale, 1 + Scale]); got {Scale}.");
-            if (!(Translation >= 0 && Translation <= 1))
-                throw new ArgumentOutOfRangeException(nameof(Translation), Translation, $"Translation must be between 0 and 1 (a fraction of the image size); got {Translation}.");
-        }
-
         /// <summary>theta [N,6] for <paramref name="count"/> images, drawn from <paramref name="generator"/> (CPU).</summary>
         public Tensor DrawTheta(int count, Generator generator)
         {

@@ -29,7 +29,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         public void TheCheckPassesAfterLoadingAndItsSwitchIsReachableOnLinux()
         {
             TorchNativeLibrary.EnsureLoaded();
-            Assert.True(ConvolutionCheck.Error() <= 1e-4, $"error {ConvolutionCheck.Error():E2}");
+            double error = ConvolutionCheck.Error();
+            Assert.True(error <= 1e-4, $"error {error:E2}");
             bool? mkldnn = ATenContext.MkldnnEnabled;
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) Assert.NotNull(mkldnn);
             // oneDNN stays on unless the check found it broken, and then the warning says so.
