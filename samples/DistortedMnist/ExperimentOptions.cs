@@ -21,11 +21,15 @@ namespace DistortedMnist
         public int Seed { get; init; } = 1;
         /// <summary>Fresh random warps of the training digits every epoch (rotation 15 degrees, scale 10 %, shift 10 %), for both models.</summary>
         public bool Augment { get; init; }
+        /// <summary>Distorted copies of every training digit, each with its own random distortion (the paper drew fresh ones all along).</summary>
+        public int Copies { get; init; } = 1;
+        /// <summary>Whether to train the plain network beside the spatial-transformer network.</summary>
+        public bool Baseline { get; init; } = true;
 
         public const string Usage =
             "DistortedMnist [--data DIR] [--distortion R|RTS|P|E|TC|ADD] [--transform affine|attention|similarity|translation|projective|tps]\n" +
             "               [--model cnn|fcn] [--epochs N] [--budget-minutes M] [--train-count N] [--seed N] [--augment on|off]\n" +
-            "               [--out DIR]\n" +
+            "               [--copies K] [--baseline on|off] [--out DIR]\n" +
             "Trains the plain network and the spatial-transformer network on distorted MNIST digits and prints their test error\n" +
             "beside the paper's Table 1. Defaults: the MNIST subset shipped in samples/data/mnist-subset, RTS, affine, CNN,\n" +
             "6 epochs, a 3-minute training budget per model, output in ./out.";
@@ -55,12 +59,9 @@ namespace DistortedMnist
                     "--train-count" => o with { TrainCount = PositiveInt(name, value) },
                     "--seed" => o with { Seed = PositiveInt(name, value) },
                     "--out" => o with { OutputDirectory = value },
-                    "--augment" => o with { Augment = value.ToLowerInvariant() switch
-                    {
-                        "on" => true,
-                        "off" => false,
-                        _ => throw new UsageException($"--augment must be on or off; got '{value}'."),
-                    } },
+                    "--augment" => o with { Augment = OnOff(name, value) },
+                    "--copies" => o with { Copies = PositiveInt(name, value) },
+                    "--baseline" => o with { Baseline = OnOff(name, value) },
                     _ => throw new UsageException($"Unknown option '{name}'."),
                 };
             }
@@ -87,6 +88,13 @@ namespace DistortedMnist
             return match != SpatialTransformKind.None ? match
                 : throw new UsageException($"--transform must be affine, attention, similarity, translation, projective or tps; got '{value}'.");
         }
+
+        private static bool OnOff(string name, string value) => value.ToLowerInvariant() switch
+        {
+            "on" => true,
+            "off" => false,
+            _ => throw new UsageException($"{name} must be on or off; got '{value}'."),
+        };
 
         private static int PositiveInt(string name, string value) =>
             int.TryParse(value, out int n) && n > 0 ? n : throw new UsageException($"{name} must be a positive integer; got '{value}'.");

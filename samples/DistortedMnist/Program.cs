@@ -25,7 +25,9 @@ catch (UsageException e)
 string dataDirectory = options.DataDirectory ?? RepositoryPaths.MnistSubset();
 var mnist = MnistDataset.Load(dataDirectory);
 var generator = DistortionGenerator.Create(options.Distortion);
-var train = generator.Generate(mnist.Train, options.Seed, options.TrainCount > 0 ? Math.Min(options.TrainCount, mnist.Train.Count) : null);
+// Sample i distorts source digit i mod count, so K copies give every digit K independent distortions.
+var digits = options.TrainCount > 0 ? mnist.Train.Take(Math.Min(options.TrainCount, mnist.Train.Count)) : mnist.Train;
+var train = generator.Generate(digits, options.Seed, digits.Count * options.Copies);
 var test = generator.Generate(mnist.Test, options.Seed + 1000);
 AnsiConsole.MarkupLine($"Distorted MNIST: [bold]{ResultsTable.Abbreviation(options.Distortion)}[/], {train.Count} training and {test.Count} test digits " +
                        $"of {train.Channels}x{train.Height}x{train.Width} from [grey]{Markup.Escape(dataDirectory)}[/]; " +
@@ -34,7 +36,7 @@ AnsiConsole.MarkupLine($"Distorted MNIST: [bold]{ResultsTable.Abbreviation(optio
 var ml = new MLContext(seed: options.Seed);
 var experiment = new Experiment(ml, options);
 var results = new List<ModelResult>();
-var transforms = new[] { SpatialTransformKind.None, options.Transform };
+var transforms = options.Baseline ? new[] { SpatialTransformKind.None, options.Transform } : new[] { options.Transform };
 AnsiConsole.Progress()
     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
     .Start(ctx =>

@@ -14,7 +14,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
     internal static class ParameterInitialisation
     {
         /// <summary>
-        /// Linear and Conv2d layers get PyTorch's defaults (kaiming_uniform with a = sqrt(5), which is U(-b, b) with
+        /// Linear and convolution layers get PyTorch's defaults (kaiming_uniform with a = sqrt(5), which is U(-b, b) with
         /// b = 1/sqrt(fan_in), for weights and biases alike); batch norm and regression heads are deterministic already.
         /// </summary>
         public static void Reset(nn.Module network, Generator generator)
@@ -31,8 +31,10 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                         Uniform(linear.weight, linear.bias, linear.weight.shape[1], generator);
                         break;
                     case Conv2d conv:
-                        var w = conv.weight; // [out, in/groups, kh, kw]
-                        Uniform(w, conv.bias, w.shape[1] * w.shape[2] * w.shape[3], generator);
+                        Uniform(conv.weight, conv.bias, FanIn(conv.weight), generator);
+                        break;
+                    case CheckedConv2d conv:
+                        Uniform(conv.Weight, conv.Bias, FanIn(conv.Weight), generator);
                         break;
                 }
             }
@@ -43,6 +45,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         {
             foreach (var dropout in network.modules().OfType<SeededDropout>()) dropout.Generator = generator;
         }
+
+        private static long FanIn(Tensor convolutionWeight) => // [out, in/groups, kh, kw]
+            convolutionWeight.shape[1] * convolutionWeight.shape[2] * convolutionWeight.shape[3];
 
         private static void Uniform(Tensor weight, Tensor bias, long fanIn, Generator generator)
         {

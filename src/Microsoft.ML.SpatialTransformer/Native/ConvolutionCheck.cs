@@ -1,54 +1,73 @@
 using System;
+using Microsoft.ML.SpatialTransformer.Functional;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>
-    /// Checks libtorch's float32 convolution against its float64 one (which never goes through oneDNN) on a fixed
-    /// problem of the size our networks use. On some virtual machines oneDNN's AVX kernels return wrong values or NaN
-    /// (seen on an AMD family 1Ah guest: every AVX/AVX-512 JIT convolution off by ~0.1, SSE4.1 exact); a library that
-    /// trains on such numbers fails much later with a NaN loss that points nowhere near the cause.
+    /// Checks libtorch's float32 convolution (output, input gradient and weight gradient) against its float64 one
+    /// (which never goes through oneDNN) on small problems of the shapes our networks use. On some virtual machines
+    /// (seen on an AMD family 1Ah guest) oneDNN's AVX and AVX-512 kernels for its blocked layout return wrong values or
+    /// NaN when a channel count is not a multiple of 16, at random from call to call, while its channels-last kernels
+    /// are right; a library that trained on such numbers would fail much later with a loss that points nowhere near
+    /// the cause. The check picks the layout that is right (<see cref="CpuConvolution.Layout"/>), or turns oneDNN off.
     /// </summary>
     internal static class ConvolutionCheck
     {
-        // Correct float32 results differ from float64 by ~1e-6 here; broken ones by ~1e-1 or NaN.
+        // Correct float32 results differ from float64 by ~1e-7 of their magnitude; broken ones by ~1e-1 or NaN.
         private const double Tolerance = 1e-4;
 
-        /// <summary>The largest |float32 - float64| over the check's outputs (NaN if any output is not finite).</summary>
-        public static double Error()
+        // The faults come and go between calls (they read memory they should not), so each problem runs a few times.
+        private const int Repeats = 3;
+
+        /// <summary>
+        /// The largest relative |float32 - float64| over the check's outputs and gradients with <paramref name="layout"/>
+        /// (NaN if any value is not finite).
+        /// </summary>
+        public static double Error(ConvolutionLayout layout)
         {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
             // Inputs from a fixed System.Random: torch's generator is the caller's and must not be advanced here.
             var random = new Random(20151);
-            double[] Values(int count) { var v = new double[count]; for (int i = 0; i < count; i++) v[i] = random.NextDouble() * 2 - 1; return v; }
-            // 20 channels, as the paper's localisation CNN: the faults seen were in the kernels' partial channel blocks.
-            var x = tensor(Values(2 * 20 * 7 * 7), new long[] { 2, 20, 7, 7 });   // [N,C,H,W] float64
-            var w = tensor(Values(20 * 20 * 5 * 5), new long[] { 20, 20, 5, 5 }).mul_(0.05); // [O,C,5,5]
-            var b = tensor(Values(20));                                            // [O]
-            var exact = nn.functional.conv2d(x, w, b, padding: new long[] { 2, 2 }); // [N,O,H,W] float64
-            var single = nn.functional.conv2d(x.to_type(ScalarType.Float32), w.to_type(ScalarType.Float32), b.to_type(ScalarType.Float32),
-                padding: new long[] { 2, 2 }).to_type(ScalarType.Float64);
-            var difference = (single - exact).abs();
-            return difference.isfinite().all().item<bool>() ? difference.max().item<double>() : double.NaN;
+            double worst = 0;
+            for (int r = 0; r < Repeats; r++)
+            {
+                // 20 channels as the paper's localisation CNN (a partial channel block), and a one-channel input that
+                // needs its gradient, as a classifier's first convolution after a spatial transformer.
+                foreach (var (batch, inChannels, outChannels, size) in new[] { (2, 20, 20, 7), (2, 1, 10, 12) })
+                {
+                    double error = ProblemError(random, batch, inChannels, outChannels, size, layout);
+                    if (double.IsNaN(error)) return double.NaN;
+                    worst = Math.Max(worst, error);
+                }
+            }
+            return worst;
         }
 
         /// <summary>
-        /// Null when convolutions are right, possibly after turning oneDNN off (then <paramref name="warning"/> says so);
-        /// otherwise the exception to report.
+        /// Null when convolutions are right, with the standard layout or after switching to channels-last or turning
+        /// oneDNN off (then <paramref name="warning"/> says so); otherwise the exception to report.
         /// </summary>
         public static Exception Verify(out string warning)
         {
             warning = null;
             ATenContext.DisableNnpackWhereUnavailable();
-            double error = Error();
+            double error = Error(ConvolutionLayout.Standard);
             if (error <= Tolerance) return null;
+            double channelsLast = Error(ConvolutionLayout.ChannelsLast);
+            if (channelsLast <= Tolerance)
+            {
+                CpuConvolution.Layout = ConvolutionLayout.ChannelsLast;
+                warning = $"libtorch's oneDNN convolutions in their standard layout give wrong results on this CPU (max relative error {error:G3} on a check problem); " +
+                    "the networks of this library therefore run their convolutions in the channels-last layout, which is right here at the same speed. " +
+                    "Other TorchSharp code in this process is not covered; starting the process with ONEDNN_MAX_CPU_ISA=SSE41 avoids the fault everywhere, more slowly.";
+                return null;
+            }
             if (ATenContext.TryDisableMkldnn())
             {
-                double fallback = Error();
+                double fallback = Error(ConvolutionLayout.Standard);
                 if (fallback <= Tolerance)
                 {
-                    warning = $"libtorch's oneDNN convolutions give wrong results on this CPU (max error {error:G3} on a check problem), " +
+                    warning = $"libtorch's oneDNN convolutions give wrong results on this CPU (max relative error {error:G3} on a check problem), " +
                         "so they were turned off for this process and ATen's own convolutions, which are correct here but slower, are used instead. " +
                         "To keep oneDNN, limit it to kernels that work here by starting the process with ONEDNN_MAX_CPU_ISA=SSE41.";
                     return null;
@@ -56,8 +75,40 @@ namespace Microsoft.ML.SpatialTransformer
                 error = fallback;
             }
             return new InvalidOperationException(
-                $"libtorch's float32 convolution gives wrong results on this machine (max error {error:G3} against float64 on a check problem). " +
+                $"libtorch's float32 convolution gives wrong results on this machine (max relative error {error:G3} against float64 on a check problem). " +
                 "Start the process with ONEDNN_MAX_CPU_ISA=SSE41 (oneDNN's AVX kernels are the usual cause), or use another backend package or machine.");
+        }
+
+        private static double ProblemError(Random random, int batch, int inChannels, int outChannels, int size, ConvolutionLayout layout)
+        {
+            using var scope = NewDisposeScope();
+            double[] Values(int count) { var v = new double[count]; for (int i = 0; i < count; i++) v[i] = random.NextDouble() * 2 - 1; return v; }
+            var x = tensor(Values(batch * inChannels * size * size), new long[] { batch, inChannels, size, size });  // [N,C,H,W] float64
+            var w = tensor(Values(outChannels * inChannels * 25), new long[] { outChannels, inChannels, 5, 5 });     // [O,C,5,5]
+            var b = tensor(Values(outChannels));                                                                   // [O]
+            var upstream = tensor(Values(batch * outChannels * size * size), new long[] { batch, outChannels, size, size }); // [N,O,H,W]
+            var exact = Run(x, w, b, upstream, ConvolutionLayout.Standard);
+            var single = Run(x.to_type(ScalarType.Float32), w.to_type(ScalarType.Float32), b.to_type(ScalarType.Float32),
+                upstream.to_type(ScalarType.Float32), layout);
+            double worst = 0;
+            for (int i = 0; i < exact.Length; i++)
+            {
+                var difference = (single[i].to_type(ScalarType.Float64) - exact[i]).abs();
+                if (!difference.isfinite().all().item<bool>()) return double.NaN;
+                worst = Math.Max(worst, difference.max().item<double>() / Math.Max(1, exact[i].abs().max().item<double>()));
+            }
+            return worst;
+        }
+
+        // Output, input gradient and weight gradient of one convolution (padding 2) for the upstream gradient given.
+        private static Tensor[] Run(Tensor x, Tensor w, Tensor b, Tensor upstream, ConvolutionLayout layout)
+        {
+            using var grad = enable_grad(); // the check may run first inside a caller's no_grad block
+            var input = x.detach().requires_grad_();
+            var weight = w.detach().requires_grad_();
+            var output = CpuConvolution.Conv2d(input, weight, b, 2, layout);
+            output.backward(new[] { upstream });
+            return new[] { output.detach(), input.grad, weight.grad };
         }
     }
 }

@@ -27,6 +27,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                     return input;
                 case Conv2d conv:
                     return Conv(conv, input, path);
+                case Modules.CheckedConv2d conv:
+                    return Conv(conv.Weight, conv.Bias, input, path, new[] { conv.KernelSize, conv.KernelSize }, new[] { 1L, 1L },
+                        Pads(new[] { conv.Padding }, 2), new[] { 1L, 1L }, 1);
                 case MaxPool2d pool:
                     return _g.Node("MaxPool", new[] { input }, Ints("kernel_shape", pool.kernel_size),
                         Ints("strides", pool.stride ?? pool.kernel_size), Ints("pads", Pads(pool.padding, pool.kernel_size.Length)));
@@ -60,10 +63,17 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         {
             if (conv.padding_type is not null || conv.padding_mode != TorchSharp.PaddingModes.Zeros)
                 throw new NotSupportedException($"ONNX export supports explicit zero padding only; layer '{path}' uses {conv.padding_type?.ToString() ?? conv.padding_mode.ToString()}.");
-            string w = _g.Initializer(path + ".weight", conv.weight);
-            var inputs = conv.bias is null ? new[] { input, w } : new[] { input, w, _g.Initializer(path + ".bias", conv.bias) };
-            return _g.Node("Conv", inputs, Ints("kernel_shape", conv.kernel_size), Ints("strides", conv.stride),
-                Ints("pads", Pads(conv.padding, conv.kernel_size.Length)), Ints("dilations", conv.dilation), Int("group", conv.groups));
+            return Conv(conv.weight, conv.bias, input, path, conv.kernel_size, conv.stride, Pads(conv.padding, conv.kernel_size.Length),
+                conv.dilation, conv.groups);
+        }
+
+        private string Conv(Tensor weight, Tensor bias, string input, string path, long[] kernel, long[] strides, long[] pads,
+            long[] dilations, long groups)
+        {
+            string w = _g.Initializer(path + ".weight", weight);
+            var inputs = bias is null ? new[] { input, w } : new[] { input, w, _g.Initializer(path + ".bias", bias) };
+            return _g.Node("Conv", inputs, Ints("kernel_shape", kernel), Ints("strides", strides), Ints("pads", pads),
+                Ints("dilations", dilations), Int("group", groups));
         }
 
         private string BatchNorm(BatchNorm2d norm, string input, string path)

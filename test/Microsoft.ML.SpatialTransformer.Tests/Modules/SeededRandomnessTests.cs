@@ -75,7 +75,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
             Assert.Single(heads);
             foreach (var module in network.modules())
             {
-                Tensor weight = module switch { Linear l => l.weight, Conv2d c => c.weight, _ => null };
+                Tensor weight = module switch { Linear l => l.weight, CheckedConv2d c => c.Weight, _ => null };
                 if (weight is null) continue;
                 if (heads.Contains(module)) { Assert.Equal(0, weight.abs().max().item<float>()); continue; }
                 double bound = 1 / Math.Sqrt(weight[0].numel());

@@ -1,4 +1,8 @@
+using System;
+using System.Linq;
 using System.Runtime.InteropServices;
+using Microsoft.ML.SpatialTransformer.Functional;
+using Microsoft.ML.SpatialTransformer.Modules;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -7,34 +11,97 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
     public class ConvolutionCheckTests
     {
         [Theory]
-        [InlineData(2, 20, 7, 5, 2)]   // the localisation CNN's second convolution, where a broken oneDNN gave NaN
-        [InlineData(64, 20, 14, 5, 2)]
-        [InlineData(3, 1, 28, 9, 4)]   // the classifier CNN's first convolution
-        public void AfterLoadingFloat32ConvolutionsAgreeWithFloat64(int batch, int channels, int size, int kernel, int padding)
+        [InlineData(2, 20, 20, 7, 5, 2)]   // the localisation CNN's second convolution, where a broken oneDNN gave NaN
+        [InlineData(64, 20, 20, 10, 5, 2)]
+        [InlineData(3, 1, 32, 21, 9, 4)]   // the classifier CNN's first convolution, after a spatial transformer
+        [InlineData(8, 1, 10, 28, 5, 0)]   // the tutorial classifier's first convolution (one channel, gradient needed)
+        [InlineData(8, 32, 64, 10, 7, 3)]  // the classifier CNN's second convolution
+        [InlineData(8, 8, 10, 11, 5, 0)]   // the tutorial localisation's second convolution
+        public void AfterLoadingTheNetworksConvolutionAndItsGradientsAgreeWithFloat64(int batch, int inChannels, int outChannels,
+            int size, int kernel, int padding)
         {
             TorchNativeLibrary.EnsureLoaded();
             using var scope = NewDisposeScope();
             using var generator = new Generator(7);
-            var x = rand(new long[] { batch, channels, size, size }, generator: generator, dtype: ScalarType.Float64);       // [N,C,H,W]
-            var w = rand(new long[] { 16, channels, kernel, kernel }, generator: generator, dtype: ScalarType.Float64) - 0.5; // [O,C,k,k]
-            var pad = new long[] { padding, padding };
-            var exact = nn.functional.conv2d(x, w, padding: pad);
-            var single = nn.functional.conv2d(x.to_type(ScalarType.Float32), w.to_type(ScalarType.Float32), padding: pad);
-            Assert.True(single.isfinite().all().item<bool>(), "float32 convolution returned NaN or infinity");
-            double error = (single.to_type(ScalarType.Float64) - exact).abs().max().item<double>() / exact.abs().max().item<double>();
-            Assert.True(error < 1e-5, $"relative error {error:E2}");
+            using var layer = new CheckedConv2d(inChannels, outChannels, kernel, padding);
+            var x = rand(new long[] { batch, inChannels, size, size }, generator: generator, dtype: ScalarType.Float64); // [N,C,H,W]
+            int outSize = size + 2 * padding - kernel + 1;
+            var upstream = rand(new long[] { batch, outChannels, outSize, outSize }, generator: generator, dtype: ScalarType.Float64) - 0.5;
+
+            // float64 never goes through oneDNN: the reference.
+            var weight64 = layer.Weight.detach().to_type(ScalarType.Float64).requires_grad_();
+            var x64 = x.detach().requires_grad_();
+            var exact = nn.functional.conv2d(x64, weight64, layer.Bias.detach().to_type(ScalarType.Float64), padding: new long[] { padding, padding });
+            exact.backward(new[] { upstream });
+
+            var x32 = x.to_type(ScalarType.Float32).requires_grad_();
+            var single = layer.call(x32);
+            single.backward(new[] { upstream.to_type(ScalarType.Float32) });
+
+            AssertRelativelyClose(exact, single, "output");
+            AssertRelativelyClose(x64.grad, x32.grad, "input gradient");
+            AssertRelativelyClose(weight64.grad, layer.Weight.grad, "weight gradient");
+        }
+
+        [Theory]
+        [InlineData(1, 10, true)]   // one input channel needing its gradient: the zero channel is added
+        [InlineData(1, 10, false)]
+        [InlineData(20, 20, true)]
+        public void TheChannelsLastLayoutComputesTheSameConvolutionAsTheStandardOne(int inChannels, int outChannels, bool inputGradient)
+        {
+            // In float64 (never oneDNN) both layouts must give the same numbers on any machine: only memory order differs.
+            using var scope = NewDisposeScope();
+            using var generator = new Generator(3);
+            var x = rand(new long[] { 3, inChannels, 9, 9 }, generator: generator, dtype: ScalarType.Float64);        // [N,C,H,W]
+            var w = rand(new long[] { outChannels, inChannels, 5, 5 }, generator: generator, dtype: ScalarType.Float64); // [O,C,5,5]
+            var b = rand(new long[] { outChannels }, generator: generator, dtype: ScalarType.Float64);                   // [O]
+            var upstream = rand(new long[] { 3, outChannels, 7, 7 }, generator: generator, dtype: ScalarType.Float64);   // [N,O,7,7]
+            Tensor[] Run(ConvolutionLayout layout)
+            {
+                var input = inputGradient ? x.detach().requires_grad_() : x.detach();
+                var weight = w.detach().requires_grad_();
+                var output = CpuConvolution.Conv2d(input, weight, b, 1, layout);
+                output.backward(new[] { upstream });
+                return new[] { output.detach().contiguous(), inputGradient ? input.grad.contiguous() : zeros(1), weight.grad.contiguous() };
+            }
+            var standard = Run(ConvolutionLayout.Standard);
+            var channelsLast = Run(ConvolutionLayout.ChannelsLast);
+            Assert.Equal(new long[] { 3, outChannels, 7, 7 }, channelsLast[0].shape);
+            for (int i = 0; i < standard.Length; i++)
+                Assert.True(standard[i].allclose(channelsLast[i], rtol: 1e-12, atol: 1e-12), $"result {i} differs");
         }
 
         [Fact]
-        public void TheCheckPassesAfterLoadingAndItsSwitchIsReachableOnLinux()
+        public void TheCheckPassesAfterLoadingAndItsChoiceIsReported()
         {
             TorchNativeLibrary.EnsureLoaded();
-            double error = ConvolutionCheck.Error();
+            double error = ConvolutionCheck.Error(CpuConvolution.Layout);
             Assert.True(error <= 1e-4, $"error {error:E2}");
             bool? mkldnn = ATenContext.MkldnnEnabled;
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) Assert.NotNull(mkldnn);
-            // oneDNN stays on unless the check found it broken, and then the warning says so.
-            Assert.Equal(mkldnn == false, TorchNativeLibrary.Warning is not null);
+            // The standard layout with oneDNN on, unless the check found it wrong, and then the warning says what it did.
+            bool workedAround = mkldnn == false || CpuConvolution.Layout != ConvolutionLayout.Standard;
+            Assert.Equal(workedAround, TorchNativeLibrary.Warning is not null);
+        }
+
+        [Fact]
+        public void TheConvolutionLayerKeepsTorchsParameterNamesAndShapes()
+        {
+            using var layer = new CheckedConv2d(3, 5, 7, 3);
+            var state = layer.state_dict();
+            Assert.Equal(new[] { "bias", "weight" }, state.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal(new long[] { 5, 3, 7, 7 }, state["weight"].shape);
+            Assert.Equal(new long[] { 5 }, state["bias"].shape);
+            using var output = layer.call(zeros(2, 3, 11, 11));
+            Assert.Equal(new long[] { 2, 5, 11, 11 }, output.shape);
+            Assert.Throws<ArgumentException>(() => new CheckedConv2d(3, 5, 7, -1));
+        }
+
+        private static void AssertRelativelyClose(Tensor expected, Tensor actual, string what)
+        {
+            Assert.True(actual.isfinite().all().item<bool>(), $"float32 {what} holds NaN or infinity");
+            double error = (actual.to_type(ScalarType.Float64) - expected).abs().max().item<double>() / Math.Max(1e-12, expected.abs().max().item<double>());
+            Assert.True(error < 1e-5, $"{what}: relative error {error:E2}");
         }
     }
 }
