@@ -62,7 +62,7 @@ namespace DistortedMnist
                 ParallelTransformers = data.Kind == DistortionKind.Addition ? 2 : 1,
                 DownsampleAfterTransform = large && transform != SpatialTransformKind.None,
                 MaxEpochs = _options.Epochs,
-                BatchSize = 64,
+                BatchSize = _options.BatchSize,
                 LearningRate = 1e-3,
                 LearningRateSchedule = LearningRateScheduleKind.Cosine,
                 TrainingTimeBudget = TimeSpan.FromMinutes(_options.BudgetMinutes),

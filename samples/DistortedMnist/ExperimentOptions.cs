@@ -15,6 +15,7 @@ namespace DistortedMnist
         public SpatialTransformKind Transform { get; init; } = SpatialTransformKind.Affine;
         public ClassifierKind Model { get; init; } = ClassifierKind.Cnn;
         public int Epochs { get; init; } = 6;
+        public int BatchSize { get; init; } = 64;
         public double BudgetMinutes { get; init; } = 3;
         public string OutputDirectory { get; init; } = "out";
         public int TrainCount { get; init; }
@@ -28,7 +29,7 @@ namespace DistortedMnist
 
         public const string Usage =
             "DistortedMnist [--data DIR] [--distortion R|RTS|P|E|TC|ADD] [--transform affine|attention|similarity|translation|projective|tps]\n" +
-            "               [--model cnn|fcn] [--epochs N] [--budget-minutes M] [--train-count N] [--seed N] [--augment on|off]\n" +
+            "               [--model cnn|fcn] [--epochs N] [--batch-size B] [--budget-minutes M] [--train-count N] [--seed N] [--augment on|off]\n" +
             "               [--copies K] [--baseline on|off] [--out DIR]\n" +
             "Trains the plain network and the spatial-transformer network on distorted MNIST digits and prints their test error\n" +
             "beside the paper's Table 1. Defaults: the MNIST subset shipped in samples/data/mnist-subset, RTS, affine, CNN,\n" +
@@ -55,6 +56,7 @@ namespace DistortedMnist
                         _ => throw new UsageException($"--model must be cnn or fcn; got '{value}'."),
                     } },
                     "--epochs" => o with { Epochs = PositiveInt(name, value) },
+                    "--batch-size" => o with { BatchSize = PositiveInt(name, value) },
                     "--budget-minutes" => o with { BudgetMinutes = PositiveDouble(name, value) },
                     "--train-count" => o with { TrainCount = PositiveInt(name, value) },
                     "--seed" => o with { Seed = PositiveInt(name, value) },

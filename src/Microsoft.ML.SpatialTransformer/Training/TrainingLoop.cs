@@ -56,8 +56,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
             var total = Stopwatch.StartNew();
             try
             {
-                // With a time budget the schedule is fitted to the epochs that the budget allows, estimated from the
-                // first epoch's duration, so a cosine or step schedule still completes.
+                // With a time budget the schedule is fitted to the epochs that the budget allows, re-estimated after
+                // every epoch (EpochBudget), so a cosine or step schedule still completes inside the budget.
                 int planned = s.MaxEpochs;
                 for (int epoch = 0; epoch < planned; epoch++)
                 {
@@ -89,18 +89,16 @@ namespace Microsoft.ML.SpatialTransformer.Training
 
                     if (s.TimeBudget is TimeSpan budget)
                     {
-                        if (epoch == 0)
+                        int affordable = EpochBudget.Plan(budget, total.Elapsed, epoch + 1, watch.Elapsed, planned);
+                        if (affordable <= epoch + 1)
                         {
-                            int affordable = (int)Math.Clamp(Math.Floor(budget.TotalSeconds / Math.Max(1e-3, watch.Elapsed.TotalSeconds)), 1, s.MaxEpochs);
-                            if (affordable < planned)
-                                _ch.Info($"The training time budget of {budget.TotalMinutes:F1} min allows about {affordable} of {s.MaxEpochs} epochs; the learning-rate schedule now spans {affordable}.");
-                            planned = affordable;
-                        }
-                        else if (epoch + 1 < planned && total.Elapsed + watch.Elapsed > budget)
-                        {
-                            _ch.Info($"Stopping after epoch {epoch + 1} of {planned}: another epoch would pass the training time budget of {budget.TotalMinutes:F1} min.");
+                            if (epoch + 1 < planned)
+                                _ch.Info($"Stopping after epoch {epoch + 1} of {planned}: another epoch would pass the training time budget of {budget.TotalMinutes:F1} min.");
                             break;
                         }
+                        if (affordable < planned)
+                            _ch.Info($"The training time budget of {budget.TotalMinutes:F1} min allows about {affordable} of {s.MaxEpochs} epochs at the pace so far; the learning-rate schedule now spans {affordable}.");
+                        planned = affordable;
                     }
                 }
                 if (best is not null) Restore(best);
