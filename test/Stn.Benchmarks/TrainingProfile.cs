@@ -75,7 +75,60 @@ namespace Stn.Benchmarks
             Line("  of which the ST's backward", stBackward);
             Line("optimizer step (SGD)", full - forward - backward);
             Console.WriteLine($"| whole step (with the batch) | {full + data:F3} | 100% |");
+            Console.WriteLine();
+            ProfileInference(net, steps);
             return 0;
+        }
+
+        /// <summary>Batch-256 scoring (eval, no_grad) split into the network's convolutions, each timed alone, and the rest.</summary>
+        private static void ProfileInference(StNetwork net, int steps)
+        {
+            net.eval();
+            using var noGrad = no_grad();
+            using var x = rand(256, 1, 28, 28);
+            // Each convolution's input, recorded from one forward pass.
+            var convolutions = net.modules().OfType<CheckedConv2d>().ToList();
+            var inputs = new System.Collections.Generic.Dictionary<CheckedConv2d, Tensor>();
+            var hooks = convolutions.Select(c => c.register_forward_pre_hook((module, input) =>
+            {
+                inputs[c] = input.detach().clone().DetachFromDisposeScope(); // kept past the pass's scope, disposed at the end
+                return input;
+            })).ToList();
+            using (NewDisposeScope()) net.call(x);
+            foreach (var hook in hooks) hook.remove();
+            double Time(Action step)
+            {
+                double best = double.PositiveInfinity;
+                for (int i = 0; i < 3; i++) step();
+                for (int round = 0; round < 5; round++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    for (int i = 0; i < steps; i++) step();
+                    best = Math.Min(best, watch.Elapsed.TotalMilliseconds / steps);
+                }
+                return best;
+            }
+            double whole = Time(() => { using var scope = NewDisposeScope(); net.call(x); });
+            var st = net.Transformers.Single();
+            double localisation = Time(() => { using var scope = NewDisposeScope(); st.Localisation.call(x); });
+            double transformer = Time(() => { using var scope = NewDisposeScope(); st.call(x); });
+            Console.WriteLine($"Tutorial ST-CNN scoring, batch 256, eval under no_grad, best of 5 rounds of {steps} calls (ms per call):");
+            Console.WriteLine("| piece | ms | share of the forward |");
+            Console.WriteLine("|---|---|---|");
+            double convolutionTotal = 0;
+            foreach (var c in convolutions)
+            {
+                var input = inputs[c];
+                double ms = Time(() => { using var scope = NewDisposeScope(); c.call(input); });
+                convolutionTotal += ms;
+                Console.WriteLine($"| convolution {c.InChannels}->{c.OutChannels}, {c.KernelSize}x{c.KernelSize} on {input.shape[2]}x{input.shape[3]} | {ms:F3} | {100 * ms / whole:F0}% |");
+            }
+            Console.WriteLine($"| everything else (pooling, ReLU, linear layers, grid, sampler, softmax) | {whole - convolutionTotal:F3} | {100 * (whole - convolutionTotal) / whole:F0}% |");
+            Console.WriteLine($"| localisation net (its convolutions included) | {localisation:F3} | {100 * localisation / whole:F0}% |");
+            Console.WriteLine($"| grid + sampler (ST forward - localisation) | {transformer - localisation:F3} | {100 * (transformer - localisation) / whole:F0}% |");
+            Console.WriteLine($"| classifier (forward - ST forward) | {whole - transformer:F3} | {100 * (whole - transformer) / whole:F0}% |");
+            Console.WriteLine($"| whole forward | {whole:F3} | 100% |");
+            foreach (var input in inputs.Values) input.Dispose();
         }
     }
 }

@@ -43,7 +43,12 @@ namespace Microsoft.ML.SpatialTransformer.Functional
                 x = cat(new[] { x, zeros_like(x) }, 1);                   // [N,2,H,W]
                 weight = cat(new[] { weight, zeros_like(weight) }, 1);    // [O,2,k,k]
             }
-            var channelsLast = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2); // [N,C,H,W], NHWC in memory
+            var nhwc = x.permute(0, 2, 3, 1).contiguous();                                     // [N,H,W,C]
+            // One channel: NHWC and NCHW are the same memory and torch reads it as NCHW unless the strides say
+            // channels-last explicitly (a view, no copy); then the pooling after it takes its fast channels-last path too.
+            var channelsLast = x.shape[1] == 1
+                ? nhwc.as_strided(x.shape, new[] { x.shape[2] * x.shape[3], 1, x.shape[3], 1 }, nhwc.storage_offset())
+                : nhwc.permute(0, 3, 1, 2);                                                    // [N,C,H,W], NHWC in memory
             return nn.functional.conv2d(channelsLast, weight, bias, padding: pad).MoveToOuterDisposeScope();
         }
     }

@@ -31,11 +31,16 @@ namespace Microsoft.ML.SpatialTransformer
             double worst = 0;
             for (int r = 0; r < Repeats; r++)
             {
-                // 20 channels as the paper's localisation CNN (a partial channel block), and a one-channel input that
-                // needs its gradient, as a classifier's first convolution after a spatial transformer.
-                foreach (var (batch, inChannels, outChannels, size) in new[] { (2, 20, 20, 7), (2, 1, 10, 12) })
+                // 20 channels as the paper's localisation CNN (a partial channel block); a one-channel input that needs
+                // its gradient, as a classifier's first convolution after a spatial transformer; one that does not, as
+                // a localisation network's first convolution in training; and one scored under no_grad.
+                foreach (var (batch, inChannels, outChannels, size, use) in new[]
                 {
-                    double error = ProblemError(random, batch, inChannels, outChannels, size, layout);
+                    (2, 20, 20, 7, Use.Training), (2, 1, 10, 12, Use.Training), (2, 1, 10, 12, Use.TrainingWithoutInputGradient),
+                    (2, 1, 10, 12, Use.Scoring),
+                })
+                {
+                    double error = ProblemError(random, batch, inChannels, outChannels, size, use, layout);
                     if (double.IsNaN(error)) return double.NaN;
                     worst = Math.Max(worst, error);
                 }
@@ -79,7 +84,11 @@ namespace Microsoft.ML.SpatialTransformer
                 "Start the process with ONEDNN_MAX_CPU_ISA=SSE41 (oneDNN's AVX kernels are the usual cause), or use another backend package or machine.");
         }
 
-        private static double ProblemError(Random random, int batch, int inChannels, int outChannels, int size, ConvolutionLayout layout)
+        // How a network uses a convolution: which results exist and must be right.
+        private enum Use { Training, TrainingWithoutInputGradient, Scoring }
+
+        private static double ProblemError(Random random, int batch, int inChannels, int outChannels, int size, Use use,
+            ConvolutionLayout layout)
         {
             using var scope = NewDisposeScope();
             double[] Values(int count) { var v = new double[count]; for (int i = 0; i < count; i++) v[i] = random.NextDouble() * 2 - 1; return v; }
@@ -87,9 +96,9 @@ namespace Microsoft.ML.SpatialTransformer
             var w = tensor(Values(outChannels * inChannels * 25), new long[] { outChannels, inChannels, 5, 5 });     // [O,C,5,5]
             var b = tensor(Values(outChannels));                                                                   // [O]
             var upstream = tensor(Values(batch * outChannels * size * size), new long[] { batch, outChannels, size, size }); // [N,O,H,W]
-            var exact = Run(x, w, b, upstream, ConvolutionLayout.Standard);
+            var exact = Run(x, w, b, upstream, use, ConvolutionLayout.Standard);
             var single = Run(x.to_type(ScalarType.Float32), w.to_type(ScalarType.Float32), b.to_type(ScalarType.Float32),
-                upstream.to_type(ScalarType.Float32), layout);
+                upstream.to_type(ScalarType.Float32), use, layout);
             double worst = 0;
             for (int i = 0; i < exact.Length; i++)
             {
@@ -100,15 +109,21 @@ namespace Microsoft.ML.SpatialTransformer
             return worst;
         }
 
-        // Output, input gradient and weight gradient of one convolution (padding 2) for the upstream gradient given.
-        private static Tensor[] Run(Tensor x, Tensor w, Tensor b, Tensor upstream, ConvolutionLayout layout)
+        // Output, weight gradient and input gradient of one convolution (padding 2) for the upstream gradient given, as
+        // far as that use computes them.
+        private static Tensor[] Run(Tensor x, Tensor w, Tensor b, Tensor upstream, Use use, ConvolutionLayout layout)
         {
+            if (use == Use.Scoring)
+            {
+                using var noGrad = no_grad();
+                return new[] { CpuConvolution.Conv2d(x, w, b, 2, layout) };
+            }
             using var grad = enable_grad(); // the check may run first inside a caller's no_grad block
-            var input = x.detach().requires_grad_();
+            var input = use == Use.Training ? x.detach().requires_grad_() : x.detach();
             var weight = w.detach().requires_grad_();
             var output = CpuConvolution.Conv2d(input, weight, b, 2, layout);
             output.backward(new[] { upstream });
-            return new[] { output.detach(), input.grad, weight.grad };
+            return use == Use.Training ? new[] { output.detach(), weight.grad, input.grad } : new[] { output.detach(), weight.grad };
         }
     }
 }
