@@ -43,13 +43,27 @@ namespace Microsoft.ML.SpatialTransformer.Functional
                 x = cat(new[] { x, zeros_like(x) }, 1);                   // [N,2,H,W]
                 weight = cat(new[] { weight, zeros_like(weight) }, 1);    // [O,2,k,k]
             }
-            var nhwc = x.permute(0, 2, 3, 1).contiguous();                                     // [N,H,W,C]
+            var channelsLast = IsChannelsLast(x) ? x : ToChannelsLast(x); // [N,C,H,W], NHWC in memory
+            return nn.functional.conv2d(channelsLast, weight, bias, padding: pad).MoveToOuterDisposeScope();
+        }
+
+        // A previous channels-last convolution's output (through pooling and ReLU, which keep the layout) needs no copy.
+        private static bool IsChannelsLast(Tensor x)
+        {
+            var shape = x.shape;
+            var strides = x.stride();
+            return shape[1] > 1 && strides[1] == 1 && strides[3] == shape[1] && strides[2] == shape[3] * shape[1];
+        }
+
+        private static Tensor ToChannelsLast(Tensor x)
+        {
+            var shape = x.shape;
+            var nhwc = x.permute(0, 2, 3, 1).contiguous(); // [N,H,W,C]
             // One channel: NHWC and NCHW are the same memory and torch reads it as NCHW unless the strides say
             // channels-last explicitly (a view, no copy); then the pooling after it takes its fast channels-last path too.
-            var channelsLast = x.shape[1] == 1
-                ? nhwc.as_strided(x.shape, new[] { x.shape[2] * x.shape[3], 1, x.shape[3], 1 }, nhwc.storage_offset())
-                : nhwc.permute(0, 3, 1, 2);                                                    // [N,C,H,W], NHWC in memory
-            return nn.functional.conv2d(channelsLast, weight, bias, padding: pad).MoveToOuterDisposeScope();
+            return shape[1] == 1
+                ? nhwc.as_strided(shape, new[] { shape[2] * shape[3], 1, shape[3], 1 }, nhwc.storage_offset())
+                : nhwc.permute(0, 3, 1, 2);
         }
     }
 }

@@ -101,7 +101,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             else if (input_transformers is not null)
             {
                 var (outputs, inputThetas) = input_transformers.call(input);
-                features = cat(outputs.Select((x, i) => branches[i].call(downsample.call(x))).ToArray(), 1); // [N,sum F]
+                features = outputs.Length == 1
+                    ? branches[0].call(downsample.call(outputs[0]))                                              // [N,F]
+                    : cat(outputs.Select((x, i) => branches[i].call(downsample.call(x))).ToArray(), 1);        // [N,sum F]
                 thetas = inputThetas;
             }
             else

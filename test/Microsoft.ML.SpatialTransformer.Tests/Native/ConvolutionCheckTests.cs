@@ -72,6 +72,20 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         }
 
         [Fact]
+        public void AnInputAlreadyChannelsLastIsUsedAsItIsAndGivesTheSameConvolution()
+        {
+            using var scope = NewDisposeScope();
+            using var generator = new Generator(5);
+            var x = rand(new long[] { 2, 6, 8, 8 }, generator: generator, dtype: ScalarType.Float64);          // [N,C,H,W]
+            var nhwc = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);                               // same values, NHWC memory
+            Assert.Equal(new long[] { 384, 1, 48, 6 }, nhwc.stride());
+            var w = rand(new long[] { 4, 6, 3, 3 }, generator: generator, dtype: ScalarType.Float64);
+            var standard = CpuConvolution.Conv2d(x, w, null, 1, ConvolutionLayout.Standard);
+            var channelsLast = CpuConvolution.Conv2d(nhwc, w, null, 1, ConvolutionLayout.ChannelsLast);
+            Assert.True(standard.allclose(channelsLast, rtol: 1e-12, atol: 1e-12));
+        }
+
+        [Fact]
         public void TheCheckPassesAfterLoadingAndItsChoiceIsReported()
         {
             TorchNativeLibrary.EnsureLoaded();
