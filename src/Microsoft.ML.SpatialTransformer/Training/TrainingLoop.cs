@@ -164,18 +164,23 @@ namespace Microsoft.ML.SpatialTransformer.Training
             return (lossSum / data.Count, (double)correct / data.Count);
         }
 
+        // Reused from batch to batch: a fresh array per batch (200 KB for 64 MNIST images) lands on the large object
+        // heap and makes the GC run full collections all through training. torch.tensor copies the values.
+        private float[] _batchPixels = Array.Empty<float>();
+        private long[] _batchLabels = Array.Empty<long>();
+
         private (Tensor X, Tensor Y) MakeBatch(LabeledImages data, ReadOnlySpan<int> rows)
         {
             int f = data.FeatureSize;
-            var pixels = new float[rows.Length * f];
-            var labels = new long[rows.Length];
+            if (_batchPixels.Length != rows.Length * f) _batchPixels = new float[rows.Length * f];
+            if (_batchLabels.Length != rows.Length) _batchLabels = new long[rows.Length];
             for (int i = 0; i < rows.Length; i++)
             {
-                Array.Copy(data.Pixels, (long)rows[i] * f, pixels, (long)i * f, f);
-                labels[i] = data.Labels[rows[i]];
+                Array.Copy(data.Pixels, (long)rows[i] * f, _batchPixels, (long)i * f, f);
+                _batchLabels[i] = data.Labels[rows[i]];
             }
-            var x = tensor(pixels, new long[] { rows.Length, _shape.Channels, _shape.Height, _shape.Width }, device: _device); // [B,C,H,W]
-            var y = tensor(labels, device: _device);                                                                          // [B]
+            var x = tensor(_batchPixels, new long[] { rows.Length, _shape.Channels, _shape.Height, _shape.Width }, device: _device); // [B,C,H,W]
+            var y = tensor(_batchLabels, device: _device);                                                                          // [B]
             return (x, y);
         }
 
