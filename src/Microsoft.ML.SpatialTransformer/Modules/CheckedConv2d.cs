@@ -27,10 +27,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             OutChannels = outChannels;
             KernelSize = kernelSize;
             Padding = padding;
-            // PyTorch's default: U(-b, b) with b = 1/sqrt(fan_in) for weights and bias (kaiming_uniform, a = sqrt(5)).
-            double bound = 1.0 / Math.Sqrt(inChannels * kernelSize * kernelSize);
-            weight = new Parameter(empty(outChannels, inChannels, kernelSize, kernelSize).uniform_(-bound, bound)); // [O,C,k,k]
-            bias = new Parameter(empty(outChannels).uniform_(-bound, bound));                                       // [O]
+            weight = new Parameter(empty(outChannels, inChannels, kernelSize, kernelSize)); // [O,C,k,k]
+            bias = new Parameter(empty(outChannels));                                       // [O]
+            ParameterInitialisation.Uniform(weight, bias, FanIn, generator: null);          // PyTorch's default, as nn.Conv2d
             RegisterComponents();
         }
 
@@ -38,6 +37,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         public long OutChannels { get; }
         public long KernelSize { get; }
         public long Padding { get; }
+
+        /// <summary>Inputs per output value, C x k x k.</summary>
+        public long FanIn => InChannels * KernelSize * KernelSize;
 
         /// <summary>[O,C,k,k].</summary>
         public Parameter Weight => weight;

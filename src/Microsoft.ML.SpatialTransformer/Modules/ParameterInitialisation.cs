@@ -30,11 +30,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                     case Linear linear:
                         Uniform(linear.weight, linear.bias, linear.weight.shape[1], generator);
                         break;
-                    case Conv2d conv:
-                        Uniform(conv.weight, conv.bias, FanIn(conv.weight), generator);
-                        break;
                     case CheckedConv2d conv:
-                        Uniform(conv.Weight, conv.Bias, FanIn(conv.Weight), generator);
+                        Uniform(conv.Weight, conv.Bias, conv.FanIn, generator);
                         break;
                 }
             }
@@ -46,11 +43,10 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             foreach (var dropout in network.modules().OfType<SeededDropout>()) dropout.Generator = generator;
         }
 
-        private static long FanIn(Tensor convolutionWeight) => // [out, in/groups, kh, kw]
-            convolutionWeight.shape[1] * convolutionWeight.shape[2] * convolutionWeight.shape[3];
-
-        private static void Uniform(Tensor weight, Tensor bias, long fanIn, Generator generator)
+        /// <summary>PyTorch's default for a layer: weight and bias ~ U(-b, b), b = 1/sqrt(fan_in); a null generator is torch's global one.</summary>
+        public static void Uniform(Tensor weight, Tensor bias, long fanIn, Generator generator)
         {
+            using var noGrad = no_grad();
             double bound = 1.0 / Math.Sqrt(fanIn);
             weight.uniform_(-bound, bound, generator);
             bias?.uniform_(-bound, bound, generator);

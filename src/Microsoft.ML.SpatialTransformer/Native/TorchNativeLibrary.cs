@@ -26,8 +26,8 @@ namespace Microsoft.ML.SpatialTransformer
         }
 
         /// <summary>
-        /// Set when loading had to work around a fault of this machine (oneDNN convolutions turned off because they
-        /// computed wrong values); trainers log it as a warning. Null otherwise.
+        /// Set when loading had to work around a fault of this machine (oneDNN's convolutions computed wrong values, so
+        /// the networks' convolutions run channels-last, or oneDNN was turned off); trainers log it as a warning. Null otherwise.
         /// </summary>
         public static string Warning { get; private set; }
 

@@ -25,11 +25,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                     for (int i = 0; i < sequential.Count; i++)
                         input = Emit((nn.Module)sequential[i], input, $"{path}.{i}");
                     return input;
-                case Conv2d conv:
-                    return Conv(conv, input, path);
                 case Modules.CheckedConv2d conv:
-                    return Conv(conv.Weight, conv.Bias, input, path, new[] { conv.KernelSize, conv.KernelSize }, new[] { 1L, 1L },
-                        Pads(new[] { conv.Padding }, 2), new[] { 1L, 1L }, 1);
+                    return Conv(conv, input, path);
                 case MaxPool2d pool:
                     return _g.Node("MaxPool", new[] { input }, Ints("kernel_shape", pool.kernel_size),
                         Ints("strides", pool.stride ?? pool.kernel_size), Ints("pads", Pads(pool.padding, pool.kernel_size.Length)));
@@ -59,21 +56,14 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             return _g.Node("Gemm", inputs, Int("transB", 1));
         }
 
-        private string Conv(Conv2d conv, string input, string path)
+        // Square kernel, stride 1, symmetric zero padding: the only convolution our networks have.
+        private string Conv(Modules.CheckedConv2d conv, string input, string path)
         {
-            if (conv.padding_type is not null || conv.padding_mode != TorchSharp.PaddingModes.Zeros)
-                throw new NotSupportedException($"ONNX export supports explicit zero padding only; layer '{path}' uses {conv.padding_type?.ToString() ?? conv.padding_mode.ToString()}.");
-            return Conv(conv.weight, conv.bias, input, path, conv.kernel_size, conv.stride, Pads(conv.padding, conv.kernel_size.Length),
-                conv.dilation, conv.groups);
-        }
-
-        private string Conv(Tensor weight, Tensor bias, string input, string path, long[] kernel, long[] strides, long[] pads,
-            long[] dilations, long groups)
-        {
-            string w = _g.Initializer(path + ".weight", weight);
-            var inputs = bias is null ? new[] { input, w } : new[] { input, w, _g.Initializer(path + ".bias", bias) };
-            return _g.Node("Conv", inputs, Ints("kernel_shape", kernel), Ints("strides", strides), Ints("pads", pads),
-                Ints("dilations", dilations), Int("group", groups));
+            string w = _g.Initializer(path + ".weight", conv.Weight);
+            string b = _g.Initializer(path + ".bias", conv.Bias);
+            return _g.Node("Conv", new[] { input, w, b }, Ints("kernel_shape", new[] { conv.KernelSize, conv.KernelSize }),
+                Ints("strides", new[] { 1L, 1L }), Ints("pads", Pads(new[] { conv.Padding }, 2)), Ints("dilations", new[] { 1L, 1L }),
+                Int("group", 1));
         }
 
         private string BatchNorm(BatchNorm2d norm, string input, string path)
