@@ -33,6 +33,7 @@ namespace Microsoft.ML.Trainers
         private readonly int[] _featureDimensions;
         private readonly List<EpochMetrics> _history;
         private readonly ThreadLocal<LastPrediction> _lastPrediction;
+        private readonly SingleImageThreading _singleImageThreading = new();
 
         /// <summary>One thread's last scored input (see GetMapper).</summary>
         private sealed class LastPrediction
@@ -270,26 +271,29 @@ namespace Microsoft.ML.Trainers
             CheckNotDisposed();
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            long capacity = pixels.Length / Shape.Size;
-            var x = tensor(pixels, new long[] { capacity, Shape.Channels, Shape.Height, Shape.Width }).narrow(0, 0, rows); // [N,C,H,W]
-            var (logits, thetas) = _network.ForwardWithThetas(x);                                                         // [N,K], [N,P] each
-            nn.functional.softmax(logits, 1).contiguous().data<float>().CopyTo(outputs[0].AsSpan(0, rows * ClassCount));
+            var x = HostTensors.FromSpan(pixels.AsSpan(0, rows * Shape.Size), new long[] { rows, Shape.Channels, Shape.Height, Shape.Width }); // [N,C,H,W]
+            var (logits, thetas) = _network.ForwardWithThetas(x);                                                                             // [N,K], [N,P] each
+            HostTensors.CopyTo(nn.functional.softmax(logits, 1), outputs[0]);
             for (int i = 0; i < thetas.Length; i++)
-            {
-                var theta = thetas[i].contiguous();
-                theta.data<float>().CopyTo(outputs[1 + i].AsSpan(0, (int)theta.numel()));
-            }
+                HostTensors.CopyTo(thetas[i], outputs[1 + i]);
         }
 
         /// <summary>Class probabilities of <paramref name="rows"/> images held row-major in <paramref name="pixels"/>.</summary>
-        internal void Predict(float[] pixels, int rows, Span<float> probabilities)
+        internal void Predict(float[] pixels, int rows, float[] probabilities)
         {
             CheckNotDisposed();
+            if (rows == 1)
+                _singleImageThreading.Run(() => PredictCore(pixels, 1, probabilities)); // one image may be too little work to share between threads
+            else
+                PredictCore(pixels, rows, probabilities);
+        }
+
+        private void PredictCore(float[] pixels, int rows, float[] probabilities)
+        {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var x = tensor(pixels, new long[] { rows, Shape.Channels, Shape.Height, Shape.Width }); // [N,C,H,W]
-            var p = nn.functional.softmax(_network.call(x), 1).contiguous();                                  // [N,K]
-            p.data<float>().CopyTo(probabilities);
+            var x = HostTensors.FromSpan(pixels.AsSpan(0, rows * Shape.Size), new long[] { rows, Shape.Channels, Shape.Height, Shape.Width }); // [N,C,H,W]
+            HostTensors.CopyTo(nn.functional.softmax(_network.call(x), 1), probabilities);                                                   // [N,K]
         }
 
         protected override void SaveCore(ModelSaveContext ctx)

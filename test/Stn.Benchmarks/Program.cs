@@ -6,11 +6,12 @@ using Stn.Benchmarks;
 using static TorchSharp.torch;
 
 // Usage:
-//   Stn.Benchmarks speed [--threads 2] [--steps 60] [--rounds 3]   the tutorial ST-CNN: PyTorch vs TorchSharp vs the ML.NET path
+//   Stn.Benchmarks speed [--threads 2] [--steps 200] [--rounds 3]   the tutorial ST-CNN: PyTorch vs TorchSharp vs the ML.NET path
 //   Stn.Benchmarks speed-part <bare|mlnet> <threads> <steps>  one contender, in its own process (prints one JSON line)
 //   Stn.Benchmarks profile [--threads 2] [--steps 100]   where a training step of the tutorial ST-CNN spends its time
 //   Stn.Benchmarks accuracy [--budget-minutes 1] [--distortions R,RTS,P,E,TC,ADD] [--data DIR] [--train-count N] [--out DIR]
 //       the paper's Table 1 grid (plus TC and addition), a training budget per cell; writes accuracy.md and accuracy.json
+//   Stn.Benchmarks latency [--threads 2] [--calls 500]   where a single-image prediction of the tutorial ST-CNN spends its time
 //   Stn.Benchmarks onnx [--threads 2]          ONNX Runtime vs TorchSharp scoring of the tutorial ST-CNN
 //   Stn.Benchmarks soak [--predictions 100000] [--transforms 200]
 //       PredictionEngine calls and Transforms on one model; prints memory and live tensors (exit code 1 if either grows)
@@ -43,7 +44,7 @@ switch (command)
     }
     case "speed":
     {
-        int threads = Option("--threads", 2), steps = Option("--steps", 60), rounds = Option("--rounds", 3);
+        int threads = Option("--threads", 2), steps = Option("--steps", 200), rounds = Option("--rounds", 3);
         string script = Path.Combine(RepositoryRoot(), "..", "shared", "bench", "pytorch_stn_bench.py");
         Console.WriteLine($"Tutorial ST-CNN (28x28 MNIST-sized input), {threads} threads, {steps} timed training steps of 64; " +
                           $"inference batch 256; latency batch 1. Each contender runs in its own process, {rounds} rounds in turn; " +
@@ -62,6 +63,10 @@ switch (command)
     }
     case "profile":
         return TrainingProfile.Run(Option("--threads", 2), Option("--steps", 100));
+    case "latency":
+        set_num_threads(Option("--threads", 2));
+        LatencyProfile.Run(Option("--calls", 500));
+        return 0;
     case "onnx":
         return OnnxSpeed.Run(Option("--threads", 2));
     case "soak":
@@ -69,7 +74,7 @@ switch (command)
     case "accuracy":
         return AccuracyGrid.Run(args, Option, Text);
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, profile, accuracy, onnx, soak.");
+        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, profile, latency, accuracy, onnx, soak.");
         return 2;
 }
 

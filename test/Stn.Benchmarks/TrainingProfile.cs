@@ -77,6 +77,8 @@ namespace Stn.Benchmarks
             Console.WriteLine($"| whole step (with the batch) | {full + data:F3} | 100% |");
             Console.WriteLine();
             ProfileInference(net, steps);
+            Console.WriteLine();
+            LatencyProfile.Run(500);
             return 0;
         }
 

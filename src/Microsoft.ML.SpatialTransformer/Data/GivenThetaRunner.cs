@@ -28,9 +28,9 @@ namespace Microsoft.ML.SpatialTransformer.Data
             CheckFinite(thetas, firstRow);
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var input = tensor(inputs[0].AsSpan(0, rows * shape.Size).ToArray(), new long[] { rows, shape.Channels, shape.Height, shape.Width }); // [N,C,H,W]
-            var theta = tensor(thetas.ToArray(), new long[] { rows, _config.ParameterCount });                                                  // [N,P]
-            _warp.call(input, theta).contiguous().data<float>().CopyTo(outputs[0]);                                                        // [N,C,H',W']
+            var input = HostTensors.FromSpan(inputs[0].AsSpan(0, rows * shape.Size), new long[] { rows, shape.Channels, shape.Height, shape.Width }); // [N,C,H,W]
+            var theta = HostTensors.FromSpan(thetas, new long[] { rows, _config.ParameterCount });                                                  // [N,P]
+            HostTensors.CopyTo(_warp.call(input, theta), outputs[0]);                                                                           // [N,C,H',W']
         }
 
         // A NaN theta would silently give a NaN image; say which row instead.

@@ -27,10 +27,10 @@ namespace Microsoft.ML.SpatialTransformer.Data
             var shape = _config.InputShape;
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var input = tensor(inputs[0].AsSpan(0, rows * shape.Size).ToArray(), new long[] { rows, shape.Channels, shape.Height, shape.Width }); // [N,C,H,W]
-            var (warped, theta) = Module.call(input);                                                                                        // [N,C,H',W'], [N,P]
-            warped.contiguous().data<float>().CopyTo(outputs[0]);
-            theta.contiguous().data<float>().CopyTo(outputs[1]);
+            var input = HostTensors.FromSpan(inputs[0].AsSpan(0, rows * shape.Size), new long[] { rows, shape.Channels, shape.Height, shape.Width }); // [N,C,H,W]
+            var (warped, theta) = Module.call(input);                                                                                            // [N,C,H',W'], [N,P]
+            HostTensors.CopyTo(warped, outputs[0]);
+            HostTensors.CopyTo(theta, outputs[1]);
         }
 
         public void Dispose() => Module.Dispose();

@@ -6,12 +6,14 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 {
     /// <summary>
     /// T_theta(G) for one transform kind and a fixed output size: theta [N,P] -> grid [N,H',W',2] (see
-    /// <see cref="TransformFamily"/> for the convention). Constants (the projective base grid, the TPS sampling matrix)
-    /// are non-persistent buffers computed once, so they follow the module to its device and are never saved.
+    /// <see cref="TransformFamily"/> for the convention). Constants are computed once: the projective base grid and the
+    /// TPS sampling matrix are buffers (TorchSharp registers the field, so they are part of the saved state as well),
+    /// the affine families' base grid is held apart from the module's tensors, so their saved state has none.
     /// </summary>
     public sealed class GridGenerator : nn.Module<Tensor, Tensor>
     {
         private readonly Tensor _constant; // projective: [H'W',3] base grid; TPS: [H'W',K] sampling matrix; else null
+        private readonly AffineBase _affineBase; // affine families: [H'W',3] base grid; else null
 
         public GridGenerator(SpatialTransformKind kind, long outputHeight, long outputWidth,
             int tpsGridSize = TransformFamily.DefaultTpsGridSize) : base(nameof(GridGenerator))
@@ -22,7 +24,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             OutputHeight = outputHeight;
             OutputWidth = outputWidth;
             TpsGridSize = tpsGridSize;
-            if (kind == SpatialTransformKind.Projective)
+            if (AffineMatrices.IsAffineFamily(kind))
+                _affineBase = new AffineBase(NormalizedGrid.Homogeneous(outputHeight, outputWidth).DetachFromDisposeScope());
+            else if (kind == SpatialTransformKind.Projective)
                 _constant = NormalizedGrid.Homogeneous(outputHeight, outputWidth).DetachFromDisposeScope();
             else if (kind == SpatialTransformKind.ThinPlateSpline)
                 _constant = ThinPlateSpline.SamplingMatrix(tpsGridSize, outputHeight, outputWidth).DetachFromDisposeScope();
@@ -46,17 +50,41 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             using var scope = NewDisposeScope();
             Tensor grid;
             if (AffineMatrices.IsAffineFamily(Kind))
-                grid = AffineMatrices.Grid(AffineMatrices.FromParameters(Kind, theta), OutputHeight, OutputWidth);
+                grid = AffineMatrices.Grid(AffineMatrices.FromParameters(Kind, theta), AffineBaseGrid(theta), OutputHeight, OutputWidth);
             else if (Kind == SpatialTransformKind.Projective)
-                grid = ProjectiveGrid.Grid(theta, Constant(theta), OutputHeight, OutputWidth);
+                grid = ProjectiveGrid.Grid(theta, Converted(_constant, theta), OutputHeight, OutputWidth);
             else
-                grid = ThinPlateSpline.Grid(theta, Constant(theta), OutputHeight, OutputWidth);
+                grid = ThinPlateSpline.Grid(theta, Converted(_constant, theta), OutputHeight, OutputWidth);
             return grid.MoveToOuterDisposeScope();
         }
 
-        // The constant in theta's dtype and device (float64 gradient checks run the same module). TorchSharp 0.107 leaves
-        // non-persistent buffers out of buffers() and so out of Module.to(); converting here keeps any device working.
-        private Tensor Constant(Tensor theta) =>
-            _constant.dtype == theta.dtype && _constant.device == theta.device ? _constant : _constant.to(theta.dtype, theta.device);
+        // A constant in theta's dtype and device (float64 gradient checks run the same module).
+        private static Tensor Converted(Tensor constant, Tensor theta) =>
+            SameKind(constant, theta) ? constant : constant.to(theta.dtype, theta.device);
+
+        // Device has no value equality (== compares references), so dtype, device type and index are compared here.
+        private static bool SameKind(Tensor a, Tensor b) =>
+            a.dtype == b.dtype && a.device_type == b.device_type && a.device_index == b.device_index;
+
+        // The cached float32 CPU base grid, or for another dtype or device one built there (exact in float64, which a
+        // converted float32 grid would not be).
+        private Tensor AffineBaseGrid(Tensor theta) =>
+            SameKind(_affineBase.Grid, theta)
+                ? _affineBase.Grid
+                : NormalizedGrid.Homogeneous(OutputHeight, OutputWidth, theta.dtype, theta.device);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _affineBase?.Grid.Dispose();
+            base.Dispose(disposing);
+        }
+
+        // Not a Tensor field, which TorchSharp would register as a buffer and save: affine models saved before the base
+        // grid was cached have no such entry, and loading checks the entries.
+        private sealed class AffineBase
+        {
+            public AffineBase(Tensor grid) => Grid = grid;
+            public Tensor Grid { get; }
+        }
     }
 }

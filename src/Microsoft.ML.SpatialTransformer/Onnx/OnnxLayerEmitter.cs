@@ -27,6 +27,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                     return input;
                 case Modules.CheckedConv2d conv:
                     return Conv(conv, input, path);
+                case Modules.MaxPool2x2:
+                    return _g.Node("MaxPool", new[] { input }, Ints("kernel_shape", new[] { 2L, 2L }), Ints("strides", new[] { 2L, 2L }),
+                        Ints("pads", new long[4]));
                 case MaxPool2d pool:
                     return _g.Node("MaxPool", new[] { input }, Ints("kernel_shape", pool.kernel_size),
                         Ints("strides", pool.stride ?? pool.kernel_size), Ints("pads", Pads(pool.padding, pool.kernel_size.Length)));

@@ -178,8 +178,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 Array.Copy(data.Pixels, (long)rows[i] * f, _batchPixels, (long)i * f, f);
                 _batchLabels[i] = data.Labels[rows[i]];
             }
-            var x = tensor(_batchPixels, new long[] { rows.Length, _shape.Channels, _shape.Height, _shape.Width }, device: _device); // [B,C,H,W]
-            var y = tensor(_batchLabels, device: _device);                                                                          // [B]
+            var x = HostTensors.FromSpan(_batchPixels, new long[] { rows.Length, _shape.Channels, _shape.Height, _shape.Width }, _device); // [B,C,H,W]
+            var y = HostTensors.FromSpan(_batchLabels, _device);                                                                          // [B]
             return (x, y);
         }
 

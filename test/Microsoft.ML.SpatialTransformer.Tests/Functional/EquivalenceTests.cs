@@ -37,6 +37,22 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
         }
 
         [Fact]
+        public void AffineGridOfABatchIsEachSamplesAndAtensAffineGrid()
+        {
+            // The generator's one matrix product over the batch (and its cached base grid) against ATen's affine_grid and
+            // against each sample's grid by hand.
+            using var scope = NewDisposeScope();
+            var thetas = new[] { new[] { 0.9, -0.2, 0.1, 0.3, 1.1, -0.25 }, new[] { 1.0, 0, 0, 0, 1, 0 }, new[] { -0.5, 0.7, 0.3, 0.2, 0.4, 0.9 } };
+            var theta = stack(Array.ConvertAll(thetas, t => tensor(t)), 0);                                  // [3,6]
+            using var generator = new Microsoft.ML.SpatialTransformer.Modules.GridGenerator(SpatialTransformKind.Affine, H, W);
+            var grid = generator.call(theta);                                                                 // [3,H,W,2]
+            var aten = nn.functional.affine_grid(theta.view(-1, 2, 3), new long[] { 3, 1, H, W }, align_corners: false);
+            TensorChecks.AssertClose(aten, grid, 1e-12);
+            for (int n = 0; n < thetas.Length; n++)
+                TensorChecks.AssertClose(AffineByHand(thetas[n]), grid[n].unsqueeze(0), 1e-12);
+        }
+
+        [Fact]
         public void AttentionIsIsotropicScalePlusTranslation()
         {
             using var scope = NewDisposeScope();

@@ -55,7 +55,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                         var layers = new List<Module<Tensor, Tensor>> { new CheckedConv2d(previous, w[i], k, k / 2) };
                         if (batchNorm) layers.Add(BatchNorm2d(w[i]));
                         layers.Add(ReLU());
-                        layers.Add(MaxPool2d(2));
+                        layers.Add(new MaxPool2x2());
                         stageList.Add(Sequential(layers));
                         previous = w[i];
                     }
@@ -64,8 +64,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                 }
                 case ClassifierKind.Tutorial:
                 {
-                    stageList.Add(Sequential(new CheckedConv2d(channels, w[0], 5), MaxPool2d(2), ReLU()));
-                    stageList.Add(Sequential(new CheckedConv2d(w[0], w[1], 5), new SeededDropout(dropout > 0 ? dropout : 0.5, channels: true), MaxPool2d(2), ReLU()));
+                    stageList.Add(Sequential(new CheckedConv2d(channels, w[0], 5), new MaxPool2x2(), ReLU()));
+                    stageList.Add(Sequential(new CheckedConv2d(w[0], w[1], 5), new SeededDropout(dropout > 0 ? dropout : 0.5, channels: true), new MaxPool2x2(), ReLU()));
                     tail = Flatten(); // the FC layer is appended below, once its input size is known
                     break;
                 }

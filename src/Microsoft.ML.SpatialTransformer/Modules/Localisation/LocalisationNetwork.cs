@@ -34,10 +34,10 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             {
                 LocalisationNetworkKind.Fcn => Fcn(channels * height * width, w),
                 LocalisationNetworkKind.Cnn => Sequential(
-                    MaxPool2d(2), new CheckedConv2d(channels, w[0], 5, 2), ReLU(), MaxPool2d(2),
+                    new MaxPool2x2(), new CheckedConv2d(channels, w[0], 5, 2), ReLU(), new MaxPool2x2(),
                     new CheckedConv2d(w[0], w[1], 5, 2), ReLU(), Flatten()),
                 LocalisationNetworkKind.Tutorial => Sequential(
-                    new CheckedConv2d(channels, w[0], 7), MaxPool2d(2), ReLU(), new CheckedConv2d(w[0], w[1], 5), MaxPool2d(2), ReLU(), Flatten()),
+                    new CheckedConv2d(channels, w[0], 7), new MaxPool2x2(), ReLU(), new CheckedConv2d(w[0], w[1], 5), new MaxPool2x2(), ReLU(), Flatten()),
                 _ => throw new ArgumentException($"kind must be Fcn, Cnn or Tutorial; got {kind}.", nameof(kind)),
             };
             long minimum = kind switch { LocalisationNetworkKind.Cnn => 4, LocalisationNetworkKind.Tutorial => 20, _ => 1 };

@@ -1,0 +1,52 @@
+using System;
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SpatialTransformer
+{
+    /// <summary>
+    /// Copies between managed float arrays and tensors as one block copy. TorchSharp's tensor(float[]) and
+    /// data&lt;float&gt;().CopyTo take several milliseconds per megabyte here (a batch of 256 MNIST images: 2.5 ms, as much
+    /// as a third of scoring the batch); writing into a fresh tensor's storage takes 15 microseconds.
+    /// </summary>
+    internal static class HostTensors
+    {
+        /// <summary>A new float32 tensor of <paramref name="shape"/> holding <paramref name="values"/> (row-major), on <paramref name="device"/> (null: CPU).</summary>
+        public static Tensor FromSpan(ReadOnlySpan<float> values, long[] shape, Device device = null)
+        {
+            var host = empty(shape, dtype: ScalarType.Float32);
+            long count = host.numel();
+            if (values.Length != count)
+            {
+                host.Dispose();
+                throw new ArgumentException($"{values.Length} values cannot fill a tensor of shape [{string.Join(", ", shape)}] ({count} values).", nameof(values));
+            }
+            values.CopyTo(MemoryMarshal.Cast<byte, float>(host.bytes));
+            if (device is null || device.type == TorchSharp.DeviceType.CPU) return host;
+            using (host) return host.to(device);
+        }
+
+        /// <summary>A new int64 tensor holding <paramref name="values"/>, on <paramref name="device"/> (null: CPU).</summary>
+        public static Tensor FromSpan(ReadOnlySpan<long> values, Device device = null)
+        {
+            var host = empty(new long[] { values.Length }, dtype: ScalarType.Int64);
+            values.CopyTo(MemoryMarshal.Cast<byte, long>(host.bytes));
+            if (device is null || device.type == TorchSharp.DeviceType.CPU) return host;
+            using (host) return host.to(device);
+        }
+
+        /// <summary>Copies the float32 values of <paramref name="source"/> (any device or layout), row-major, to <paramref name="destination"/>.</summary>
+        public static void CopyTo(Tensor source, Span<float> destination)
+        {
+            if (source.dtype != ScalarType.Float32)
+                throw new ArgumentException($"expected a float32 tensor; got {source.dtype}.", nameof(source));
+            using var scope = NewDisposeScope();
+            var host = source.device_type == TorchSharp.DeviceType.CPU ? source : source.cpu();
+            if (!host.is_contiguous()) host = host.contiguous();
+            var values = MemoryMarshal.Cast<byte, float>(host.bytes);
+            if (values.Length > destination.Length)
+                throw new ArgumentException($"{values.Length} values do not fit in {destination.Length}.", nameof(destination));
+            values.CopyTo(destination);
+        }
+    }
+}
