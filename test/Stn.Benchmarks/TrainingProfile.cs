@@ -36,7 +36,7 @@ namespace Stn.Benchmarks
             using var sampling = st.Generator.call(identity);
             var pieces = new (string Name, Action Step)[]
             {
-                ("data", () => { using var scope = NewDisposeScope(); Array.Copy(rows, batch, batch.Length); tensor(batch, new long[] { 64, 1, 28, 28 }); }),
+                ("data", () => { using var scope = NewDisposeScope(); Array.Copy(rows, batch, batch.Length); HostTensors.FromSpan(batch, new long[] { 64, 1, 28, 28 }); }),
                 ("localisation", () => { using var scope = NewDisposeScope(); st.Localisation.call(x); }),
                 ("grid", () => { using var scope = NewDisposeScope(); st.Generator.call(identity); }),
                 ("sampler", () => { using var scope = NewDisposeScope(); st.Sampler.call(x, sampling); }),
@@ -79,6 +79,8 @@ namespace Stn.Benchmarks
             ProfileInference(net, steps);
             Console.WriteLine();
             LatencyProfile.Run(500);
+            Console.WriteLine();
+            ChoiceProfile.Run(steps);
             return 0;
         }
 
