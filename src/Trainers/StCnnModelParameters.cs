@@ -216,7 +216,7 @@ namespace Microsoft.ML.Trainers
                 {
                     last.Valid = false;
                     src.CopyTo(last.Pixels);
-                    Predict(last.Pixels, 1, last.Scores);
+                    PredictOne(last.Pixels, last.Scores);
                     last.Valid = true;
                 }
                 var editor = VBufferEditor.Create(ref dst, last.Scores.Length);
@@ -278,22 +278,18 @@ namespace Microsoft.ML.Trainers
                 HostTensors.CopyTo(thetas[i], outputs[1 + i]);
         }
 
-        /// <summary>Class probabilities of <paramref name="rows"/> images held row-major in <paramref name="pixels"/>.</summary>
-        internal void Predict(float[] pixels, int rows, float[] probabilities)
+        /// <summary>Class probabilities of the one image in <paramref name="pixels"/> ([C,H,W] row-major).</summary>
+        internal void PredictOne(float[] pixels, float[] probabilities)
         {
             CheckNotDisposed();
-            if (rows == 1)
-                _singleImageThreading.Run(() => PredictCore(pixels, 1, probabilities)); // one image may be too little work to share between threads
-            else
-                PredictCore(pixels, rows, probabilities);
-        }
-
-        private void PredictCore(float[] pixels, int rows, float[] probabilities)
-        {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            var x = HostTensors.FromSpan(pixels.AsSpan(0, rows * Shape.Size), new long[] { rows, Shape.Channels, Shape.Height, Shape.Width }); // [N,C,H,W]
-            HostTensors.CopyTo(nn.functional.softmax(_network.call(x), 1), probabilities);                                                   // [N,K]
+            // One image may be too little work to share between threads; this model's first calls find out.
+            _singleImageThreading.Run(() =>
+            {
+                using var noGrad = no_grad();
+                using var scope = NewDisposeScope();
+                var x = HostTensors.FromSpan(pixels, new long[] { 1, Shape.Channels, Shape.Height, Shape.Width }); // [1,C,H,W]
+                HostTensors.CopyTo(nn.functional.softmax(_network.call(x), 1), probabilities);                      // [1,K]
+            });
         }
 
         protected override void SaveCore(ModelSaveContext ctx)

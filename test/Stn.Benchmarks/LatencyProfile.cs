@@ -17,33 +17,21 @@ namespace Stn.Benchmarks
     /// </summary>
     internal static class LatencyProfile
     {
-        private sealed class Row
-        {
-            [VectorType(1, 28, 28)] public float[] Pixels { get; set; }
-            [KeyType(10)] public uint Label { get; set; }
-        }
-
-        private sealed class ScoreOnly
-        {
-            public float[] Score { get; set; }
-        }
-
         public static void Run(int calls)
         {
             var ml = new MLContext(seed: 0);
             var random = new Random(0);
-            Row MakeRow() => new Row { Pixels = Enumerable.Range(0, 784).Select(_ => (float)random.NextDouble()).ToArray(), Label = (uint)random.Next(1, 11) };
             var model = ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
                 FeatureColumnName = "Pixels", Transform = SpatialTransformKind.Affine,
                 Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial, MaxEpochs = 1, BatchSize = 64,
-            }).Fit(ml.Data.LoadFromEnumerable(Enumerable.Range(0, 128).Select(_ => MakeRow()).ToArray()));
+            }).Fit(ml.Data.LoadFromEnumerable(RandomDigits.Make(random, 128)));
             var net = model.Model.TorchNetwork;
             var st = net.Transformers.Single();
             using var bare = new BareTutorialStCnn();
             bare.eval();
-            var inputs = Enumerable.Range(0, 16).Select(_ => MakeRow()).ToArray();
-            var engine = ml.Model.CreatePredictionEngine<Row, ScoreOnly>(model);
+            var inputs = RandomDigits.Make(random, 16);
+            var engine = ml.Model.CreatePredictionEngine<RandomDigits.Row, RandomDigits.ScoreOnly>(model);
             using var noGrad = no_grad();
             using var x = rand(1, 1, 28, 28);
             using var theta = st.Localisation.call(x);
@@ -59,7 +47,7 @@ namespace Stn.Benchmarks
                 ("  grid generator", () => { using var scope = NewDisposeScope(); st.Generator.call(theta); }),
                 ("  sampler", () => { using var scope = NewDisposeScope(); st.Sampler.call(x, grid); }),
                 ("  classifier branch + head", () => { using var scope = NewDisposeScope(); net.Head.call(net.Branches[0].call(warped)); }),
-                ("model Predict (array in, probabilities out)", () => model.Model.Predict(inputs[next++ % inputs.Length].Pixels, 1, probabilities)),
+                ("model Predict (array in, probabilities out)", () => model.Model.PredictOne(inputs[next++ % inputs.Length].Pixels, probabilities)),
                 ("PredictionEngine.Predict", () => engine.Predict(inputs[next++ % inputs.Length])),
             };
             var best = pieces.ToDictionary(p => p.Name, _ => double.PositiveInfinity);

@@ -18,18 +18,11 @@ namespace Stn.Benchmarks
     /// </summary>
     internal static class MLNetSpeed
     {
-        private sealed class Row
-        {
-            [VectorType(1, 28, 28)] public float[] Pixels { get; set; }
-            [KeyType(10)] public uint Label { get; set; }
-        }
-
         public static SpeedFigures Measure(int steps)
         {
             var ml = new MLContext(seed: 0);
             var random = new Random(0);
-            Row MakeRow() => new Row { Pixels = Enumerable.Range(0, 784).Select(_ => (float)random.NextDouble()).ToArray(), Label = (uint)random.Next(1, 11) };
-            var train = ml.Data.LoadFromEnumerable(Enumerable.Range(0, steps * 64).Select(_ => MakeRow()).ToArray());
+            var train = ml.Data.LoadFromEnumerable(RandomDigits.Make(random, steps * 64));
             var trainer = ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
                 FeatureColumnName = "Pixels", Transform = SpatialTransformKind.Affine,
@@ -40,7 +33,7 @@ namespace Stn.Benchmarks
             var model = trainer.Fit(train);
             double trainRate = steps * 64 / model.Model.History[^1].Seconds;
 
-            var scoring = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20 * 256).Select(_ => MakeRow()).ToArray());
+            var scoring = ml.Data.LoadFromEnumerable(RandomDigits.Make(random, 20 * 256));
             Consume(model.Model.ScoreInBatches(scoring, "Pixels")); // warm-up
             var watch = Stopwatch.StartNew();
             long rows = Consume(model.Model.ScoreInBatches(scoring, "Pixels"));
@@ -50,19 +43,14 @@ namespace Stn.Benchmarks
             rows = Consume(model.Transform(scoring));
             Console.Error.WriteLine($"Stn.MLNet: MulticlassPredictionTransformer.Transform (row by row) {rows / watch.Elapsed.TotalSeconds:F0} img/s; ScoreInBatches {inferRate:F0} img/s");
 
-            var engine = ml.Model.CreatePredictionEngine<Row, ScoreOnly>(model);
+            var engine = ml.Model.CreatePredictionEngine<RandomDigits.Row, RandomDigits.ScoreOnly>(model);
             // Distinct inputs in turn: the model keeps the last input's scores, which must not make repeats free.
-            var inputs = Enumerable.Range(0, 16).Select(_ => MakeRow()).ToArray();
+            var inputs = RandomDigits.Make(random, 16);
             for (int i = 0; i < BareTorchSharpSpeed.LatencyWarmUp; i++) engine.Predict(inputs[i % inputs.Length]); // tiered JIT, as the bare loop
             watch.Restart();
             for (int i = 0; i < 500; i++) engine.Predict(inputs[i % inputs.Length]);
             double latency = watch.Elapsed.TotalMilliseconds / 500;
             return new SpeedFigures("Stn.MLNet (ML.NET API)", trainRate, inferRate, latency, SpeedFigures.PeakResidentMiB());
-        }
-
-        private sealed class ScoreOnly
-        {
-            public float[] Score { get; set; }
         }
 
         private static long Consume(IDataView scored)

@@ -15,29 +15,17 @@ namespace Stn.Benchmarks
     /// </summary>
     internal static class Soak
     {
-        private sealed class Row
-        {
-            [VectorType(1, 28, 28)] public float[] Pixels { get; set; }
-            [KeyType(10)] public uint Label { get; set; }
-        }
-
-        private sealed class Score
-        {
-            public float[] Scores { get; set; }
-        }
-
         public static int Run(int predictions, int transforms)
         {
             var ml = new MLContext(seed: 0);
             var random = new Random(0);
-            Row MakeRow() => new Row { Pixels = Enumerable.Range(0, 784).Select(_ => (float)random.NextDouble()).ToArray(), Label = (uint)random.Next(1, 11) };
-            var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 512).Select(_ => MakeRow()).ToArray());
+            var data = ml.Data.LoadFromEnumerable(RandomDigits.Make(random, 512));
             var model = ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
                 FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial, MaxEpochs = 1,
             }).Fit(data);
-            var engine = ml.Model.CreatePredictionEngine<Row, Score>(model);
-            var inputs = Enumerable.Range(0, 64).Select(_ => MakeRow()).ToArray();
+            var engine = ml.Model.CreatePredictionEngine<RandomDigits.Row, RandomDigits.ScoreOnly>(model);
+            var inputs = RandomDigits.Make(random, 64);
             void Work(int n, int t)
             {
                 for (int i = 0; i < n; i++) engine.Predict(inputs[i % inputs.Length]);

@@ -21,8 +21,7 @@ namespace Microsoft.ML.SpatialTransformer
                 throw new ArgumentException($"{values.Length} values cannot fill a tensor of shape [{string.Join(", ", shape)}] ({count} values).", nameof(values));
             }
             values.CopyTo(MemoryMarshal.Cast<byte, float>(host.bytes));
-            if (device is null || device.type == TorchSharp.DeviceType.CPU) return host;
-            using (host) return host.to(device);
+            return OnDevice(host, device);
         }
 
         /// <summary>A new int64 tensor holding <paramref name="values"/>, on <paramref name="device"/> (null: CPU).</summary>
@@ -30,6 +29,12 @@ namespace Microsoft.ML.SpatialTransformer
         {
             var host = empty(new long[] { values.Length }, dtype: ScalarType.Int64);
             values.CopyTo(MemoryMarshal.Cast<byte, long>(host.bytes));
+            return OnDevice(host, device);
+        }
+
+        // A CPU tensor just filled, moved to device (and the CPU one freed) unless that is the CPU.
+        private static Tensor OnDevice(Tensor host, Device device)
+        {
             if (device is null || device.type == TorchSharp.DeviceType.CPU) return host;
             using (host) return host.to(device);
         }

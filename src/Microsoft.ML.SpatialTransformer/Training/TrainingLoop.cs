@@ -26,7 +26,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
         private readonly Device _device;
         private readonly ImageShape _shape;
         // Reused from batch to batch: a fresh array per batch (200 KB for 64 MNIST images) lands on the large object
-        // heap and makes the GC run full collections all through training. torch.tensor copies the values.
+        // heap and makes the GC run full collections all through training. The batch tensor gets a copy of the values.
         private float[] _batchPixels = Array.Empty<float>();
         private long[] _batchLabels = Array.Empty<long>();
 
