@@ -61,13 +61,10 @@ AnsiConsole.Write(ResultsTable.ToConsole(options.Distortion, results));
 Directory.CreateDirectory(options.OutputDirectory);
 var st = results.Last();
 string modelPath = Path.Combine(options.OutputDirectory, "stcnn.zip");
-string temp = modelPath + ".tmp";
-ml.Model.Save(st.Model, train.ToDataView(ml).Schema, temp);
-File.Move(temp, modelPath, overwrite: true);
+ml.Model.SaveAtomically(st.Model, train.ToDataView(ml).Schema, modelPath);
 // The library's visual explanations: input | ST output | sampling grid per digit, and the training curves.
-IReadOnlyList<string> pictures;
-using (var transformer = st.Parameters.GetSpatialTransformer(0, "Image", "Canonical", "Theta"))
-    pictures = transformer.SaveExplanations(test.ToDataView(ml), Path.Combine(options.OutputDirectory, "gallery"), maxRows: 6);
+var transformer = st.Parameters.GetSpatialTransformer(0, "Image", "Canonical", "Theta");
+var pictures = transformer.SaveExplanations(test.ToDataView(ml), Path.Combine(options.OutputDirectory, "gallery"), maxRows: 6);
 TrainingCurves.Save(results.Select(r => new KeyValuePair<string, IReadOnlyList<EpochMetrics>>(r.Name, r.Parameters.History)),
     Path.Combine(options.OutputDirectory, "training-curves.png"));
 string command = "dotnet run --project samples/DistortedMnist -c Release" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
@@ -75,7 +72,6 @@ File.WriteAllText(Path.Combine(options.OutputDirectory, "results.md"),
     ResultsTable.ToMarkdown(options.Distortion, results, command, train.Count, test.Count));
 AnsiConsole.MarkupLine($"Saved the {Markup.Escape(st.Name)} model to [bold]{Markup.Escape(modelPath)}[/], " +
                        $"{pictures.Count} gallery PNGs (input | ST output | sampling grid), training-curves.png and results.md to [bold]{Markup.Escape(options.OutputDirectory)}[/].");
-foreach (var r in results) r.Parameters.Dispose();
 return 0;
 
 /// <summary>An IProgress that runs its handler on the reporting thread (Progress&lt;T&gt; would post it elsewhere, late).</summary>

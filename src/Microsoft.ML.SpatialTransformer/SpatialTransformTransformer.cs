@@ -17,9 +17,14 @@ namespace Microsoft.ML.SpatialTransformer
     /// <summary>
     /// The fitted spatial transform. Given-theta mode adds the image warped by each row's theta column; learned mode adds
     /// the image warped by a trained localisation network and the theta it regressed (an output column). Saves and loads
-    /// with <c>mlContext.Model</c>; owns native state, so dispose it when done.
+    /// with <c>mlContext.Model</c>.
     /// </summary>
-    public sealed class SpatialTransformTransformer : RowToRowTransformerBase, ITransformer, IDisposable
+    /// <remarks>
+    /// Not disposable on purpose: ML.NET disposes the transformer behind a PredictionEngine when the engine is disposed,
+    /// which must not end the transform for everyone else. Its native state is released when the garbage collector
+    /// reclaims it.
+    /// </remarks>
+    public sealed class SpatialTransformTransformer : RowToRowTransformerBase, ITransformer
     {
         internal const string UserName = "Spatial Transform";
         internal const string LoaderSignature = "SpatialTransformer";
@@ -174,8 +179,6 @@ namespace Microsoft.ML.SpatialTransformer
             }
             Onnx.OnnxContextWriter.Write(OnnxGraph(Onnx.StNetworkOnnxExporter.MinimumOpset), ctx, inputs, outputs);
         }
-
-        public void Dispose() => _runner.Dispose();
 
         private sealed class Mapper : MapperBase
         {

@@ -24,7 +24,12 @@ namespace Microsoft.ML.Trainers
     /// A trained spatial-transformer image classifier: maps an image vector [C,H,W] to class probabilities (Score).
     /// Holds the TorchSharp network (on CPU for scoring) and its configuration; saves with mlContext.Model.Save.
     /// </summary>
-    public sealed class StCnnModelParameters : ModelParametersBase<VBuffer<float>>, IValueMapper, ISingleCanSaveOnnx, IDisposable
+    /// <remarks>
+    /// Not disposable on purpose: ML.NET disposes the transformer behind a PredictionEngine when the engine is disposed
+    /// (and its scorers dispose what they wrap), so a disposable model would die with the first engine. The network's
+    /// native memory belongs to this object and is released when the garbage collector reclaims it.
+    /// </remarks>
+    public sealed class StCnnModelParameters : ModelParametersBase<VBuffer<float>>, IValueMapper, ISingleCanSaveOnnx
     {
         internal const string LoaderSignature = "StCnnModelParameters";
         private const string WeightsEntry = "TSModel";
@@ -34,6 +39,7 @@ namespace Microsoft.ML.Trainers
         private readonly List<EpochMetrics> _history;
         private readonly ThreadLocal<LastPrediction> _lastPrediction;
         private readonly SingleImageThreading _singleImageThreading = new();
+        private readonly NativeMemoryPressure _memoryPressure;
 
         /// <summary>One thread's last scored input (see GetMapper).</summary>
         private sealed class LastPrediction
@@ -52,6 +58,7 @@ namespace Microsoft.ML.Trainers
             _featureDimensions = featureDimensions;
             _history = history.ToList();
             _lastPrediction = new ThreadLocal<LastPrediction>(() => new LastPrediction(Shape.Size, ClassCount));
+            _memoryPressure = NativeMemoryPressure.Of(_network);
         }
 
         private StCnnModelParameters(IHostEnvironment env, ModelLoadContext ctx) : base(env, LoaderSignature, ctx)
@@ -88,6 +95,7 @@ namespace Microsoft.ML.Trainers
             }
             _network.eval();
             _lastPrediction = new ThreadLocal<LastPrediction>(() => new LastPrediction(Shape.Size, ClassCount));
+            _memoryPressure = NativeMemoryPressure.Of(_network);
         }
 
         // Factory for SignatureLoadModel: private constructor + internal Create, as ML.NET's loader requires.
@@ -118,13 +126,13 @@ namespace Microsoft.ML.Trainers
         /// <summary>Per-epoch training metrics, in order.</summary>
         public IReadOnlyList<EpochMetrics> History => _history;
 
-        /// <summary>The trained network itself (for inspection or export; do not dispose it while the model is in use).</summary>
+        /// <summary>The trained network itself, for inspection or export. Disposing it ends this model: it can no longer score or be saved.</summary>
         public StNetwork TorchNetwork => _network;
 
         /// <summary>
         /// The trained spatial transformer number <paramref name="index"/> (an input one: the parallel STs in order, or the
         /// first ST of a series) as a transformer that adds, per row, the canonicalised image and the theta it regressed.
-        /// The returned transformer owns a copy of the weights: dispose it independently of this model.
+        /// The returned transformer holds its own copy of the weights.
         /// </summary>
         public SpatialTransformTransformer GetSpatialTransformer(int index = 0, string inputColumnName = DefaultColumnNames.Features,
             string outputColumnName = "Canonical", string thetaColumnName = "Theta")
@@ -238,7 +246,7 @@ namespace Microsoft.ML.Trainers
         /// Scores <paramref name="data"/> a batch at a time (one native call per <paramref name="batchSize"/> rows, under
         /// no_grad) and returns it with "Score" (the class probabilities, as the prediction transformer's) and the theta
         /// each spatial transformer predicted for the row: "Theta" for the first, "Theta1", "Theta2", ... for the others
-        /// (input transformers first). The prediction transformer that Fit returns scores row by row, because ML.NET's
+        /// (input transformers first; none for a plain CNN). The prediction transformer that Fit returns scores row by row, because ML.NET's
         /// scorers call a model once per row; this is the path for bulk scoring and for each prediction's learned transform.
         /// </summary>
         /// <param name="data">Rows with the image column (a float vector of the trained size, or an ML.NET image).</param>
@@ -254,8 +262,10 @@ namespace Microsoft.ML.Trainers
                 ?? throw Host.ExceptSchemaMismatch(nameof(data), "feature", featureColumnName);
             Shape.CheckColumn(Host, nameof(data), featureColumnName, features.Type);
 
-            int thetaSize = Microsoft.ML.SpatialTransformer.Functional.TransformFamily.ParameterCount(Network.Transform, Network.TpsGridSize);
             int transformers = _network.TransformerCount;
+            // A plain CNN/FCN (Transform None) has no spatial transformer, hence no theta columns.
+            int thetaSize = transformers == 0 ? 0
+                : Microsoft.ML.SpatialTransformer.Functional.TransformFamily.ParameterCount(Network.Transform, Network.TpsGridSize);
             var added = new List<DataViewSchema.DetachedColumn> { new(DefaultColumnNames.Score, new VectorDataViewType(NumberDataViewType.Single, ClassCount)) };
             for (int i = 0; i < transformers; i++)
                 added.Add(new(i == 0 ? "Theta" : $"Theta{i}", new VectorDataViewType(NumberDataViewType.Single, thetaSize)));
@@ -318,20 +328,10 @@ namespace Microsoft.ML.Trainers
             return new EpochMetrics(epoch, lr, loss, acc, double.IsNaN(vLoss) ? null : vLoss, double.IsNaN(vAcc) ? null : vAcc, s);
         }
 
-        private bool _disposed;
-
-        /// <summary>Frees the network's native memory; the model can no longer score or be saved.</summary>
-        public void Dispose()
-        {
-            if (_disposed) return;
-            _disposed = true;
-            _lastPrediction.Dispose();
-            _network.Dispose();
-        }
-
         private void CheckNotDisposed()
         {
-            if (_disposed) throw new ObjectDisposedException(nameof(StCnnModelParameters), "This StCnn model has been disposed: its network is gone.");
+            if (_network.IsDisposed)
+                throw new ObjectDisposedException(nameof(StCnnModelParameters), "This StCnn model's network (TorchNetwork) has been disposed; the model can no longer score or be saved.");
         }
     }
 }

@@ -51,7 +51,7 @@ namespace Stn.Benchmarks
                     string name = distortion == DistortionKind.Addition && transform != SpatialTransformKind.None ? "2x" + result.Name : result.Name;
                     var cell = new Cell(ResultsTable.Abbreviation(distortion), name, result.ErrorPercent, result.PaperErrorPercent, result.Epochs, watch.Elapsed.TotalSeconds);
                     cells.Add(cell);
-                    result.Parameters.Dispose();
+                    result.Parameters.TorchNetwork.Dispose();
                     Console.WriteLine($"  {cell.Distortion,-4} {cell.Model,-28} {cell.ErrorPercent,6:F2}% (paper {(cell.PaperErrorPercent?.ToString("F1", CultureInfo.InvariantCulture) ?? "-")}), {cell.Epochs} epochs, {cell.Seconds:F0} s");
                 }
             }

@@ -63,7 +63,7 @@ namespace Stn.Benchmarks
             Console.WriteLine("| piece | ms |");
             Console.WriteLine("|---|---|");
             foreach (var (name, _) in pieces) Console.WriteLine($"| {name} | {best[name]:F4} |");
-            model.Model.Dispose();
+            model.Model.TorchNetwork.Dispose();
         }
     }
 }

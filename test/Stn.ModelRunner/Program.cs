@@ -2,10 +2,21 @@ using System;
 using System.IO;
 using Microsoft.ML;
 
-// Usage: Stn.ModelRunner <model.zip> <input.idv> <output.idv>
+// Usage: Stn.ModelRunner <model.zip> <input.idv> <output.idv>   transforms input with the model
+//        Stn.ModelRunner --resave <model.zip> <target.zip>       saves the model to target with SaveAtomically until killed
+if (args.Length == 3 && args[0] == "--resave")
+{
+    var resaving = new MLContext();
+    var loaded = resaving.Model.Load(args[1], out var schema);
+    for (int i = 1; ; i++)
+    {
+        resaving.Model.SaveAtomically(loaded, schema, args[2]);
+        Console.WriteLine($"saved {i}");
+    }
+}
 if (args.Length != 3)
 {
-    Console.Error.WriteLine("Usage: Stn.ModelRunner <model.zip> <input.idv> <output.idv>");
+    Console.Error.WriteLine("Usage: Stn.ModelRunner <model.zip> <input.idv> <output.idv> | --resave <model.zip> <target.zip>");
     return 2;
 }
 var ml = new MLContext();

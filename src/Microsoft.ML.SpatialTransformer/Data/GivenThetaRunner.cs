@@ -43,7 +43,5 @@ namespace Microsoft.ML.SpatialTransformer.Data
                         $"Column '{_config.ThetaColumnName}' holds {thetas[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} in row {firstRow + i / _config.ParameterCount}; expected finite transform parameters.");
             }
         }
-
-        public void Dispose() => _warp.Dispose();
     }
 }

@@ -7,7 +7,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
     /// dispose scope; results are copied out before the scope closes. Safe to call from several threads.
     /// inputs[c] holds rows * InputSizes[c] values; outputs[o] receives rows * OutputSizes[o] values.
     /// </summary>
-    internal interface ISpatialTransformRunner : IDisposable
+    internal interface ISpatialTransformRunner
     {
         int[] InputSizes { get; }
         int[] OutputSizes { get; }

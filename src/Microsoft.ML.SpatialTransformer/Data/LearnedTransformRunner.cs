@@ -8,12 +8,14 @@ namespace Microsoft.ML.SpatialTransformer.Data
     internal sealed class LearnedTransformRunner : ISpatialTransformRunner
     {
         private readonly SpatialTransformConfig _config;
+        private readonly NativeMemoryPressure _memoryPressure;
 
         public LearnedTransformRunner(SpatialTransformConfig config, SpatialTransformerModule module)
         {
             _config = config;
             Module = module;
             Module.eval();
+            _memoryPressure = NativeMemoryPressure.Of(module);
         }
 
         public SpatialTransformerModule Module { get; }
@@ -32,7 +34,5 @@ namespace Microsoft.ML.SpatialTransformer.Data
             HostTensors.CopyTo(warped, outputs[0]);
             HostTensors.CopyTo(theta, outputs[1]);
         }
-
-        public void Dispose() => Module.Dispose();
     }
 }

@@ -31,6 +31,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
                 throw new InvalidOperationException($"Stn.ModelRunner exited with {process.ExitCode}:\n{stdout}\n{stderr}");
             return ml.Data.LoadFromBinary(outputPath);
         }
+
+        /// <summary>Starts Stn.ModelRunner saving <paramref name="modelPath"/> to <paramref name="target"/> with SaveAtomically in a loop ("saved n" per save) until killed.</summary>
+        public static Process StartResaving(string modelPath, string target)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Stn.ModelRunner.dll"), "--resave", modelPath, target }) start.ArgumentList.Add(a);
+            return Process.Start(start)!;
+        }
     }
 
     /// <summary>A temporary directory removed on dispose.</summary>

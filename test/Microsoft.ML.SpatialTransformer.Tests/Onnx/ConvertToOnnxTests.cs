@@ -54,8 +54,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             Assert.True(worst <= 1e-4, $"scores differ by {worst:E2}");
             Assert.Equal(expectedSides, sides);
 
-            // A disposed model is refused by name, not silently left out of the ONNX graph.
-            model.OfType<MulticlassPredictionTransformer<StCnnModelParameters>>().Single().Model.Dispose();
+            // A model whose network was disposed is refused by name, not silently left out of the ONNX graph.
+            model.OfType<MulticlassPredictionTransformer<StCnnModelParameters>>().Single().Model.TorchNetwork.Dispose();
             var e = Assert.ThrowsAny<ObjectDisposedException>(() => ml.Model.ConvertToOnnx(model, data, new MemoryStream()));
             Assert.Contains("StCnnModelParameters", e.Message);
         }
@@ -135,7 +135,6 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
                 Assert.Equal(expected.Length, onnx[column].Length);
                 Assert.True(expected.Zip(onnx[column], (a, b) => Math.Abs(a - b)).Max() <= 1e-4, column);
             }
-            model.LastTransformer.Dispose();
         }
     }
 }

@@ -45,7 +45,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             var reloaded = ml.Model.Load(dir.File("onnx-pipeline.zip"), out _);
             Assert.Equal(onnxScores, reloaded.Transform(input).GetColumn<float[]>("probabilities").ToArray());
 
-            parameters.Dispose();
+            parameters.TorchNetwork.Dispose();
             Assert.Throws<ObjectDisposedException>(() => parameters.ExportOnnx(new MemoryStream()));
         }
     }

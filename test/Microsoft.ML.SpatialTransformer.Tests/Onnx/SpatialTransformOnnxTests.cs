@@ -41,7 +41,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             definition["Image"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 2, 9, 7);
             definition["Theta"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, identity.Length);
             var data = ml.Data.LoadFromEnumerable(rows, definition);
-            using var model = ml.Transforms.SpatialTransform("Warped", "Image", kind: kind, outputHeight: 5, outputWidth: 6).Fit(data);
+            var model = ml.Transforms.SpatialTransform("Warped", "Image", kind: kind, outputHeight: 5, outputWidth: 6).Fit(data);
             var expected = model.Transform(data).GetColumn<float[]>("Warped").ToArray();
 
             using var stream = new MemoryStream();
@@ -69,7 +69,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
                 FeatureColumnName = "Pixels", Transform = SpatialTransformKind.Attention, Localisation = LocalisationNetworkKind.Fcn,
                 Classifier = ClassifierKind.Fcn, MaxEpochs = 1, BatchSize = 16,
             }).Fit(data);
-            using var st = model.Model.GetSpatialTransformer(0, "Pixels");
+            var st = model.Model.GetSpatialTransformer(0, "Pixels");
             var output = st.Transform(data);
             var warped = output.GetColumn<float[]>("Canonical").SelectMany(v => v).ToArray();
             var theta = output.GetColumn<float[]>("Theta").SelectMany(v => v).ToArray();

@@ -11,7 +11,7 @@ using Xunit;
 namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
 {
     /// <summary>
-    /// A cancelled fit frees its network, optimizer state and batches. Measured as resident memory, not as TorchSharp's
+    /// A cancelled fit frees its network, optimizer state and batches, and a model the app drops is freed by the collector. Measured as resident memory, not as TorchSharp's
     /// Tensor.TotalCount: in TorchSharp 0.107 that counter is not decremented for module parameters (a disposed
     /// nn.Linear leaves it 2 higher while its memory is returned), so it cannot tell a leak from a freed model.
     /// </summary>
@@ -81,6 +81,33 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             long growth = ResidentAfterCollection() - before;
             // Six leaked fits would keep ~324 MiB; measured here: under 50.
             Assert.True(growth < 120L << 20, $"resident memory grew by {growth >> 20} MiB over 6 cancelled fits of ~54 MiB each");
+        }
+
+        // Models are not disposable (ML.NET would dispose them with the first PredictionEngine), so an app that drops a
+        // model relies on the garbage collector to return its native memory.
+        private static void FitScoreAndDrop(IDataView data)
+        {
+            var ml = new MLContext(seed: 1);
+            OnWorker(() =>
+            {
+                var model = ml.MulticlassClassification.Trainers.StCnn(Options(1)).Fit(data);
+                using var engine = ml.Model.CreatePredictionEngine<SyntheticImages.Row, SyntheticImages.Prediction>(model);
+                return engine.Predict(SyntheticImages.Make(1, 2)[0]).Score.Length;
+            }).GetAwaiter().GetResult();
+        }
+
+        [Fact]
+        public void ModelsTheAppDropsGiveTheirMemoryBack()
+        {
+            var ml = new MLContext(seed: 1);
+            var data = SyntheticImages.KeyLabel(ml).Fit(ml.Data.LoadFromEnumerable(SyntheticImages.Make(8, 1)))
+                .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(32, 1)));
+            for (int i = 0; i < 3; i++) FitScoreAndDrop(data);
+            long before = ResidentAfterCollection();
+            for (int i = 0; i < 8; i++) FitScoreAndDrop(data);
+            long growth = ResidentAfterCollection() - before;
+            // Eight models kept alive would hold ~144 MiB of weights.
+            Assert.True(growth < 72L << 20, $"resident memory grew by {growth >> 20} MiB over 8 dropped models of ~18 MiB each");
         }
     }
 }

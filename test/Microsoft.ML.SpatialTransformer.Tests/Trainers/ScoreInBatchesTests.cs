@@ -26,44 +26,38 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         public void ScoresEqualTheRowByRowPathAndThetasEqualTheSpatialTransformers()
         {
             var (ml, data, model, rowByRow) = Trained(parallel: 2);
-            using (model)
+            var scored = model.ScoreInBatches(data, "Pixels", batchSize: 32); // 70 rows: batches of 32, 32 and 6
+            var scores = scored.GetColumn<float[]>("Score").ToArray();
+            Assert.Equal(70, scores.Length);
+            for (int i = 0; i < scores.Length; i++)
             {
-                var scored = model.ScoreInBatches(data, "Pixels", batchSize: 32); // 70 rows: batches of 32, 32 and 6
-                var scores = scored.GetColumn<float[]>("Score").ToArray();
-                Assert.Equal(70, scores.Length);
-                for (int i = 0; i < scores.Length; i++)
-                {
-                    Assert.Equal(rowByRow[i].Length, scores[i].Length);
-                    for (int k = 0; k < scores[i].Length; k++) Assert.Equal(rowByRow[i][k], scores[i][k], 5);
-                    Assert.Equal(Array.IndexOf(rowByRow[i], rowByRow[i].Max()), Array.IndexOf(scores[i], scores[i].Max()));
-                }
-                // Each theta column is what that spatial transformer alone computes for the row.
-                foreach (var (column, index) in new[] { ("Theta", 0), ("Theta1", 1) })
-                {
-                    using var st = model.GetSpatialTransformer(index, "Pixels", "Warped", "StTheta");
-                    var expected = st.Transform(data).GetColumn<float[]>("StTheta").ToArray();
-                    var actual = scored.GetColumn<float[]>(column).ToArray();
-                    for (int i = 0; i < expected.Length; i++)
-                        for (int p = 0; p < 6; p++) Assert.Equal(expected[i][p], actual[i][p], 5);
-                }
-                // Source columns pass through untouched.
-                Assert.Equal(data.GetColumn<float[]>("Pixels").ToArray(), scored.GetColumn<float[]>("Pixels").ToArray());
+                Assert.Equal(rowByRow[i].Length, scores[i].Length);
+                for (int k = 0; k < scores[i].Length; k++) Assert.Equal(rowByRow[i][k], scores[i][k], 5);
+                Assert.Equal(Array.IndexOf(rowByRow[i], rowByRow[i].Max()), Array.IndexOf(scores[i], scores[i].Max()));
             }
+            // Each theta column is what that spatial transformer alone computes for the row.
+            foreach (var (column, index) in new[] { ("Theta", 0), ("Theta1", 1) })
+            {
+                var st = model.GetSpatialTransformer(index, "Pixels", "Warped", "StTheta");
+                var expected = st.Transform(data).GetColumn<float[]>("StTheta").ToArray();
+                var actual = scored.GetColumn<float[]>(column).ToArray();
+                for (int i = 0; i < expected.Length; i++)
+                    for (int p = 0; p < 6; p++) Assert.Equal(expected[i][p], actual[i][p], 5);
+            }
+            // Source columns pass through untouched.
+            Assert.Equal(data.GetColumn<float[]>("Pixels").ToArray(), scored.GetColumn<float[]>("Pixels").ToArray());
         }
 
         [Fact]
         public void BadInputGetsMLNetsSchemaMismatchWording()
         {
             var (ml, data, model, _) = Trained(parallel: 1);
-            using (model)
-            {
-                var e = Assert.ThrowsAny<Exception>(() => model.ScoreInBatches(data, "Nope"));
-                Assert.Contains("Nope", e.Message);
-                var wrong = ml.Data.LoadFromEnumerable(new[] { new Small { Pixels = new float[10] } });
-                e = Assert.ThrowsAny<Exception>(() => model.ScoreInBatches(wrong, "Pixels"));
-                Assert.Contains("Schema mismatch for input column 'Pixels': expected Vector<Single, 1, 12, 12>, got Vector<Single, 10>", e.Message);
-                Assert.Equal("batchSize", Assert.ThrowsAny<ArgumentException>(() => model.ScoreInBatches(data, "Pixels", 0)).ParamName);
-            }
+            var e = Assert.ThrowsAny<Exception>(() => model.ScoreInBatches(data, "Nope"));
+            Assert.Contains("Nope", e.Message);
+            var wrong = ml.Data.LoadFromEnumerable(new[] { new Small { Pixels = new float[10] } });
+            e = Assert.ThrowsAny<Exception>(() => model.ScoreInBatches(wrong, "Pixels"));
+            Assert.Contains("Schema mismatch for input column 'Pixels': expected Vector<Single, 1, 12, 12>, got Vector<Single, 10>", e.Message);
+            Assert.Equal("batchSize", Assert.ThrowsAny<ArgumentException>(() => model.ScoreInBatches(data, "Pixels", 0)).ParamName);
         }
 
         private sealed class Small

@@ -152,7 +152,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
                 FeatureColumnName = "Pixels", Localisation = SpatialTransformer.Modules.LocalisationNetworkKind.Fcn,
                 Classifier = SpatialTransformer.Modules.ClassifierKind.Fcn, MaxEpochs = 2, BatchSize = 32, LearningRate = 3e-3,
             }).Fit(data);
-            using var st = model.Model.GetSpatialTransformer(0, "Pixels");
+            var st = model.Model.GetSpatialTransformer(0, "Pixels");
             var rows = st.Transform(data);
             var thetas = rows.GetColumn<float[]>("Theta").ToArray();
             var pixels = data.GetColumn<float[]>("Pixels").ToArray();

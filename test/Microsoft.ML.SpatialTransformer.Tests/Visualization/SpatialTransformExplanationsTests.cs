@@ -36,7 +36,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
         {
             var ml = new MLContext(1);
             var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(_ => new Row { Image = Checkerboard(), Theta = new[] { tx, 0f } }));
-            using var transformer = ml.Transforms.SpatialTransform("Out", "Image", "Theta", SpatialTransformKind.Translation).Fit(data);
+            var transformer = ml.Transforms.SpatialTransform("Out", "Image", "Theta", SpatialTransformKind.Translation).Fit(data);
             return transformer.SaveExplanations(data, directory, maxRows: 2, zoom: Zoom, gridLines: gridLines);
         }
 
@@ -87,12 +87,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
                 FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Fcn, MaxEpochs = 1, BatchSize = 16,
             })).Fit(data);
             using var dir = new TempDirectory();
-            using var st = model.LastTransformer.Model.GetSpatialTransformer(0, "Pixels");
+            var st = model.LastTransformer.Model.GetSpatialTransformer(0, "Pixels");
             var files = st.SaveExplanations(data, dir.Path, maxRows: 3);
             Assert.Equal(3, files.Count);
             using var image = MLImage.CreateFromFile(files[2]);
             Assert.Equal(3 * 12 * 4 + 2 * Gap, image.Width);
-            model.LastTransformer.Model.Dispose();
         }
 
         [Fact]
@@ -100,7 +99,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
         {
             var ml = new MLContext(1);
             var data = ml.Data.LoadFromEnumerable(new[] { new Row { Image = Checkerboard(), Theta = new[] { 0f, 0f } } });
-            using var transformer = ml.Transforms.SpatialTransform("Out", "Image", "Theta", SpatialTransformKind.Translation).Fit(data);
+            var transformer = ml.Transforms.SpatialTransform("Out", "Image", "Theta", SpatialTransformKind.Translation).Fit(data);
             Assert.Equal("maxRows", Assert.Throws<ArgumentOutOfRangeException>(() => transformer.SaveExplanations(data, "x", maxRows: 0)).ParamName);
             Assert.Equal("zoom", Assert.Throws<ArgumentOutOfRangeException>(() => transformer.SaveExplanations(data, "x", zoom: 0)).ParamName);
             Assert.Equal("directory", Assert.Throws<ArgumentException>(() => transformer.SaveExplanations(data, " ")).ParamName);
