@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Threading;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
@@ -59,7 +60,10 @@ namespace Microsoft.ML.SpatialTransformer
             public int ImageHeight;
             /// <summary>Width of a flat image vector.</summary>
             public int ImageWidth;
-            /// <summary>Rows warped together by <see cref="SpatialTransformTransformer"/>'s Transform.</summary>
+            /// <summary>
+            /// Rows warped together by <see cref="SpatialTransformTransformer"/>'s Transform; default 256; positive. Fewer run
+            /// together where a batch's buffer would pass 16 M values (64 MB; large outputs) or the data has fewer rows.
+            /// </summary>
             public int BatchSize = Defaults.BatchSize;
 
             // Learned mode.
@@ -73,9 +77,17 @@ namespace Microsoft.ML.SpatialTransformer
             public ClassifierKind AuxiliaryClassifier = ClassifierKind.Cnn;
             /// <summary>Its widths (null: 16 and 32 filters for the CNN, the architecture's defaults otherwise).</summary>
             public int[] AuxiliaryClassifierWidths;
+            /// <summary>Epochs of learned-mode training; default 5; positive.</summary>
             public int MaxEpochs = Defaults.MaxEpochs;
+            /// <summary>Rows per training step in learned mode; default 64; positive (more than the rows means one batch of all).</summary>
             public int TrainingBatchSize = Defaults.TrainingBatchSize;
+            /// <summary>Adam's base learning rate in learned mode (cosine schedule); default 1e-3; a positive finite number.</summary>
             public double LearningRate = Defaults.LearningRate;
+            /// <summary>
+            /// Cancels a learned-mode Fit: training stops within one batch, frees what it held and throws an
+            /// OperationCanceledException carrying this token; default: none.
+            /// </summary>
+            public CancellationToken CancellationToken;
         }
 
         private readonly IHost _host;
@@ -89,11 +101,12 @@ namespace Microsoft.ML.SpatialTransformer
             _host.CheckNonEmpty(options.OutputColumnName, nameof(options.OutputColumnName));
             _host.CheckNonEmpty(options.ThetaColumnName, nameof(options.ThetaColumnName));
             _host.CheckUserArg(options.Kind != SpatialTransformKind.None, nameof(options.Kind), "must be a transform family; got None");
-            _host.CheckUserArg(options.MaxEpochs > 0, nameof(options.MaxEpochs), $"must be positive; got {options.MaxEpochs}");
-            _host.CheckUserArg(options.TrainingBatchSize > 0, nameof(options.TrainingBatchSize), $"must be positive; got {options.TrainingBatchSize}");
-            _host.CheckUserArg(options.LearningRate > 0, nameof(options.LearningRate), $"must be positive; got {options.LearningRate}");
+            OptionChecks.Positive(_host, options.MaxEpochs, nameof(options.MaxEpochs));
+            OptionChecks.Positive(_host, options.TrainingBatchSize, nameof(options.TrainingBatchSize));
+            OptionChecks.Positive(_host, options.LearningRate, nameof(options.LearningRate));
             _host.CheckUserArg(options.OutputHeight >= 0, nameof(options.OutputHeight), $"must be 0 (the input's) or positive; got {options.OutputHeight}");
             _host.CheckUserArg(options.OutputWidth >= 0, nameof(options.OutputWidth), $"must be 0 (the input's) or positive; got {options.OutputWidth}");
+            OutputSize.Check(_host, 1, options.OutputHeight, options.OutputWidth);
             _host.CheckUserArg(options.TpsGridSize >= 2, nameof(options.TpsGridSize), $"must be at least 2; got {options.TpsGridSize}");
             _host.CheckUserArg(options.BatchSize > 0, nameof(options.BatchSize), $"must be positive; got {options.BatchSize}");
             TorchNativeLibrary.EnsureLoaded();
@@ -116,6 +129,7 @@ namespace Microsoft.ML.SpatialTransformer
                 _options.OutputHeight > 0 ? _options.OutputHeight : shape.Height,
                 _options.OutputWidth > 0 ? _options.OutputWidth : shape.Width,
                 _options.TpsGridSize, _options.Sampling, _options.Padding, _options.BatchSize);
+            OutputSize.Check(_host, shape.Channels, config.OutputHeight, config.OutputWidth);
             if (!Learned)
             {
                 config.CheckThetaColumn(_host, FindColumn(input.Schema, _options.ThetaColumnName).Type);
@@ -145,7 +159,8 @@ namespace Microsoft.ML.SpatialTransformer
                 Sampling = config.Sampling, Padding = config.Padding,
             };
             var (trained, _) = NetworkTrainer.Train(_host, network, seed => new TrainingSettings(OptimizerKind.Adam, _options.LearningRate, 0.9, 0,
-                    LearningRateScheduleKind.Cosine, 1, 0.1, 1.0, _options.MaxEpochs, _options.TrainingBatchSize, 0, 0, seed),
+                    LearningRateScheduleKind.Cosine, 1, 0.1, 1.0, _options.MaxEpochs, _options.TrainingBatchSize, 0, 0, seed)
+                    { Cancellation = _options.CancellationToken },
                 input, null, InputColumnName, _options.LabelColumnName, "Learning a spatial transform");
             using (trained)
             {

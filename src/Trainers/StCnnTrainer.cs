@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -61,14 +62,18 @@ namespace Microsoft.ML.Trainers
 
             // Training.
             public OptimizerKind Optimizer = OptimizerKind.Adam;
+            /// <summary>The optimizer's base learning rate; default 1e-3; a positive finite number.</summary>
             public double LearningRate = Defaults.LearningRate;
+            /// <summary>SGD's momentum (Adam keeps its own 0.9/0.999); default 0.9; in [0, 1).</summary>
             public double Momentum = 0.9;
+            /// <summary>L2 weight decay added by the optimizer; default 0 (none); 0 or a positive finite number.</summary>
             public double WeightDecay;
             public LearningRateScheduleKind LearningRateSchedule = LearningRateScheduleKind.Cosine;
             /// <summary>Epochs between step decays; 0 means a third of MaxEpochs (the paper's schedule).</summary>
             public int StepDecayEpochs;
+            /// <summary>The step schedule multiplies the learning rate by this every <see cref="StepDecayEpochs"/>; default 0.1; in (0, 1].</summary>
             public double StepDecayFactor = 0.1;
-            /// <summary>Learning rate of the localisation networks relative to the rest (the paper's SVHN: 0.1).</summary>
+            /// <summary>Learning rate of the localisation networks relative to the rest (the paper's SVHN: 0.1); default 1; 0 or a positive finite number.</summary>
             public double LocalisationLearningRateMultiplier = 1.0;
             public int MaxEpochs = Defaults.MaxEpochs;
             public int BatchSize = Defaults.BatchSize;
@@ -78,8 +83,13 @@ namespace Microsoft.ML.Trainers
             public int EarlyStoppingPatience;
             /// <summary>Clip the gradients' global norm to this value; 0: off.</summary>
             public double GradientClipNorm;
-            /// <summary>Stop early (keeping the model) rather than start an epoch that would end past this much training time; null: no limit.</summary>
+            /// <summary>Stop early (keeping the model) rather than start an epoch that would end past this much training time; null (default): no limit; otherwise longer than zero.</summary>
             public TimeSpan? TrainingTimeBudget;
+            /// <summary>
+            /// Cancels Fit: training stops within one batch, frees what it held and throws an OperationCanceledException
+            /// carrying this token; default: none. (ML.NET's own MLContext cancellation is not callable from user code.)
+            /// </summary>
+            public CancellationToken CancellationToken;
             /// <summary>Receives the epoch, batch, running loss and accuracy after every batch (for a progress bar); null: none.</summary>
             public IProgress<TrainingProgress> Progress;
 
@@ -103,16 +113,23 @@ namespace Microsoft.ML.Trainers
             Host.CheckValue(options, nameof(options));
             Host.CheckNonEmpty(options.FeatureColumnName, nameof(options.FeatureColumnName));
             Host.CheckNonEmpty(options.LabelColumnName, nameof(options.LabelColumnName));
-            Host.CheckUserArg(options.MaxEpochs > 0, nameof(options.MaxEpochs), $"must be positive; got {options.MaxEpochs}");
-            Host.CheckUserArg(options.BatchSize > 0, nameof(options.BatchSize), $"must be positive; got {options.BatchSize}");
-            Host.CheckUserArg(options.LearningRate > 0 && double.IsFinite(options.LearningRate), nameof(options.LearningRate), $"must be positive; got {options.LearningRate}");
-            Host.CheckUserArg(options.LocalisationLearningRateMultiplier >= 0, nameof(options.LocalisationLearningRateMultiplier), $"must be 0 or positive; got {options.LocalisationLearningRateMultiplier}");
-            Host.CheckUserArg(options.EarlyStoppingPatience >= 0, nameof(options.EarlyStoppingPatience), $"must be 0 or positive; got {options.EarlyStoppingPatience}");
+            OptionChecks.Positive(Host, options.MaxEpochs, nameof(options.MaxEpochs));
+            OptionChecks.Positive(Host, options.BatchSize, nameof(options.BatchSize));
+            OptionChecks.Positive(Host, options.LearningRate, nameof(options.LearningRate));
+            OptionChecks.InRange(Host, options.Momentum, nameof(options.Momentum), 0, 1, maxIncluded: false);
+            OptionChecks.NonNegative(Host, options.WeightDecay, nameof(options.WeightDecay));
+            OptionChecks.NonNegative(Host, options.StepDecayEpochs, nameof(options.StepDecayEpochs));
+            Host.CheckUserArg(double.IsFinite(options.StepDecayFactor) && options.StepDecayFactor > 0 && options.StepDecayFactor <= 1,
+                nameof(options.StepDecayFactor), $"must be in (0, 1]; got {OptionChecks.Format(options.StepDecayFactor)}");
+            OptionChecks.NonNegative(Host, options.LocalisationLearningRateMultiplier, nameof(options.LocalisationLearningRateMultiplier));
+            OptionChecks.InRange(Host, options.Dropout, nameof(options.Dropout), 0, 1, maxIncluded: false);
+            OptionChecks.NonNegative(Host, options.EarlyStoppingPatience, nameof(options.EarlyStoppingPatience));
             Host.CheckUserArg(options.EarlyStoppingPatience == 0 || options.ValidationSet is not null, nameof(options.EarlyStoppingPatience), "needs a ValidationSet");
-            Host.CheckUserArg(options.GradientClipNorm >= 0, nameof(options.GradientClipNorm), $"must be 0 or positive; got {options.GradientClipNorm}");
-            Host.CheckUserArg(options.AugmentRotationDegrees >= 0 && options.AugmentRotationDegrees <= 180, nameof(options.AugmentRotationDegrees), $"must be between 0 and 180; got {options.AugmentRotationDegrees}");
-            Host.CheckUserArg(options.AugmentScale >= 0 && options.AugmentScale < 1, nameof(options.AugmentScale), $"must be in [0, 1); got {options.AugmentScale}");
-            Host.CheckUserArg(options.AugmentTranslation >= 0 && options.AugmentTranslation <= 1, nameof(options.AugmentTranslation), $"must be between 0 and 1; got {options.AugmentTranslation}");
+            OptionChecks.NonNegative(Host, options.GradientClipNorm, nameof(options.GradientClipNorm));
+            OptionChecks.Positive(Host, options.TrainingTimeBudget, nameof(options.TrainingTimeBudget));
+            OptionChecks.InRange(Host, options.AugmentRotationDegrees, nameof(options.AugmentRotationDegrees), 0, 180, maxIncluded: true);
+            OptionChecks.InRange(Host, options.AugmentScale, nameof(options.AugmentScale), 0, 1, maxIncluded: false);
+            OptionChecks.InRange(Host, options.AugmentTranslation, nameof(options.AugmentTranslation), 0, 1, maxIncluded: true);
             _options = options;
         }
 
@@ -156,7 +173,7 @@ namespace Microsoft.ML.Trainers
                     _options.StepDecayEpochs > 0 ? _options.StepDecayEpochs : Math.Max(1, _options.MaxEpochs / 3), _options.StepDecayFactor,
                     _options.LocalisationLearningRateMultiplier, _options.MaxEpochs, _options.BatchSize, _options.EarlyStoppingPatience,
                     _options.GradientClipNorm, seed) {
-                        TimeBudget = _options.TrainingTimeBudget, Progress = _options.Progress,
+                        TimeBudget = _options.TrainingTimeBudget, Progress = _options.Progress, Cancellation = _options.CancellationToken,
                         Augmentation = new RandomAffineAugmentation(_options.AugmentRotationDegrees, _options.AugmentScale, _options.AugmentTranslation),
                     },
                 data, _options.ValidationSet, FeatureColumn.Name, LabelColumn.Name, "StCnn training");

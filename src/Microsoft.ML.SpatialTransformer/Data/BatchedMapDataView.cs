@@ -20,6 +20,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
         private readonly BatchedVectorMap _map;
         private readonly ColumnBindings _bindings;
         private readonly Action<OnnxContext> _saveAsOnnx;
+        private readonly int _batchSize;
 
         /// <param name="host">For errors and checks.</param>
         /// <param name="source">The rows the outputs are computed from; its columns pass through.</param>
@@ -35,6 +36,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
             map.Validate();
             _host.Check(addedColumns.Length == map.OutputSizes.Length, "one output size per added column is needed");
             _map = map;
+            _batchSize = map.EffectiveBatchSize(source.GetRowCount());
             _bindings = new ColumnBindings(source.Schema, addedColumns);
         }
 
@@ -102,7 +104,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
                 _active = active;
                 _computeOutputs = computeOutputs;
                 var map = parent._map;
-                int batch = map.BatchSize;
+                int batch = parent._batchSize;
                 if (computeOutputs)
                 {
                     _inputReaders = map.InputColumns.Select(i => InputReader.Create(parent._host, source, source.Schema[i])).ToArray();
@@ -139,7 +141,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
             {
                 var map = _parent._map;
                 _filled = 0;
-                while (_filled < map.BatchSize)
+                while (_filled < _parent._batchSize)
                 {
                     if (!_source.MoveNext())
                     {

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace Microsoft.ML.SpatialTransformer.Data
 {
@@ -12,10 +13,30 @@ namespace Microsoft.ML.SpatialTransformer.Data
     internal sealed record BatchedVectorMap(
         int[] InputColumns, int[] InputSizes, int[] OutputSizes, int BatchSize, BatchMapFunction Map)
     {
+        /// <summary>
+        /// Values one batch buffer may hold (64 MB of floats): a batch of many large rows is cut to this, so BatchSize
+        /// bounds the rows per call, never the memory (256 rows of a 4096 x 4096 output would be 17 GB and overflow int).
+        /// Far above what throughput needs: a native call over 16 M values costs much more than the call itself.
+        /// </summary>
+        public const int MaxBufferValues = 1 << 24;
+
         public void Validate()
         {
             if (InputColumns.Length != InputSizes.Length) throw new ArgumentException("one size per input column is needed");
             if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "must be positive");
+        }
+
+        /// <summary>
+        /// Rows per native call: <see cref="BatchSize"/>, at most what a buffer of <see cref="MaxBufferValues"/> holds of
+        /// the largest row (at least one row) and at most <paramref name="rowCount"/> where the source knows it.
+        /// Rows are independent, so the outputs do not depend on it.
+        /// </summary>
+        public int EffectiveBatchSize(long? rowCount)
+        {
+            long largest = Math.Max(1, InputSizes.Concat(OutputSizes).DefaultIfEmpty(1).Max());
+            long rows = Math.Min(BatchSize, Math.Max(1, MaxBufferValues / largest));
+            if (rowCount is long known) rows = Math.Min(rows, Math.Max(1, known));
+            return (int)rows;
         }
     }
 }

@@ -39,15 +39,19 @@ namespace Microsoft.ML.SpatialTransformer.Training
             Func<int, TrainingSettings> settings, IDataView train, IDataView validation, string featureColumn, string labelColumn, string task)
         {
             var shape = new ImageShape(options.InputChannels, options.InputHeight, options.InputWidth);
+            int seed = TorchDevice.Seed(host);
+            var s = settings(seed);
+            // An already-cancelled fit stops before it reads any data.
+            host.CheckAlive();
+            s.Cancellation.ThrowIfCancellationRequested();
             using var ch = host.Start("Training");
             var device = TorchDevice.Select(host, ch);
-            int seed = TorchDevice.Seed(host);
-            var trainRows = LabeledImages.Read(host, train, featureColumn, labelColumn, shape.Size, "training data");
+            var trainRows = LabeledImages.Read(host, train, featureColumn, labelColumn, shape.Size, "training data", s.Cancellation);
             ReportSkipped(ch, trainRows, "training data");
             LabeledImages validationRows = null;
             if (validation is not null)
             {
-                validationRows = LabeledImages.Read(host, validation, featureColumn, labelColumn, shape.Size, "validation set");
+                validationRows = LabeledImages.Read(host, validation, featureColumn, labelColumn, shape.Size, "validation set", s.Cancellation);
                 ReportSkipped(ch, validationRows, "validation set");
             }
             ch.Info($"{task}: {options.Transform} spatial transformer(s) x{Math.Max(options.ParallelTransformers, options.SeriesTransformers)} " +
@@ -60,8 +64,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
             {
                 network.to(device);
                 ParameterInitialisation.UseDropoutGenerator(network, dropoutGenerator);
-                var s = settings(seed);
-                var loop = new TrainingLoop(host, ch, network, network.LocalisationParameters(), s, device, shape);
+                var loop = new TrainingLoop(host, ch, network, network.LocalisationParameters(), s, device, shape, featureColumn);
                 using (var pch = host.StartProgressChannel(task))
                 {
                     int done = 0;

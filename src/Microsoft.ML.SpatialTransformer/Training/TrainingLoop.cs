@@ -25,14 +25,19 @@ namespace Microsoft.ML.SpatialTransformer.Training
         private readonly TrainingSettings _settings;
         private readonly Device _device;
         private readonly ImageShape _shape;
+        private readonly string _featureColumn;
+        // For telling over-large inputs from a diverging loss when the loss stops being finite.
+        private long _steps;
+        private double _firstLoss = double.NaN;
         // Reused from batch to batch: a fresh array per batch (200 KB for 64 MNIST images) lands on the large object
         // heap and makes the GC run full collections all through training. The batch tensor gets a copy of the values.
         private float[] _batchPixels = Array.Empty<float>();
         private long[] _batchLabels = Array.Empty<long>();
 
         public TrainingLoop(IHost host, IChannel ch, nn.Module<Tensor, Tensor> network, IEnumerable<Parameter> localisation,
-            TrainingSettings settings, Device device, ImageShape shape)
+            TrainingSettings settings, Device device, ImageShape shape, string featureColumn)
         {
+            _featureColumn = featureColumn;
             _host = host;
             _ch = ch;
             _network = network;
@@ -119,13 +124,14 @@ namespace Microsoft.ML.SpatialTransformer.Training
             _network.train();
             double lossSum = 0;
             long correct = 0;
-            int batches = (order.Length + _settings.BatchSize - 1) / _settings.BatchSize;
+            int batchSize = EffectiveBatchSize(order.Length);
+            int batches = (int)(((long)order.Length + batchSize - 1) / batchSize);
             for (int b = 0; b < batches; b++)
             {
-                _host.CheckAlive(); // cancellation through the MLContext stops within one batch
+                CheckAlive();
                 using var scope = NewDisposeScope();
-                int start = b * _settings.BatchSize;
-                int count = Math.Min(_settings.BatchSize, order.Length - start);
+                int start = b * batchSize;
+                int count = Math.Min(batchSize, order.Length - start);
                 var (x, y) = MakeBatch(data, order.AsSpan(start, count));  // [B,C,H,W], [B]
                 if (_settings.Augmentation is { IsActive: true } augmentation)
                     x = augmentation.Apply(x, augmentationGenerator);       // [B,C,H,W]
@@ -134,11 +140,14 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 var loss = nn.functional.cross_entropy(logits, y);
                 double value = loss.item<float>();
                 if (!double.IsFinite(value))
-                    throw _host.Except($"The training loss became {value} in epoch {epoch + 1}, batch {b + 1}. Try a lower learning rate (now {_settings.LearningRate}) or gradient clipping (GradientClipNorm).");
+                    throw _host.Except(NonFiniteLoss.Explain(value, epoch + 1, b + 1, _steps, _firstLoss, _settings.LearningRate,
+                        _featureColumn, data.MaxMagnitude, logits.size(1)));
+                if (_steps == 0) _firstLoss = value;
                 loss.backward();
                 if (_settings.GradientClipNorm > 0)
                     nn.utils.clip_grad_norm_(_network.parameters(), _settings.GradientClipNorm);
                 optimizer.step();
+                _steps++;
                 lossSum += value * count;
                 correct += logits.argmax(1).eq(y).sum().item<long>();
                 int seen = start + count;
@@ -155,17 +164,29 @@ namespace Microsoft.ML.SpatialTransformer.Training
             double lossSum = 0;
             long correct = 0;
             var all = Enumerable.Range(0, data.Count).ToArray();
-            for (int start = 0; start < data.Count; start += _settings.BatchSize)
+            int batchSize = EffectiveBatchSize(data.Count);
+            for (int start = 0; start < data.Count; start += batchSize)
             {
-                _host.CheckAlive();
+                CheckAlive();
                 using var scope = NewDisposeScope();
-                int count = Math.Min(_settings.BatchSize, data.Count - start);
+                int count = Math.Min(batchSize, data.Count - start);
                 var (x, y) = MakeBatch(data, all.AsSpan(start, count));
                 var logits = _network.call(x);
                 lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
                 correct += logits.argmax(1).eq(y).sum().item<long>();
             }
             return (lossSum / data.Count, (double)correct / data.Count);
+        }
+
+        // A batch larger than the data is the whole data in one batch: the same step, without int overflow in the
+        // batch arithmetic (a BatchSize near int.MaxValue made the batch count overflow to none at all).
+        private int EffectiveBatchSize(int rows) => Math.Max(1, Math.Min(_settings.BatchSize, rows));
+
+        // Cancellation through the MLContext (ML.NET's internal route) or the user's token stops within one batch.
+        private void CheckAlive()
+        {
+            _host.CheckAlive();
+            _settings.Cancellation.ThrowIfCancellationRequested();
         }
 
         private (Tensor X, Tensor Y) MakeBatch(LabeledImages data, ReadOnlySpan<int> rows)

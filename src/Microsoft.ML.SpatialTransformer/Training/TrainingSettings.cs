@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 
 namespace Microsoft.ML.SpatialTransformer.Training
 {
@@ -17,5 +18,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
 
         /// <summary>Receives a <see cref="TrainingProgress"/> after every batch; null: none.</summary>
         public IProgress<TrainingProgress> Progress { get; init; }
+
+        /// <summary>The user's cancellation, checked with the host's (MLContext's) before every batch.</summary>
+        public CancellationToken Cancellation { get; init; }
     }
 }
