@@ -43,9 +43,11 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             if (o.SeriesTransformers > 0)
             {
                 var (trunk, features) = Classifier(o.Classifier, o.ClassifierWidths, c, h, w, o.BatchNorm);
-                // Each series ST sees one stage's input: at most the widest channel count at the input's size.
+                // Each series ST sees one stage's input: at most the widest channel count at the input's size. The first has
+                // the chosen localisation network, the others an FCN of 32, 32 (SpatialTransformerSeries); both are counted.
                 double channels = Math.Max(c, ClassifierFeatures.Widths(o.Classifier, o.ClassifierWidths).Max());
-                var st = Transformer(o.Transform, o.TpsGridSize, o.Localisation, o.LocalisationWidths, channels, h, w, h, w);
+                var st = Transformer(o.Transform, o.TpsGridSize, o.Localisation, o.LocalisationWidths, channels, h, w, h, w)
+                    + Transformer(o.Transform, o.TpsGridSize, LocalisationNetworkKind.Fcn, new[] { 32, 32 }, channels, h, w, h, w);
                 return input + trunk + Times(st, o.SeriesTransformers) + Head(features, o.Classes);
             }
             double stH = o.TransformOutputHeight > 0 ? o.TransformOutputHeight : h, stW = o.TransformOutputWidth > 0 ? o.TransformOutputWidth : w;
@@ -61,8 +63,10 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         {
             int p = TransformFamily.ParameterCount(kind, tpsGridSize);
             double points = kind == SpatialTransformKind.ThinPlateSpline ? (double)tpsGridSize * tpsGridSize + 3 : 3;
-            // The sampling grid and its base ([outH*outW, points]), and a TPS system of points x points.
-            var grid = new NetworkSizeBound(0, Math.Max(outH * outW * Math.Max(points, 2) * 2, points * points) + c * outH * outW);
+            // The sampling grid and its base ([outH*outW, points]), and a TPS system of points x points; some of these are
+            // saved buffers, so they count as parameters too.
+            double gridValues = Math.Max(outH * outW * Math.Max(points, 2) * 2, points * points);
+            var grid = new NetworkSizeBound(gridValues, gridValues + c * outH * outW);
             return Localisation(localisation, widths, c, h, w, p) + grid;
         }
 
@@ -79,8 +83,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                 case LocalisationNetworkKind.Cnn:
                 {
                     double h1 = Half(h), w1 = Half(w), h2 = Half(h1), w2 = Half(w1);
-                    trunk = Conv(c, ws[0], 5, h1, w1) + Conv(ws[0], ws[1], 5, h2, w2);
-                    flat = ws[1] * Half(h2) * Half(w2);
+                    trunk = Conv(c, ws[0], 5, h1, w1) + Conv(ws[0], ws[1], 5, h2, w2); // pool, conv, pool, conv (padded)
+                    flat = ws[1] * h2 * w2;
                     trunk += Dense(flat, ws[2]).Size;
                     flat = ws[2];
                     break;
@@ -110,7 +114,7 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                     double previous = c;
                     for (int i = 0; i < ws.Length; i++)
                     {
-                        size += Conv(previous, ws[i], i == 0 ? 9 : 7, h, w) + new NetworkSizeBound(batchNorm ? 4 * ws[i] : 0, 0);
+                        size += Conv(previous, ws[i], i == 0 ? 9 : 7, h, w) + new NetworkSizeBound(batchNorm ? 4 * ws[i] + 1 : 0, 0);
                         (h, w, previous) = (Half(h), Half(w), ws[i]);
                     }
                     return (size, previous * h * w);
