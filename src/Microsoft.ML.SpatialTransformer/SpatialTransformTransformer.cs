@@ -6,6 +6,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Persistence;
 
 [assembly: LoadableClass(typeof(SpatialTransformTransformer), null, typeof(SignatureLoadModel),
     SpatialTransformTransformer.UserName, SpatialTransformTransformer.LoaderSignature)]
@@ -67,8 +68,8 @@ namespace Microsoft.ML.SpatialTransformer
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "STNWARP ",
-            verWrittenCur: SpatialTransformConfig.VersionLearned, // 0x00010002: learned mode
-            verReadableCur: 0x00010001,
+            verWrittenCur: SpatialTransformConfig.VersionHashed,   // 0x00010003: SHA-256 hashes of a learned transform
+            verReadableCur: SpatialTransformConfig.VersionHashed,  // (0x00010002: learned mode)
             verWeCanReadBack: 0x00010001,                          // 0x00010001: given theta only
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(SpatialTransformTransformer).Assembly.FullName);
@@ -82,13 +83,29 @@ namespace Microsoft.ML.SpatialTransformer
             TorchNativeLibrary.EnsureLoaded();
             var config = SpatialTransformConfig.Load(env, ctx);
             if (!config.Learned) return new SpatialTransformTransformer(env, config);
+            byte[] weightsHash = null;
+            if (ctx.Header.ModelVerWritten >= SpatialTransformConfig.VersionHashed)
+            {
+                var hashes = WeightsIntegrity.ReadHashes(env, ctx.Reader);
+                WeightsIntegrity.CheckArchitecture(env, ctx, hashes.Architecture, config.ArchitectureHash());
+                weightsHash = hashes.Weights;
+            }
+            else
+            {
+                using var ch = env.Start("Load");
+                ch.Warning("This learned spatial transform was saved before models recorded SHA-256 hashes of their weights; it loads without that check. Save it again to add them.");
+            }
+            var weights = WeightsIntegrity.ReadWeights(env, ctx, WeightsEntry, weightsHash);
+            NetworkSizeBound.Transformer(config.Kind, config.TpsGridSize, config.Localisation, config.LocalisationWidths, config.InputShape.Channels,
+                config.InputShape.Height, config.InputShape.Width, config.OutputHeight, config.OutputWidth)
+                .Check(env, "The saved localisation network", weights.LongLength);
             var module = config.CreateModule();
             try
             {
-                if (!ctx.TryLoadBinaryStream(WeightsEntry, r => module.load(r)))
-                    throw env.ExceptDecode($"The model has no weights entry '{WeightsEntry}'.");
+                using var stream = new System.IO.MemoryStream(weights, writable: false);
+                module.load(stream);
             }
-            catch (Exception e) when (e is not FormatException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 module.Dispose();
                 throw env.ExceptDecode(e, $"The model's weights entry '{WeightsEntry}' is corrupted or does not match the saved localisation network ({e.Message}).");
@@ -107,7 +124,11 @@ namespace Microsoft.ML.SpatialTransformer
             ctx.SetVersionInfo(GetVersionInfo());
             _config.Save(ctx);
             if (_runner is LearnedTransformRunner learned)
-                ctx.SaveBinaryStream(WeightsEntry, w => learned.Module.save(w));
+            {
+                var weights = WeightsIntegrity.Serialize(learned.Module);
+                WeightsIntegrity.WriteHashes(ctx.Writer, _config.ArchitectureHash(), WeightsIntegrity.Hash(weights));
+                ctx.SaveBinaryStream(WeightsEntry, w => w.Write(weights));
+            }
         }
 
         protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new Mapper(this, schema);

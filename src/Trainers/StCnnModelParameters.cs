@@ -68,30 +68,46 @@ namespace Microsoft.ML.Trainers
             // network options (StNetworkOptionsFormat)
             // int: feature dimension count; int[]: feature dimensions
             // int: history count; per epoch: int epoch, double lr, loss, accuracy, validation loss (NaN: none), validation accuracy (NaN: none), seconds
+            // Added in 0x00010002: byte[32] SHA-256 of the options and feature dimensions, byte[32] SHA-256 of the "TSModel" entry
             // stream "TSModel": the network's weights (TorchSharp Module.save)
-            var options = StNetworkOptionsFormat.Read(ctx.Reader);
-            int dims = ctx.Reader.ReadInt32();
-            Host.CheckDecode(dims is >= 1 and <= 3, $"expected 1 to 3 feature dimensions, got {dims}");
-            _featureDimensions = Enumerable.Range(0, dims).Select(_ => ctx.Reader.ReadInt32()).ToArray();
-            int epochs = ctx.Reader.ReadInt32();
-            Host.CheckDecode(epochs >= 0, "negative history length");
+            // Every field is range-checked as it is read and the network's size bounded before anything is built (issue 11).
+            var options = StNetworkOptionsFormat.Read(Host, ctx.Reader);
+            int dims = LoadLimits.ReadInt(Host, ctx.Reader, "feature dimension count", 1, 3);
+            _featureDimensions = new int[dims];
+            for (int i = 0; i < dims; i++)
+                _featureDimensions[i] = LoadLimits.ReadInt(Host, ctx.Reader, $"feature dimension {i}", 1, int.MaxValue);
+            long imageSize = (long)options.InputChannels * options.InputHeight * options.InputWidth;
+            long featureSize = _featureDimensions.Aggregate(1L, (a, d) => a * d);
+            Host.CheckDecode(featureSize == imageSize,
+                $"The feature dimensions ({string.Join("x", _featureDimensions)}) do not hold the network's input of {options.InputChannels}x{options.InputHeight}x{options.InputWidth}.");
+            long remaining = ctx.Reader.BaseStream.Length - ctx.Reader.BaseStream.Position;
+            int epochs = LoadLimits.ReadInt(Host, ctx.Reader, "history count", 0, (int)Math.Min(int.MaxValue, remaining / MetricsSize));
             _history = Enumerable.Range(0, epochs).Select(_ => ReadMetrics(ctx.Reader)).ToList();
+            byte[] weightsHash = null;
+            if (ctx.Header.ModelVerWritten >= VersionHashed)
+            {
+                var hashes = WeightsIntegrity.ReadHashes(Host, ctx.Reader);
+                WeightsIntegrity.CheckArchitecture(Host, ctx, hashes.Architecture, StNetworkOptionsFormat.ArchitectureHash(options, _featureDimensions));
+                weightsHash = hashes.Weights;
+            }
+            else
+            {
+                using var ch = Host.Start("Load");
+                ch.Warning("This StCnn model was saved before models recorded SHA-256 hashes of their weights; it loads without that check. Save it again to add them.");
+            }
+            var weights = WeightsIntegrity.ReadWeights(Host, ctx, WeightsEntry, weightsHash);
+            NetworkSizeBound.Of(options).Check(Host, "The saved StCnn network description", weights.LongLength);
             TorchNativeLibrary.EnsureLoaded();
             _network = new StNetwork(options);
-            bool loaded = false;
             try
             {
-                loaded = ctx.TryLoadBinaryStream(WeightsEntry, r => _network.load(r));
+                using var stream = new MemoryStream(weights, writable: false);
+                _network.load(stream);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 _network.Dispose();
                 throw Host.ExceptDecode(e, $"The model's weights entry '{WeightsEntry}' is corrupted or does not match the saved network ({e.Message}).");
-            }
-            if (!loaded)
-            {
-                _network.Dispose();
-                throw Host.ExceptDecode($"The model has no weights entry '{WeightsEntry}'.");
             }
             _network.eval();
             _lastPrediction = new ThreadLocal<LastPrediction>(() => new LastPrediction(Shape.Size, ClassCount));
@@ -107,11 +123,15 @@ namespace Microsoft.ML.Trainers
             return new StCnnModelParameters(env, ctx);
         }
 
+        /// <summary>0x00010002: SHA-256 hashes of the architecture and the weights in the header.</summary>
+        private const uint VersionHashed = 0x00010002;
+
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "STCNNMCP",
-            verWrittenCur: 0x00010001, // Initial
-            verReadableCur: 0x00010001,
-            verWeCanReadBack: 0x00010001,
+            verWrittenCur: VersionHashed,
+            verReadableCur: VersionHashed,
+            verWeCanReadBack: 0x00010001, // Initial: no hashes, loads without the check
+
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(StCnnModelParameters).Assembly.FullName);
 
@@ -312,8 +332,12 @@ namespace Microsoft.ML.Trainers
             foreach (int d in _featureDimensions) ctx.Writer.Write(d);
             ctx.Writer.Write(_history.Count);
             foreach (var m in _history) WriteMetrics(ctx.Writer, m);
-            ctx.SaveBinaryStream(WeightsEntry, w => _network.save(w));
+            var weights = WeightsIntegrity.Serialize(_network);
+            WeightsIntegrity.WriteHashes(ctx.Writer, StNetworkOptionsFormat.ArchitectureHash(Network, _featureDimensions), WeightsIntegrity.Hash(weights));
+            ctx.SaveBinaryStream(WeightsEntry, w => w.Write(weights));
         }
+
+        private const int MetricsSize = sizeof(int) + 6 * sizeof(double);
 
         private static void WriteMetrics(BinaryWriter w, EpochMetrics m)
         {

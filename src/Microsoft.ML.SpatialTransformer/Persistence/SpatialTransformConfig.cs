@@ -5,6 +5,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Functional;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Persistence;
 
 namespace Microsoft.ML.SpatialTransformer
 {
@@ -50,6 +51,8 @@ namespace Microsoft.ML.SpatialTransformer
         // Added in 0x00010002:
         // byte: learned; if learned: int localisation kind, int width count, int[] widths (the weights are a stream "TSModel")
         public const uint VersionLearned = 0x00010002;
+        // Added in 0x00010003, learned mode only: byte[32] SHA-256 of ArchitectureHash's fields, byte[32] SHA-256 of "TSModel"
+        public const uint VersionHashed = 0x00010003;
 
         public void Save(ModelSaveContext ctx)
         {
@@ -67,29 +70,40 @@ namespace Microsoft.ML.SpatialTransformer
             foreach (int v in LocalisationWidths ?? Array.Empty<int>()) w.Write(v);
         }
 
+        /// <summary>SHA-256 of every field, the identity a learned transform's weights are checked against.</summary>
+        public byte[] ArchitectureHash() => WeightsIntegrity.ArchitectureHash(w =>
+        {
+            w.Write(OutputColumnName); w.Write(InputColumnName); w.Write(ThetaColumnName);
+            foreach (int value in new[] { (int)Kind, InputShape.Channels, InputShape.Height, InputShape.Width, OutputHeight, OutputWidth,
+                TpsGridSize, (int)Sampling, (int)Padding, BatchSize, Learned ? 1 : 0, (int)Localisation, LocalisationWidths?.Length ?? 0 })
+                w.Write(value);
+            foreach (int v in LocalisationWidths ?? Array.Empty<int>()) w.Write(v);
+        });
+
+        /// <summary>Reads what <see cref="Save"/> wrote, checking each field's range as it is read (issue 11: nothing unbounded is allocated).</summary>
         public static SpatialTransformConfig Load(IExceptionContext ectx, ModelLoadContext ctx)
         {
             string output = ctx.LoadNonEmptyString();
             string input = ctx.LoadNonEmptyString();
             string theta = ctx.LoadNonEmptyString();
             var r = ctx.Reader;
-            var kind = (SpatialTransformKind)r.ReadInt32();
-            var shape = new ImageShape(r.ReadInt32(), r.ReadInt32(), r.ReadInt32());
-            int outH = r.ReadInt32(), outW = r.ReadInt32(), tps = r.ReadInt32();
-            var sampling = (SamplingMode)r.ReadInt32();
-            var padding = (PaddingMode)r.ReadInt32();
-            int batch = r.ReadInt32();
-            ectx.CheckDecode(kind > SpatialTransformKind.None && kind <= SpatialTransformKind.ThinPlateSpline, $"unknown transform kind {(int)kind}");
-            ectx.CheckDecode(shape.Channels > 0 && shape.Height > 0 && shape.Width > 0 && outH > 0 && outW > 0, "image sizes must be positive");
-            ectx.CheckDecode(tps >= 2 && batch > 0, "bad TPS grid size or batch size");
-            ectx.CheckDecode(sampling is >= SamplingMode.Bilinear and <= SamplingMode.Bicubic, $"unknown sampling mode {(int)sampling}");
-            ectx.CheckDecode(padding is >= PaddingMode.Zeros and <= PaddingMode.Reflection, $"unknown padding mode {(int)padding}");
+            var kind = (SpatialTransformKind)LoadLimits.ReadInt(ectx, r, "Kind", (int)SpatialTransformKind.None + 1, (int)SpatialTransformKind.ThinPlateSpline);
+            var shape = new ImageShape(LoadLimits.ReadInt(ectx, r, "ImageChannels", 1, LoadLimits.MaxChannels),
+                LoadLimits.ReadInt(ectx, r, "ImageHeight", 1, LoadLimits.MaxSide), LoadLimits.ReadInt(ectx, r, "ImageWidth", 1, LoadLimits.MaxSide));
+            int outH = LoadLimits.ReadInt(ectx, r, "OutputHeight", 1, LoadLimits.MaxSide);
+            int outW = LoadLimits.ReadInt(ectx, r, "OutputWidth", 1, LoadLimits.MaxSide);
+            int tps = LoadLimits.ReadInt(ectx, r, "TpsGridSize", 2, LoadLimits.MaxTpsGridSize);
+            var sampling = LoadLimits.ReadEnum<SamplingMode>(ectx, r, "Sampling");
+            var padding = LoadLimits.ReadEnum<PaddingMode>(ectx, r, "Padding");
+            int batch = LoadLimits.ReadInt(ectx, r, "BatchSize", 1, LoadLimits.MaxBatchSize);
+            LoadLimits.CheckImageValues(ectx, "The saved input image", (double)shape.Channels * shape.Height * shape.Width);
+            LoadLimits.CheckImageValues(ectx, "The saved output image", (double)shape.Channels * outH * outW);
             var config = new SpatialTransformConfig(output, input, theta, kind, shape, outH, outW, tps, sampling, padding, batch);
             if (ctx.Header.ModelVerWritten < VersionLearned || !r.ReadBoolean()) return config;
-            var localisation = (LocalisationNetworkKind)r.ReadInt32();
-            int count = r.ReadInt32();
-            ectx.CheckDecode(Enum.IsDefined(localisation) && count is >= 0 and <= 64, "bad localisation network description");
-            int[] widths = count == 0 ? null : Enumerable.Range(0, count).Select(_ => r.ReadInt32()).ToArray();
+            var localisation = LoadLimits.ReadEnum<LocalisationNetworkKind>(ectx, r, "Localisation");
+            int[] widths = StNetworkOptionsFormat.ReadInts(ectx, r, "LocalisationWidths");
+            try { LocalisationNetwork.Widths(localisation, widths); }
+            catch (ArgumentException e) { throw ectx.ExceptDecode($"The saved localisation network is invalid: {e.Message}"); }
             return config with { Learned = true, Localisation = localisation, LocalisationWidths = widths };
         }
     }

@@ -1,6 +1,8 @@
 using System;
 using System.IO;
+using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Modules;
+using static Microsoft.ML.SpatialTransformer.Persistence.LoadLimits;
 
 namespace Microsoft.ML.SpatialTransformer.Persistence
 {
@@ -28,25 +30,55 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             w.Write(o.DownsampleAfterTransform); w.Write((int)o.Sampling); w.Write((int)o.Padding); w.Write(o.Dropout); w.Write(o.BatchNorm);
         }
 
-        /// <summary>Reads what <see cref="Write"/> wrote; throws InvalidDataException for an unknown layout or invalid settings.</summary>
-        public static StNetworkOptions Read(BinaryReader r)
+        /// <summary>The canonical bytes of <paramref name="o"/>, for its architecture hash.</summary>
+        public static byte[] ArchitectureHash(StNetworkOptions o, int[] featureDimensions) => WeightsIntegrity.ArchitectureHash(w =>
+        {
+            Write(w, o);
+            WriteInts(w, featureDimensions);
+        });
+
+        /// <summary>
+        /// Reads what <see cref="Write"/> wrote, checking every field against its range as it is read (a decode error naming
+        /// the field and value), then the options' own validation.
+        /// </summary>
+        public static StNetworkOptions Read(IExceptionContext ectx, BinaryReader r)
         {
             int layout = r.ReadInt32();
             if (layout != Layout)
-                throw new InvalidDataException($"The network description has layout {layout}; this version of Stn.MLNet reads layout {Layout}. Update the package to load this model.");
+                throw ectx.ExceptDecode($"The network description has layout {layout}; this version of Stn.MLNet reads layout {Layout}. Update the package to load this model.");
             var o = new StNetworkOptions
             {
-                InputChannels = r.ReadInt32(), InputHeight = r.ReadInt32(), InputWidth = r.ReadInt32(), Classes = r.ReadInt32(),
-                Transform = (SpatialTransformKind)r.ReadInt32(), TpsGridSize = r.ReadInt32(),
-                Localisation = (LocalisationNetworkKind)r.ReadInt32(), LocalisationWidths = ReadInts(r),
-                Classifier = (ClassifierKind)r.ReadInt32(), ClassifierWidths = ReadInts(r),
-                ParallelTransformers = r.ReadInt32(), SeriesTransformers = r.ReadInt32(),
-                TransformOutputHeight = r.ReadInt32(), TransformOutputWidth = r.ReadInt32(),
-                DownsampleAfterTransform = r.ReadBoolean(), Sampling = (SamplingMode)r.ReadInt32(), Padding = (PaddingMode)r.ReadInt32(),
-                Dropout = r.ReadDouble(), BatchNorm = r.ReadBoolean(),
+                InputChannels = ReadInt(ectx, r, nameof(StNetworkOptions.InputChannels), 1, MaxChannels),
+                InputHeight = ReadInt(ectx, r, nameof(StNetworkOptions.InputHeight), 1, MaxSide),
+                InputWidth = ReadInt(ectx, r, nameof(StNetworkOptions.InputWidth), 1, MaxSide),
+                Classes = ReadInt(ectx, r, nameof(StNetworkOptions.Classes), 2, MaxClasses),
+                Transform = ReadEnum<SpatialTransformKind>(ectx, r, nameof(StNetworkOptions.Transform)),
+                // Only a TPS uses the grid size; other kinds keep whatever default was saved.
+                TpsGridSize = ReadInt(ectx, r, nameof(StNetworkOptions.TpsGridSize), 0, MaxTpsGridSize),
+                Localisation = ReadEnum<LocalisationNetworkKind>(ectx, r, nameof(StNetworkOptions.Localisation)),
+                LocalisationWidths = ReadInts(ectx, r, nameof(StNetworkOptions.LocalisationWidths)),
+                Classifier = ReadEnum<ClassifierKind>(ectx, r, nameof(StNetworkOptions.Classifier)),
+                ClassifierWidths = ReadInts(ectx, r, nameof(StNetworkOptions.ClassifierWidths)),
+                ParallelTransformers = ReadInt(ectx, r, nameof(StNetworkOptions.ParallelTransformers), 1, MaxTransformers),
+                SeriesTransformers = ReadInt(ectx, r, nameof(StNetworkOptions.SeriesTransformers), 0, MaxTransformers),
+                TransformOutputHeight = ReadInt(ectx, r, nameof(StNetworkOptions.TransformOutputHeight), 0, MaxSide),
+                TransformOutputWidth = ReadInt(ectx, r, nameof(StNetworkOptions.TransformOutputWidth), 0, MaxSide),
+                DownsampleAfterTransform = r.ReadBoolean(),
+                Sampling = ReadEnum<SamplingMode>(ectx, r, nameof(StNetworkOptions.Sampling)),
+                Padding = ReadEnum<PaddingMode>(ectx, r, nameof(StNetworkOptions.Padding)),
+                Dropout = r.ReadDouble(),
+                BatchNorm = r.ReadBoolean(),
             };
-            try { o.Validate(); }
-            catch (ArgumentException e) { throw new InvalidDataException($"The saved network description is invalid: {e.Message}", e); }
+            if (!(o.Dropout >= 0 && o.Dropout < 1)) // NaN too
+                throw ectx.ExceptDecode($"{nameof(StNetworkOptions.Dropout)} must be in [0, 1); got {o.Dropout}.");
+            try
+            {
+                o.Validate();
+                // The width lists' lengths per architecture, checked without building anything.
+                LocalisationNetwork.Widths(o.Localisation, o.LocalisationWidths);
+                ClassifierFeatures.Widths(o.Classifier, o.ClassifierWidths);
+            }
+            catch (ArgumentException e) { throw ectx.ExceptDecode($"The saved network description is invalid: {e.Message}"); }
             return o;
         }
 
@@ -56,12 +88,12 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             foreach (int v in values ?? Array.Empty<int>()) w.Write(v);
         }
 
-        private static int[] ReadInts(BinaryReader r)
+        /// <summary>A width list: its count is checked before the array is allocated, then each width.</summary>
+        public static int[] ReadInts(IExceptionContext ectx, BinaryReader r, string field)
         {
-            int n = r.ReadInt32();
-            if (n < 0 || n > 64) throw new InvalidDataException($"A saved width list holds {n} values; expected 0 to 64.");
+            int n = ReadInt(ectx, r, $"{field} count", 0, 64);
             var values = new int[n];
-            for (int i = 0; i < n; i++) values[i] = r.ReadInt32();
+            for (int i = 0; i < n; i++) values[i] = ReadInt(ectx, r, $"{field}[{i}]", 1, MaxLayerWidth);
             return n == 0 ? null : values;
         }
     }
