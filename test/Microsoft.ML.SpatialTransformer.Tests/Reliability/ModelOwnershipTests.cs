@@ -98,6 +98,21 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             Assert.Equal(expected[0], engine.Predict(SyntheticImages.Make(64, 1)[0]).Pose);
         }
 
+        [Fact]
+        public void PredictingAfterTheNetworkIsDisposedGivesTheLibrarysMessage()
+        {
+            var ml = new MLContext(seed: 2);
+            var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(32, 2));
+            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options())).Fit(data);
+            var engine = ml.Model.CreatePredictionEngine<SyntheticImages.Row, Prediction>(model);
+            model.LastTransformer.Model.TorchNetwork.Dispose(); // the one way to free a model's network at once
+
+            var e = Assert.Throws<ObjectDisposedException>(() => engine.Predict(SyntheticImages.Make(1, 3)[0]));
+            Assert.Contains("StCnn model's network (TorchNetwork) has been disposed", e.Message);
+            e = Assert.Throws<ObjectDisposedException>(() => model.LastTransformer.Model.ScoreInBatches(data, "Pixels"));
+            Assert.Contains("has been disposed", e.Message);
+        }
+
         public sealed class PoseRow
         {
             public float[] Pose { get; set; }
