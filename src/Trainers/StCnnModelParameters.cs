@@ -38,7 +38,7 @@ namespace Microsoft.ML.Trainers
         private readonly int[] _featureDimensions;
         private readonly List<EpochMetrics> _history;
         private readonly ThreadLocal<LastPrediction> _lastPrediction;
-        private readonly SingleImageThreading _singleImageThreading = new();
+        private readonly SingleImageThreading _singleImageThreading;
         private readonly NativeMemoryPressure _memoryPressure;
 
         /// <summary>One thread's last scored input (see GetMapper).</summary>
@@ -59,6 +59,7 @@ namespace Microsoft.ML.Trainers
             _history = history.ToList();
             _lastPrediction = new ThreadLocal<LastPrediction>(() => new LastPrediction(Shape.Size, ClassCount));
             _memoryPressure = NativeMemoryPressure.Of(_network);
+            _singleImageThreading = new SingleImageThreading(Shape.Size);
         }
 
         private StCnnModelParameters(IHostEnvironment env, ModelLoadContext ctx) : base(env, LoaderSignature, ctx)
@@ -112,6 +113,7 @@ namespace Microsoft.ML.Trainers
             _network.eval();
             _lastPrediction = new ThreadLocal<LastPrediction>(() => new LastPrediction(Shape.Size, ClassCount));
             _memoryPressure = NativeMemoryPressure.Of(_network);
+            _singleImageThreading = new SingleImageThreading(Shape.Size);
         }
 
         // Factory for SignatureLoadModel: private constructor + internal Create, as ML.NET's loader requires.
@@ -312,7 +314,7 @@ namespace Microsoft.ML.Trainers
         internal void PredictOne(float[] pixels, float[] probabilities)
         {
             CheckNotDisposed();
-            // One image may be too little work to share between threads; this model's first calls find out.
+            // Single images of a small network run on the calling thread alone (SingleImageThreading: a fixed rule, never timing).
             _singleImageThreading.Run(() =>
             {
                 using var noGrad = no_grad();

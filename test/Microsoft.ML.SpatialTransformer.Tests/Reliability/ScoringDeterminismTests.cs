@@ -1,0 +1,60 @@
+using System;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Tests.Infrastructure;
+using Microsoft.ML.SpatialTransformer.Tests.Trainers;
+using Microsoft.ML.Trainers;
+using Xunit;
+
+namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
+{
+    /// <summary>
+    /// Row-by-row scores (model.Transform, PredictionEngine) are the same bits in a fresh process as in the process that
+    /// trained the model: how a single image is threaded is a fixed property of the model, never a timing.
+    /// </summary>
+    public class ScoringDeterminismTests
+    {
+        public sealed class LargeRow
+        {
+            [VectorType(1, 48, 48)] public float[] Pixels { get; set; }
+            public string Side { get; set; }
+        }
+
+        // The synthetic task at 12x12 (runs alone) or scaled up to 48x48 (shares libtorch's threads).
+        private static IDataView Rows(MLContext ml, int count, int seed, int scale)
+        {
+            var rows = SyntheticImages.Make(count, seed);
+            if (scale == 1) return ml.Data.LoadFromEnumerable(rows);
+            int side = 12 * scale;
+            return ml.Data.LoadFromEnumerable(rows.Select(r => new LargeRow
+            {
+                Side = r.Side,
+                Pixels = Enumerable.Range(0, side * side).Select(i => r.Pixels[(i / side / scale) * 12 + (i % side) / scale]).ToArray(),
+            }));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(4)]
+        public void RowByRowScoresAreTheSameBitsInAFreshProcess(int scale)
+        {
+            var ml = new MLContext(seed: 3);
+            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
+            {
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Cnn, LocalisationWidths = new[] { 8, 8, 16 },
+                Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 16 }, MaxEpochs = 1, BatchSize = 16,
+            })).Fit(Rows(ml, 64, 3, scale));
+            var test = Rows(ml, 2000, 8, scale);
+            var here = model.Transform(test).GetColumn<float[]>("Score").ToArray();
+
+            using var dir = new TempDirectory();
+            ml.Model.Save(model, test.Schema, dir.File("model.zip"));
+            var fresh = ModelRunnerProcess.Transform(ml, dir.File("model.zip"), test, dir.Path).GetColumn<float[]>("Score").ToArray();
+
+            Assert.Equal(here.Length, fresh.Length);
+            int same = here.Zip(fresh, (a, b) => a.AsSpan().SequenceEqual(b)).Count(x => x);
+            Assert.True(same == here.Length, $"{same} of {here.Length} rows scored the same bits in a fresh process");
+        }
+    }
+}
