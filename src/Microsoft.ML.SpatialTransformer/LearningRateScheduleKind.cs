@@ -1,6 +1,6 @@
 namespace Microsoft.ML.SpatialTransformer
 {
-    /// <summary>How the learning rate changes over epochs. Values are saved with the options: never renumber them.</summary>
+    /// <summary>How the learning rate changes over epochs (a training setting; a saved model does not record it).</summary>
     public enum LearningRateScheduleKind
     {
         /// <summary>The same rate throughout.</summary>

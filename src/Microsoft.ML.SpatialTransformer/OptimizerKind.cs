@@ -1,6 +1,6 @@
 namespace Microsoft.ML.SpatialTransformer
 {
-    /// <summary>The optimizer of a training run. Values are saved: never renumber them.</summary>
+    /// <summary>The optimizer of a training run (a training setting; a saved model does not record it).</summary>
     public enum OptimizerKind
     {
         /// <summary>Adam (Kingma and Ba), the default: robust without tuning.</summary>

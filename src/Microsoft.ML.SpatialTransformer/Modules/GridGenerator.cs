@@ -6,9 +6,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 {
     /// <summary>
     /// T_theta(G) for one transform kind and a fixed output size: theta [N,P] -> grid [N,H',W',2] (see
-    /// <see cref="TransformFamily"/> for the convention). Constants are computed once: the projective base grid and the
-    /// TPS sampling matrix are buffers (TorchSharp registers the field, so they are part of the saved state as well),
-    /// the affine families' base grid is held apart from the module's tensors, so their saved state has none.
+    /// <see cref="TransformFamily"/> for the convention). Constants are computed once from the options: the projective
+    /// base grid and the TPS sampling matrix are non-persistent buffers (they follow the module to a device but are not
+    /// saved), and the affine families' base grid is held apart from the module's tensors; no saved state holds any.
     /// </summary>
     public sealed class GridGenerator : nn.Module<Tensor, Tensor>
     {

@@ -6,8 +6,8 @@ namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>
     /// Runs a stretch of libtorch work on the calling thread alone. A single image can be too little work to share: waking
-    /// OpenMP's worker threads for each of a forward pass's ~20 small operations can cost more than they save (the tutorial
-    /// ST-CNN here: 0.30 ms alone, 0.40 ms on two threads). OpenMP's thread count is a per-thread setting (ATen re-applies
+    /// OpenMP's worker threads for each of a forward pass's ~20 small operations can cost more than they save (README's
+    /// Speed section has the figures). OpenMP's thread count is a per-thread setting (ATen re-applies
     /// its own to each new thread for that reason), so setting it on the calling thread for the duration leaves every
     /// other thread, and this one afterwards, as they were. Where the OpenMP runtime cannot be reached this does nothing.
     /// </summary>

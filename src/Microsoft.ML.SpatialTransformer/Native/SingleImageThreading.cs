@@ -7,8 +7,8 @@ namespace Microsoft.ML.SpatialTransformer
     /// (<see cref="CallingThreadParallelism"/>) or share libtorch's threads. The two ways can differ in the last bit
     /// (a reduction split over two threads adds in another order), so the choice must never come from timing: a model
     /// scored in two processes, or before and after the machine got busy, then gives the same bits. Small images are
-    /// too little work to share (on 2 cores the tutorial ST-CNN on 28x28 took 0.31 ms alone against 0.41 ms shared);
-    /// larger ones gain from it (the default ST-CNN on 60x60: 1.9 ms alone against 1.3 ms shared).
+    /// too little work to share and larger ones gain from it; the threshold sits between the tutorial ST-CNN on 28x28
+    /// (faster alone) and the default ST-CNN on 60x60 (faster shared), as README's Speed section measured.
     /// </summary>
     internal sealed class SingleImageThreading
     {
