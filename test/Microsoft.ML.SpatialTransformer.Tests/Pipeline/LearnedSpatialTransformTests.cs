@@ -37,6 +37,20 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
         }
 
         [Fact]
+        public void TheCatalogsLabelColumnLearnsTheTransform()
+        {
+            var ml = new MLContext(seed: 1);
+            var data = SyntheticImages.KeyLabel(ml).Fit(ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 1)))
+                .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 1)));
+            var model = ml.Transforms.SpatialTransform("Canonical", "Pixels", "Pose", SpatialTransformKind.Attention, 6, 6,
+                labelColumnName: "Label").Fit(data);
+            Assert.True(model.IsLearned);
+            var output = model.Transform(data);
+            Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3), output.Schema["Pose"].Type);
+            Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 1, 6, 6), output.Schema["Canonical"].Type);
+        }
+
+        [Fact]
         public void CanonicalImagesFeedAnyMLNetTrainer()
         {
             var ml = new MLContext(seed: 1);

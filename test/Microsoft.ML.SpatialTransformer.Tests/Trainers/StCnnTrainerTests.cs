@@ -149,8 +149,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
                 .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(160, 1)));
             var model = ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = SpatialTransformer.Modules.LocalisationNetworkKind.Fcn,
-                Classifier = SpatialTransformer.Modules.ClassifierKind.Fcn, MaxEpochs = 2, BatchSize = 32, LearningRate = 3e-3,
+                FeatureColumnName = "Pixels", Localisation = SpatialTransformer.LocalisationNetworkKind.Fcn,
+                Classifier = SpatialTransformer.ClassifierKind.Fcn, MaxEpochs = 2, BatchSize = 32, LearningRate = 3e-3,
             }).Fit(data);
             var st = model.Model.GetSpatialTransformer(0, "Pixels");
             var rows = st.Transform(data);

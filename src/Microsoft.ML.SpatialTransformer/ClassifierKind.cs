@@ -1,4 +1,4 @@
-namespace Microsoft.ML.SpatialTransformer.Modules
+namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>The classifier networks of the paper's comparisons. Values are saved: never renumber them.</summary>
     public enum ClassifierKind

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.SpatialTransformer.Modules
+namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>The localisation networks of the paper and the PyTorch tutorial. Values are saved: never renumber them.</summary>
     public enum LocalisationNetworkKind
