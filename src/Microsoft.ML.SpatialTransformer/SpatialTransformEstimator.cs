@@ -81,6 +81,12 @@ namespace Microsoft.ML.SpatialTransformer
             public int MaxEpochs = Defaults.MaxEpochs;
             /// <summary>Rows per training step in learned mode; default 64; positive (more than the rows means one batch of all).</summary>
             public int TrainingBatchSize = Defaults.TrainingBatchSize;
+            /// <summary>
+            /// Learned mode: how the localisation network's input is scaled; default PerChannelMeanStd (each channel's mean and
+            /// standard deviation measured on the training rows at Fit and saved with the transform). The warp itself always
+            /// applies to the image as given, so the output keeps the input's pixel scale. None feeds the pixels as they are.
+            /// </summary>
+            public InputNormalization InputNormalization = InputNormalization.PerChannelMeanStd;
             /// <summary>Adam's base learning rate in learned mode (cosine schedule); default 1e-3; a positive finite number.</summary>
             public double LearningRate = Defaults.LearningRate;
             /// <summary>
@@ -108,6 +114,7 @@ namespace Microsoft.ML.SpatialTransformer
             _host.CheckUserArg(options.OutputWidth >= 0, nameof(options.OutputWidth), $"must be 0 (the input's) or positive; got {options.OutputWidth}");
             OutputSize.Check(_host, 1, options.OutputHeight, options.OutputWidth);
             _host.CheckUserArg(options.TpsGridSize >= 2, nameof(options.TpsGridSize), $"must be at least 2; got {options.TpsGridSize}");
+            _host.CheckUserArg(Enum.IsDefined(options.InputNormalization), nameof(options.InputNormalization), $"is not a normalization kind: {(int)options.InputNormalization}");
             _host.CheckUserArg(options.BatchSize > 0, nameof(options.BatchSize), $"must be positive; got {options.BatchSize}");
             TorchNativeLibrary.EnsureLoaded();
             _options = options;
@@ -135,7 +142,8 @@ namespace Microsoft.ML.SpatialTransformer
                 config.CheckThetaColumn(_host, FindColumn(input.Schema, _options.ThetaColumnName).Type);
                 return new SpatialTransformTransformer(_host, config);
             }
-            config = config with { Learned = true, Localisation = _options.Localisation, LocalisationWidths = _options.LocalisationWidths };
+            config = config with { Learned = true, Localisation = _options.Localisation, LocalisationWidths = _options.LocalisationWidths,
+                InputNormalization = _options.InputNormalization };
             return new SpatialTransformTransformer(_host, config, LearnModule(input, config));
         }
 
@@ -156,7 +164,7 @@ namespace Microsoft.ML.SpatialTransformer
                 Classifier = _options.AuxiliaryClassifier,
                 ClassifierWidths = _options.AuxiliaryClassifierWidths ?? (_options.AuxiliaryClassifier == ClassifierKind.Cnn ? new[] { 16, 32 } : null),
                 TransformOutputHeight = config.OutputHeight, TransformOutputWidth = config.OutputWidth,
-                Sampling = config.Sampling, Padding = config.Padding,
+                Sampling = config.Sampling, Padding = config.Padding, InputNormalization = config.InputNormalization,
             };
             var (trained, _) = NetworkTrainer.Train(_host, network, seed => new TrainingSettings(OptimizerKind.Adam, _options.LearningRate, 0.9, 0,
                     LearningRateScheduleKind.Cosine, 1, 0.1, 1.0, _options.MaxEpochs, _options.TrainingBatchSize, 0, 0, seed)
@@ -165,7 +173,7 @@ namespace Microsoft.ML.SpatialTransformer
             using (trained)
             {
                 var module = config.CreateModule();
-                module.load_state_dict(trained.Transformers.First().state_dict());
+                SpatialTransformerCopy.Load(module, trained.Transformers.First(), trained.InputNormalisation);
                 return module;
             }
         }

@@ -64,12 +64,15 @@ namespace Microsoft.ML.SpatialTransformer
 
         internal SpatialTransformConfig Config => _config;
 
+        /// <summary>Learned mode's trained module (null in given-theta mode), for inspection by tests.</summary>
+        internal SpatialTransformerModule LearnedModule => (_runner as LearnedTransformRunner)?.Module;
+
         internal IHost Environment => Host;
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "STNWARP ",
-            verWrittenCur: SpatialTransformConfig.VersionHashed,   // 0x00010003: SHA-256 hashes of a learned transform
-            verReadableCur: SpatialTransformConfig.VersionHashed,  // (0x00010002: learned mode)
+            verWrittenCur: SpatialTransformConfig.VersionNormalized,   // 0x00010004: a learned transform's input normalization
+            verReadableCur: SpatialTransformConfig.VersionNormalized,  // (0x00010003: SHA-256 hashes; 0x00010002: learned mode)
             verWeCanReadBack: 0x00010001,                          // 0x00010001: given theta only
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(SpatialTransformTransformer).Assembly.FullName);

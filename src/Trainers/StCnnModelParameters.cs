@@ -66,7 +66,7 @@ namespace Microsoft.ML.Trainers
         {
             // *** Binary format ***
             // <base>: int sizeof(float)
-            // network options (StNetworkOptionsFormat)
+            // network options (StNetworkOptionsFormat; layout 2 with the input normalization from 0x00010003)
             // int: feature dimension count; int[]: feature dimensions
             // int: history count; per epoch: int epoch, double lr, loss, accuracy, validation loss (NaN: none), validation accuracy (NaN: none), seconds
             // Added in 0x00010002: byte[32] SHA-256 of the options and feature dimensions, byte[32] SHA-256 of the "TSModel" entry
@@ -127,11 +127,13 @@ namespace Microsoft.ML.Trainers
 
         /// <summary>0x00010002: SHA-256 hashes of the architecture and the weights in the header.</summary>
         private const uint VersionHashed = 0x00010002;
+        /// <summary>0x00010003: the network options' layout 2 (input normalization; its statistics are in the weights).</summary>
+        private const uint VersionNormalized = 0x00010003;
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "STCNNMCP",
-            verWrittenCur: VersionHashed,
-            verReadableCur: VersionHashed,
+            verWrittenCur: VersionNormalized,
+            verReadableCur: VersionNormalized,
             verWeCanReadBack: 0x00010001, // Initial: no hashes, loads without the check
 
             loaderSignature: LoaderSignature,
@@ -171,10 +173,10 @@ namespace Microsoft.ML.Trainers
             var config = new SpatialTransformConfig(outputColumnName, inputColumnName, thetaColumnName, o.Transform, Shape,
                 (int)st.OutputHeight, (int)st.OutputWidth, o.TpsGridSize, o.Sampling, o.Padding, SpatialTransformEstimator.Defaults.BatchSize)
             {
-                Learned = true, Localisation = o.Localisation, LocalisationWidths = o.LocalisationWidths,
+                Learned = true, Localisation = o.Localisation, LocalisationWidths = o.LocalisationWidths, InputNormalization = o.InputNormalization,
             };
             var module = config.CreateModule();
-            module.load_state_dict(st.state_dict());
+            SpatialTransformerCopy.Load(module, st, _network.InputNormalisation);
             return new SpatialTransformTransformer(Host, config, module);
         }
 

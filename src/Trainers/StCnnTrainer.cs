@@ -54,6 +54,12 @@ namespace Microsoft.ML.Trainers
             public PaddingMode Padding = PaddingMode.Zeros;
             public double Dropout;
             public bool BatchNorm;
+            /// <summary>
+            /// How the network scales its input; default PerChannelMeanStd: each channel's mean and standard deviation are
+            /// measured on the training rows at Fit, saved in the model and applied in every scoring path and ONNX export, so
+            /// raw 0-255 pixels train as well as pixels scaled to 0-1. None feeds the pixels as they are.
+            /// </summary>
+            public InputNormalization InputNormalization = InputNormalization.PerChannelMeanStd;
 
             /// <summary>Shape of a flat feature vector (vectors with [C,H,W] dimensions need none).</summary>
             public int ImageChannels;
@@ -192,7 +198,7 @@ namespace Microsoft.ML.Trainers
                 ParallelTransformers = _options.ParallelTransformers, SeriesTransformers = _options.SeriesTransformers,
                 TransformOutputHeight = _options.TransformOutputHeight, TransformOutputWidth = _options.TransformOutputWidth,
                 DownsampleAfterTransform = _options.DownsampleAfterTransform, Sampling = _options.Sampling, Padding = _options.Padding,
-                Dropout = _options.Dropout, BatchNorm = _options.BatchNorm,
+                Dropout = _options.Dropout, BatchNorm = _options.BatchNorm, InputNormalization = _options.InputNormalization,
             };
             try { o.Validate(); }
             catch (ArgumentException e) { throw Host.ExceptUserArg(e.ParamName, e.Message); }

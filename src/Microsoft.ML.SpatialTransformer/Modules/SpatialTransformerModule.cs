@@ -7,13 +7,16 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 {
     /// <summary>
     /// A spatial transformer: localisation network -> grid generator -> sampler. input [N,C,H,W] -> (output [N,C,H',W'],
-    /// theta [N,P]). A fresh one is the identity (its regression layer starts at the identity transform).
+    /// theta [N,P]). A fresh one is the identity (its regression layer starts at the identity transform). With
+    /// <c>normaliseLocalisationInput</c> the localisation network sees the input scaled per channel while the sampler still
+    /// warps the input as given, so the output stays in the caller's pixel scale (the standalone learned transform).
     /// </summary>
     public sealed class SpatialTransformerModule : nn.Module<Tensor, (Tensor Output, Tensor Theta)>
     {
         private readonly LocalisationNetwork localisation;
         private readonly GridGenerator generator;
         private readonly GridSampler sampler;
+        private readonly InputNormalisation localisation_input;   // null: the localisation network sees the input as given
 
         /// <param name="kind">Transform family regressed.</param>
         /// <param name="channels">Input channels C.</param>
@@ -26,10 +29,12 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <param name="tpsGridSize">Control points per side for ThinPlateSpline.</param>
         /// <param name="sampling">Sampling kernel.</param>
         /// <param name="padding">Padding mode.</param>
+        /// <param name="normaliseLocalisationInput">Scale the localisation network's input per channel (statistics set later).</param>
         public SpatialTransformerModule(SpatialTransformKind kind, long channels, long height, long width,
             LocalisationNetworkKind localisationKind = LocalisationNetworkKind.Cnn, IReadOnlyList<int> localisationWidths = null,
             long outputHeight = 0, long outputWidth = 0, int tpsGridSize = TransformFamily.DefaultTpsGridSize,
-            SamplingMode sampling = SamplingMode.Bilinear, PaddingMode padding = PaddingMode.Zeros) : base(nameof(SpatialTransformerModule))
+            SamplingMode sampling = SamplingMode.Bilinear, PaddingMode padding = PaddingMode.Zeros,
+            bool normaliseLocalisationInput = false) : base(nameof(SpatialTransformerModule))
         {
             if (kind == SpatialTransformKind.None)
                 throw new ArgumentException("kind must be a transform family; got None.", nameof(kind));
@@ -44,6 +49,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             localisation = new LocalisationNetwork(localisationKind, channels, height, width,
                 TransformFamily.IdentityParameters(kind, tpsGridSize), localisationWidths);
             sampler = new GridSampler(sampling, padding);
+            if (normaliseLocalisationInput) localisation_input = new InputNormalisation(channels);
             RegisterComponents();
         }
 
@@ -59,13 +65,17 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 
         public GridSampler Sampler => sampler;
 
+        /// <summary>The localisation input's per-channel scaling, or null.</summary>
+        public InputNormalisation LocalisationInput => localisation_input;
+
         public override (Tensor Output, Tensor Theta) forward(Tensor input)
         {
             if (input.dim() != 4 || input.shape[1] != InputChannels)
                 throw new ArgumentException(
                     $"input must be [N, {InputChannels}, H, W]; got [{string.Join(", ", input.shape)}].", nameof(input));
             using var scope = NewDisposeScope();
-            var theta = localisation.call(input);                  // [N,P]
+            var located = localisation_input is null ? input : localisation_input.call(input);  // [N,C,H,W]
+            var theta = localisation.call(located);                // [N,P]
             var grid = generator.call(theta);                      // [N,H',W',2]
             var output = sampler.call(input, grid);                // [N,C,H',W']
             return (output.MoveToOuterDisposeScope(), theta.MoveToOuterDisposeScope());

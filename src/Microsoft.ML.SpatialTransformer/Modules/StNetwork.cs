@@ -13,6 +13,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
     /// </summary>
     public sealed class StNetwork : Module<Tensor, Tensor>
     {
+        private readonly InputNormalisation input_normalisation;           // null: InputNormalization.None (and models saved before it)
         private readonly SpatialTransformerParallel input_transformers;   // null: none at the input (baseline or series)
         private readonly ModuleList<ClassifierFeatures> branches;
         private readonly SpatialTransformerSeries series;                 // null unless SeriesTransformers > 0
@@ -30,6 +31,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             downsample = o.DownsampleAfterTransform && o.Transform != SpatialTransformKind.None ? AvgPool2d(2) : Identity();
             long featH = o.DownsampleAfterTransform && o.Transform != SpatialTransformKind.None ? stH / 2 : stH;
             long featW = o.DownsampleAfterTransform && o.Transform != SpatialTransformKind.None ? stW / 2 : stW;
+
+            if (o.InputNormalization == InputNormalization.PerChannelMeanStd) input_normalisation = new InputNormalisation(c);
 
             var featureList = new List<ClassifierFeatures>();
             if (o.Transform == SpatialTransformKind.None)
@@ -70,6 +73,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 
         // The structure, for exporters (ONNX) that walk the network.
         internal SpatialTransformerParallel InputTransformers => input_transformers;
+        /// <summary>The input's per-channel scaling (null when <see cref="StNetworkOptions.InputNormalization"/> is None).</summary>
+        public InputNormalisation InputNormalisation => input_normalisation;
         internal IReadOnlyList<ClassifierFeatures> Branches => branches.ToList();
         internal SpatialTransformerSeries Series => series;
         internal Module<Tensor, Tensor> Downsample => downsample;
@@ -92,6 +97,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         public (Tensor Logits, Tensor[] Thetas) ForwardWithThetas(Tensor input)
         {
             using var scope = NewDisposeScope();
+            if (input_normalisation is not null) input = input_normalisation.call(input);                     // [N,C,H,W]
             Tensor features;
             Tensor[] thetas;
             if (series is not null)
@@ -115,11 +121,17 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             return (logits.MoveToOuterDisposeScope(), thetas.Select(t => t.MoveToOuterDisposeScope()).ToArray());
         }
 
-        /// <summary>The input STs alone: each one's warped input [N,C,H',W'] and theta [N,P] (empty for a baseline or series network).</summary>
+        /// <summary>
+        /// The input STs alone: each one's warped input [N,C,H',W'] and theta [N,P] (empty for a baseline or series network).
+        /// With input normalisation the warped images are the normalised ones, as the classifier branches see them.
+        /// </summary>
         public (Tensor[] Outputs, Tensor[] Thetas) TransformInput(Tensor input)
         {
             if (input_transformers is null) return (new Tensor[0], new Tensor[0]);
-            return input_transformers.call(input);
+            if (input_normalisation is null) return input_transformers.call(input);
+            using var scope = NewDisposeScope();
+            var (outputs, thetas) = input_transformers.call(input_normalisation.call(input));
+            return (outputs.Select(t => t.MoveToOuterDisposeScope()).ToArray(), thetas.Select(t => t.MoveToOuterDisposeScope()).ToArray());
         }
     }
 }

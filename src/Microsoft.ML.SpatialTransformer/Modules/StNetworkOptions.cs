@@ -39,6 +39,11 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         public PaddingMode Padding { get; init; } = PaddingMode.Zeros;
         public double Dropout { get; init; }
         public bool BatchNorm { get; init; }
+        /// <summary>
+        /// Per-channel scaling of the input before everything else (statistics set by the trainer, saved with the weights);
+        /// default None, which is also what models saved before the option existed load as.
+        /// </summary>
+        public InputNormalization InputNormalization { get; init; } = InputNormalization.None;
 
         /// <summary>Throws ArgumentException naming the first invalid setting.</summary>
         public void Validate()
@@ -56,6 +61,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                 throw new ArgumentException($"{nameof(SeriesTransformers)} needs {nameof(ParallelTransformers)} = 1; got {ParallelTransformers}.", nameof(SeriesTransformers));
             if (TransformOutputHeight < 0 || TransformOutputWidth < 0)
                 throw new ArgumentException($"The ST output size must be 0 (the input's) or positive; got {TransformOutputHeight}x{TransformOutputWidth}.", nameof(TransformOutputHeight));
+            if (!Enum.IsDefined(InputNormalization))
+                throw new ArgumentException($"{nameof(InputNormalization)} is not a normalization kind: {(int)InputNormalization}.", nameof(InputNormalization));
             if (Dropout < 0 || Dropout >= 1) throw new ArgumentException($"{nameof(Dropout)} must be in [0, 1); got {Dropout}.", nameof(Dropout));
         }
 

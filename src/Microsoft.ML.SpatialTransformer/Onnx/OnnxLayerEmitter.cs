@@ -47,9 +47,21 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                     return input;
                 case BatchNorm2d norm:
                     return BatchNorm(norm, input, path);
+                case Modules.InputNormalisation normalisation:
+                    return Normalise(normalisation, input, path);
                 default:
                     throw new NotSupportedException($"ONNX export does not support the layer '{path}' of type {module.GetType().Name}.");
             }
+        }
+
+        /// <summary>(input - mean) / std per channel: Sub and Div with [1,C,1,1] initializers broadcast over [N,C,H,W].</summary>
+        public string Normalise(Modules.InputNormalisation normalisation, string input, string path)
+        {
+            using var scope = NewDisposeScope();
+            var shape = new long[] { 1, normalisation.Channels, 1, 1 };
+            string mean = _g.Initializer(path + ".mean", normalisation.Mean.view(shape));   // [1,C,1,1]
+            string std = _g.Initializer(path + ".std", normalisation.Std.view(shape));      // [1,C,1,1]
+            return _g.Node("Div", new[] { _g.Node("Sub", new[] { input, mean }), std });
         }
 
         public string Gemm(Linear linear, string input, string path)

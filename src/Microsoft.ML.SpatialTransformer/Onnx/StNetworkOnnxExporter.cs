@@ -52,8 +52,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             var g = new OnnxGraphBuilder(opset);
             var layers = new OnnxLayerEmitter(g);
             var sts = new OnnxSpatialTransformerEmitter(g, layers);
-            const string image = "image";
-            g.Input(image, FloatType, null, o.InputChannels, o.InputHeight, o.InputWidth);
+            g.Input("image", FloatType, null, o.InputChannels, o.InputHeight, o.InputWidth);
+            // Everything after the input sees it normalised, as in StNetwork.ForwardWithThetas.
+            string image = network.InputNormalisation is null ? "image" : layers.Normalise(network.InputNormalisation, "image", "input_normalisation");
             var thetas = new List<string>();
             var branches = network.Branches;
             string features;

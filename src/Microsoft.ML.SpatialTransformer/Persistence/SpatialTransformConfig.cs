@@ -23,6 +23,8 @@ namespace Microsoft.ML.SpatialTransformer
         public bool Learned { get; init; }
         public LocalisationNetworkKind Localisation { get; init; } = LocalisationNetworkKind.Cnn;
         public int[] LocalisationWidths { get; init; }
+        /// <summary>Learned mode: how the localisation network's input is scaled (statistics in the weights); None before 0x00010004.</summary>
+        public InputNormalization InputNormalization { get; init; } = InputNormalization.None;
 
         public int ParameterCount => TransformFamily.ParameterCount(Kind, TpsGridSize);
 
@@ -35,7 +37,8 @@ namespace Microsoft.ML.SpatialTransformer
 
         /// <summary>A fresh (identity) spatial transformer module of this configuration, for learned mode.</summary>
         public SpatialTransformerModule CreateModule() => new SpatialTransformerModule(Kind, InputShape.Channels, InputShape.Height,
-            InputShape.Width, Localisation, LocalisationWidths, OutputHeight, OutputWidth, TpsGridSize, Sampling, Padding);
+            InputShape.Width, Localisation, LocalisationWidths, OutputHeight, OutputWidth, TpsGridSize, Sampling, Padding,
+            normaliseLocalisationInput: InputNormalization != InputNormalization.None);
 
         public void CheckThetaColumn(IExceptionContext ectx, DataViewType type)
         {
@@ -53,6 +56,8 @@ namespace Microsoft.ML.SpatialTransformer
         public const uint VersionLearned = 0x00010002;
         // Added in 0x00010003, learned mode only: byte[32] SHA-256 of ArchitectureHash's fields, byte[32] SHA-256 of "TSModel"
         public const uint VersionHashed = 0x00010003;
+        // Added in 0x00010004, learned mode only, after the widths: int input normalization (the statistics are in "TSModel")
+        public const uint VersionNormalized = 0x00010004;
 
         public void Save(ModelSaveContext ctx)
         {
@@ -68,6 +73,7 @@ namespace Microsoft.ML.SpatialTransformer
             w.Write((int)Localisation);
             w.Write(LocalisationWidths?.Length ?? 0);
             foreach (int v in LocalisationWidths ?? Array.Empty<int>()) w.Write(v);
+            w.Write((int)InputNormalization);
         }
 
         /// <summary>SHA-256 of every field, the identity a learned transform's weights are checked against.</summary>
@@ -78,6 +84,8 @@ namespace Microsoft.ML.SpatialTransformer
                 TpsGridSize, (int)Sampling, (int)Padding, BatchSize, Learned ? 1 : 0, (int)Localisation, LocalisationWidths?.Length ?? 0 })
                 w.Write(value);
             foreach (int v in LocalisationWidths ?? Array.Empty<int>()) w.Write(v);
+            // Only when there is one, so transforms saved before it existed (all None) keep the hash they recorded.
+            if (InputNormalization != InputNormalization.None) w.Write((int)InputNormalization);
         });
 
         /// <summary>Reads what <see cref="Save"/> wrote, checking each field's range as it is read (issue 11: nothing unbounded is allocated).</summary>
@@ -104,7 +112,9 @@ namespace Microsoft.ML.SpatialTransformer
             int[] widths = StNetworkOptionsFormat.ReadInts(ectx, r, "LocalisationWidths");
             try { LocalisationNetwork.Widths(localisation, widths); }
             catch (ArgumentException e) { throw ectx.ExceptDecode($"The saved localisation network is invalid: {e.Message}"); }
-            return config with { Learned = true, Localisation = localisation, LocalisationWidths = widths };
+            var normalization = ctx.Header.ModelVerWritten >= VersionNormalized
+                ? LoadLimits.ReadEnum<InputNormalization>(ectx, r, "InputNormalization") : InputNormalization.None;
+            return config with { Learned = true, Localisation = localisation, LocalisationWidths = widths, InputNormalization = normalization };
         }
     }
 }

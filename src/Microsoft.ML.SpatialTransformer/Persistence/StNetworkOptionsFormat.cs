@@ -8,21 +8,29 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
 {
     /// <summary>
     /// Binary layout of <see cref="StNetworkOptions"/> inside a model. Enum values are written as their explicit ints.
-    /// *** Binary format (layout 1) ***
-    /// int: layout (1)
+    /// *** Binary format (layout 2; layout 1 ends before the last field) ***
+    /// int: layout (2)
     /// int: input channels, input height, input width, classes
     /// int: transform kind, TPS grid size, localisation kind; int[]: localisation widths (count, then values)
     /// int: classifier kind; int[]: classifier widths
     /// int: parallel transformers, series transformers, ST output height, ST output width
     /// byte: downsample after transform; int: sampling, padding; double: dropout; byte: batch norm
+    /// Added in layout 2: int: input normalization (layout 1 reads as None)
     /// </summary>
     internal static class StNetworkOptionsFormat
     {
-        private const int Layout = 1;
+        private const int Layout = 2;
+        private const int LayoutWithoutNormalization = 1;
 
         public static void Write(BinaryWriter w, StNetworkOptions o)
         {
-            w.Write(Layout);
+            WriteLayout1(w, o, Layout);
+            w.Write((int)o.InputNormalization);
+        }
+
+        private static void WriteLayout1(BinaryWriter w, StNetworkOptions o, int layout)
+        {
+            w.Write(layout);
             w.Write(o.InputChannels); w.Write(o.InputHeight); w.Write(o.InputWidth); w.Write(o.Classes);
             w.Write((int)o.Transform); w.Write(o.TpsGridSize); w.Write((int)o.Localisation); WriteInts(w, o.LocalisationWidths);
             w.Write((int)o.Classifier); WriteInts(w, o.ClassifierWidths);
@@ -30,11 +38,15 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             w.Write(o.DownsampleAfterTransform); w.Write((int)o.Sampling); w.Write((int)o.Padding); w.Write(o.Dropout); w.Write(o.BatchNorm);
         }
 
-        /// <summary>The canonical bytes of <paramref name="o"/>, for its architecture hash.</summary>
+        /// <summary>
+        /// The canonical bytes of <paramref name="o"/>, for its architecture hash: layout 1's fields, then the normalization
+        /// only when there is one, so models saved before it existed (all None) keep the hash they recorded.
+        /// </summary>
         public static byte[] ArchitectureHash(StNetworkOptions o, int[] featureDimensions) => WeightsIntegrity.ArchitectureHash(w =>
         {
-            Write(w, o);
+            WriteLayout1(w, o, LayoutWithoutNormalization);
             WriteInts(w, featureDimensions);
+            if (o.InputNormalization != InputNormalization.None) w.Write((int)o.InputNormalization);
         });
 
         /// <summary>
@@ -44,8 +56,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         public static StNetworkOptions Read(IExceptionContext ectx, BinaryReader r)
         {
             int layout = r.ReadInt32();
-            if (layout != Layout)
-                throw ectx.ExceptDecode($"The network description has layout {layout}; this version of Stn.MLNet reads layout {Layout}. Update the package to load this model.");
+            if (layout != Layout && layout != LayoutWithoutNormalization)
+                throw ectx.ExceptDecode($"The network description has layout {layout}; this version of Stn.MLNet reads layouts {LayoutWithoutNormalization} and {Layout}. Update the package to load this model.");
             var o = new StNetworkOptions
             {
                 InputChannels = ReadInt(ectx, r, nameof(StNetworkOptions.InputChannels), 1, MaxChannels),
@@ -69,6 +81,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                 Dropout = r.ReadDouble(),
                 BatchNorm = r.ReadBoolean(),
             };
+            if (layout >= Layout)
+                o = o with { InputNormalization = ReadEnum<InputNormalization>(ectx, r, nameof(StNetworkOptions.InputNormalization)) };
             if (!(o.Dropout >= 0 && o.Dropout < 1)) // NaN too
                 throw ectx.ExceptDecode($"{nameof(StNetworkOptions.Dropout)} must be in [0, 1); got {o.Dropout}.");
             try

@@ -36,7 +36,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
         public float MaxMagnitude { get; }
 
         public static LabeledImages Read(IExceptionContext ectx, IDataView data, string featureColumn, string labelColumn,
-            int featureSize, string dataName, CancellationToken cancellation = default)
+            int featureSize, string dataName, CancellationToken cancellation = default, RowCallback onRow = null)
         {
             var features = data.Schema[featureColumn];
             var label = data.Schema[labelColumn];
@@ -67,6 +67,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
                     maxMagnitude = Math.Max(maxMagnitude, magnitude);
                     pixels.AddRange(buffer);
                     labels.Add((int)key - 1);
+                    onRow?.Invoke(buffer);
                 }
             }
             if (labels.Count == 0)

@@ -46,7 +46,10 @@ namespace Microsoft.ML.SpatialTransformer.Training
             s.Cancellation.ThrowIfCancellationRequested();
             using var ch = host.Start("Training");
             var device = TorchDevice.Select(host, ch);
-            var trainRows = LabeledImages.Read(host, train, featureColumn, labelColumn, shape.Size, "training data", s.Cancellation);
+            // The input statistics come from the same single read, over the rows kept for training.
+            var statistics = options.InputNormalization == InputNormalization.None ? null : new ChannelStatistics(shape.Channels, shape.Height * shape.Width);
+            var trainRows = LabeledImages.Read(host, train, featureColumn, labelColumn, shape.Size, "training data", s.Cancellation,
+                statistics is null ? null : statistics.Add);
             ReportSkipped(ch, trainRows, "training data");
             LabeledImages validationRows = null;
             if (validation is not null)
@@ -58,6 +61,11 @@ namespace Microsoft.ML.SpatialTransformer.Training
                     $"on {shape} images, {options.Classes} classes, {trainRows.Count} training rows, seed {seed}.");
 
             var network = Build(options, seed);
+            if (statistics is not null)
+            {
+                network.InputNormalisation.SetStatistics(statistics.Mean, statistics.Std);
+                ch.Info($"Input normalization: per-channel mean {Format(statistics.Mean)}, standard deviation {Format(statistics.Std)} (training rows).");
+            }
             // Dropout masks come from the fit's own generator, on the training device, for the same reason.
             using var dropoutGenerator = new Generator(unchecked((ulong)seed) ^ 0x9E3779B97F4A7C15UL, device);
             try
@@ -75,6 +83,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
                         ch.Info(metrics.ToString());
                     });
                 }
+                WarnIfAtChance(ch, task, loop.History, options, trainRows);
                 ParameterInitialisation.UseDropoutGenerator(network, null);
                 network.to(CPU); // scoring runs on CPU inside ML.NET's row-by-row scorers
                 network.eval();
@@ -86,6 +95,18 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 throw;
             }
         }
+
+        // A model whose last epoch trained to chance has learned nothing; say so and why it may be (issue 12).
+        private static void WarnIfAtChance(IChannel ch, string task, IReadOnlyList<EpochMetrics> history, StNetworkOptions options, LabeledImages rows)
+        {
+            if (history.Count == 0) return;
+            var last = history[history.Count - 1];
+            double majority = ChanceLevel.MajorityShare(rows.Labels, options.Classes);
+            if (ChanceLevel.IsAtChance(last.TrainLoss, last.TrainAccuracy, options.Classes, majority))
+                ch.Warning(ChanceLevel.Explain(task, last, options.Classes, options.InputNormalization != InputNormalization.None));
+        }
+
+        private static string Format(double[] values) => "[" + string.Join(", ", Array.ConvertAll(values, v => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
         private static void ReportSkipped(IChannel ch, LabeledImages data, string name)
         {

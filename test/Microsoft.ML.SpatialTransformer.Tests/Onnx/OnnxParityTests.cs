@@ -63,6 +63,35 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             return e.Zip(actual, (a, b) => Math.Abs((double)a - b)).Max();
         }
 
+        [Fact]
+        public void InputNormalisationWithNonTrivialStatistics()
+        {
+            // Issue 12: the exported graph applies the network's per-channel (x - mean) / std, here far from 0 and 1.
+            var options = new StNetworkOptions
+            {
+                InputChannels = 3, InputHeight = 12, InputWidth = 12, Classes = 4, Localisation = LocalisationNetworkKind.Fcn,
+                LocalisationWidths = new[] { 8 }, Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 },
+                InputNormalization = InputNormalization.PerChannelMeanStd,
+            };
+            using var net = Build(options);
+            net.InputNormalisation.SetStatistics(new[] { 0.3, 0.55, 0.7 }, new[] { 0.05, 0.2, 0.6 });
+            using var stream = new MemoryStream();
+            Google.Protobuf.MessageExtensions.WriteTo(StNetworkOnnxExporter.ToModel(net), stream);
+            using var session = new InferenceSession(stream.ToArray());
+            var random = new Random(7);
+            var pixels = Enumerable.Range(0, 64 * 3 * 144).Select(_ => (float)random.NextDouble()).ToArray();
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var (logits, thetas) = net.ForwardWithThetas(tensor(pixels, new long[] { 64, 3, 12, 12 }));
+            using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("image", new DenseTensor<float>(pixels, new[] { 64, 3, 12, 12 })) });
+            var byName = results.ToDictionary(r => r.Name);
+            Assert.True(MaxDifference(nn.functional.softmax(logits, 1), byName["probabilities"].AsTensor<float>().ToArray()) <= 1e-4);
+            Assert.True(MaxDifference(thetas[0], byName["theta_0"].AsTensor<float>().ToArray()) <= 1e-4);
+            // Without the Sub/Div the same weights give other scores, so the comparison above tests the normalisation.
+            using var plain = net.InputNormalisation.call(tensor(pixels, new long[] { 64, 3, 12, 12 }));
+            Assert.False(plain.allclose(tensor(pixels, new long[] { 64, 3, 12, 12 }), 1e-3, 1e-3));
+        }
+
         public static TheoryData<SpatialTransformKind> Kinds => new()
         {
             SpatialTransformKind.Affine, SpatialTransformKind.Attention, SpatialTransformKind.Similarity,

@@ -95,7 +95,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
 
             Assert.Equal(expected, transform.Transform(data).GetColumn<float[]>("Pose").ToArray());
             using var engine = ml.Model.CreatePredictionEngine<SyntheticImages.Row, PoseRow>(transform);
-            Assert.Equal(expected[0], engine.Predict(SyntheticImages.Make(64, 1)[0]).Pose);
+            // One row alone and a batch of rows may round the normalised input's matrix products differently in the last bit.
+            var pose = engine.Predict(SyntheticImages.Make(64, 1)[0]).Pose;
+            Assert.Equal(expected[0].Length, pose.Length);
+            for (int i = 0; i < pose.Length; i++) Assert.Equal(expected[0][i], pose[i], 1e-6f);
         }
 
         [Fact]
