@@ -120,18 +120,5 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             var logits = head.call(features);                                                                  // [N,K]
             return (logits.MoveToOuterDisposeScope(), thetas.Select(t => t.MoveToOuterDisposeScope()).ToArray());
         }
-
-        /// <summary>
-        /// The input STs alone: each one's warped input [N,C,H',W'] and theta [N,P] (empty for a baseline or series network).
-        /// With input normalisation the warped images are the normalised ones, as the classifier branches see them.
-        /// </summary>
-        public (Tensor[] Outputs, Tensor[] Thetas) TransformInput(Tensor input)
-        {
-            if (input_transformers is null) return (new Tensor[0], new Tensor[0]);
-            if (input_normalisation is null) return input_transformers.call(input);
-            using var scope = NewDisposeScope();
-            var (outputs, thetas) = input_transformers.call(input_normalisation.call(input));
-            return (outputs.Select(t => t.MoveToOuterDisposeScope()).ToArray(), thetas.Select(t => t.MoveToOuterDisposeScope()).ToArray());
-        }
     }
 }

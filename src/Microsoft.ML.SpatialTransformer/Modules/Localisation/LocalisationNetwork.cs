@@ -29,7 +29,6 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             ShapeInference.CheckPositive(channels, nameof(channels));
             Kind = kind;
             var w = Widths(kind, widths);
-            LayerWidths = w;
             trunk = kind switch
             {
                 LocalisationNetworkKind.Fcn => Fcn(channels * height * width, w),
@@ -56,9 +55,6 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 
         internal Module<Tensor, Tensor> Trunk => trunk;
         internal RegressionHead Head => head;
-
-        /// <summary>The widths in use (defaults filled in).</summary>
-        public IReadOnlyList<int> LayerWidths { get; }
 
         public override Tensor forward(Tensor input)
         {
