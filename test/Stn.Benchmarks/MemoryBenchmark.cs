@@ -79,7 +79,7 @@ namespace Stn.Benchmarks
         private static double PeakResidentMiB()
         {
             var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
-            return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+            return line is null ? double.NaN : long.Parse(line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
         }
 
         // Called on the training thread (Progress<T> would post to the pool and report late).
