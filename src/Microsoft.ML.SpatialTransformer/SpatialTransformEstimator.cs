@@ -94,6 +94,15 @@ namespace Microsoft.ML.SpatialTransformer
             /// OperationCanceledException carrying this token; default: none.
             /// </summary>
             public CancellationToken CancellationToken;
+            /// <summary>
+            /// Bytes of training rows (float32 pixels) Fit keeps in memory; the rows past it go to a temporary file in
+            /// <see cref="TemporaryDirectory"/>, read back every epoch, so the training data can be larger than memory.
+            /// Null (default): a quarter of the memory available to the process (GC.GetGCMemoryInfo().TotalAvailableMemoryBytes); 0: every row on disk.
+            /// Results do not depend on it.
+            /// </summary>
+            public long? TrainingDataMemoryBudgetBytes;
+            /// <summary>The folder of the temporary file for training rows past <see cref="TrainingDataMemoryBudgetBytes"/> (deleted when Fit ends); null (default): Path.GetTempPath().</summary>
+            public string TemporaryDirectory;
         }
 
         private readonly IHost _host;
@@ -110,6 +119,7 @@ namespace Microsoft.ML.SpatialTransformer
             OptionChecks.Positive(_host, options.MaxEpochs, nameof(options.MaxEpochs));
             OptionChecks.Positive(_host, options.TrainingBatchSize, nameof(options.TrainingBatchSize));
             OptionChecks.Positive(_host, options.LearningRate, nameof(options.LearningRate));
+            OptionChecks.Storage(_host, options.TrainingDataMemoryBudgetBytes, nameof(options.TrainingDataMemoryBudgetBytes), options.TemporaryDirectory, nameof(options.TemporaryDirectory));
             _host.CheckUserArg(options.OutputHeight >= 0, nameof(options.OutputHeight), $"must be 0 (the input's) or positive; got {options.OutputHeight}");
             _host.CheckUserArg(options.OutputWidth >= 0, nameof(options.OutputWidth), $"must be 0 (the input's) or positive; got {options.OutputWidth}");
             OutputSize.Check(_host, 1, options.OutputHeight, options.OutputWidth);
@@ -168,7 +178,7 @@ namespace Microsoft.ML.SpatialTransformer
             };
             var (trained, _) = NetworkTrainer.Train(_host, network, seed => new TrainingSettings(OptimizerKind.Adam, _options.LearningRate, 0.9, 0,
                     LearningRateScheduleKind.Cosine, 1, 0.1, 1.0, _options.MaxEpochs, _options.TrainingBatchSize, 0, 0, seed)
-                    { Cancellation = _options.CancellationToken },
+                    { Cancellation = _options.CancellationToken, Storage = TrainingDataStorage.From(_options.TrainingDataMemoryBudgetBytes, _options.TemporaryDirectory) },
                 input, null, InputColumnName, _options.LabelColumnName, "Learning a spatial transform");
             using (trained)
             {

@@ -96,6 +96,15 @@ namespace Microsoft.ML.Trainers
             /// carrying this token; default: none. (ML.NET's own MLContext cancellation is not callable from user code.)
             /// </summary>
             public CancellationToken CancellationToken;
+            /// <summary>
+            /// Bytes of training rows (float32 pixels) Fit keeps in memory; the rows past it go to a temporary file in
+            /// <see cref="TemporaryDirectory"/>, read back every epoch, so the training data can be larger than memory.
+            /// Null (default): a quarter of the memory available to the process (GC.GetGCMemoryInfo().TotalAvailableMemoryBytes); 0: every row on disk.
+            /// Results do not depend on it.
+            /// </summary>
+            public long? TrainingDataMemoryBudgetBytes;
+            /// <summary>The folder of the temporary file for training rows past <see cref="TrainingDataMemoryBudgetBytes"/> (deleted when Fit ends); null (default): Path.GetTempPath().</summary>
+            public string TemporaryDirectory;
             /// <summary>Receives the epoch, batch, running loss and accuracy after every batch (for a progress bar); null: none.</summary>
             public IProgress<TrainingProgress> Progress;
 
@@ -125,6 +134,7 @@ namespace Microsoft.ML.Trainers
             OptionChecks.InRange(Host, options.Momentum, nameof(options.Momentum), 0, 1, maxIncluded: false);
             OptionChecks.NonNegative(Host, options.WeightDecay, nameof(options.WeightDecay));
             OptionChecks.NonNegative(Host, options.StepDecayEpochs, nameof(options.StepDecayEpochs));
+            OptionChecks.Storage(Host, options.TrainingDataMemoryBudgetBytes, nameof(options.TrainingDataMemoryBudgetBytes), options.TemporaryDirectory, nameof(options.TemporaryDirectory));
             Host.CheckUserArg(double.IsFinite(options.StepDecayFactor) && options.StepDecayFactor > 0 && options.StepDecayFactor <= 1,
                 nameof(options.StepDecayFactor), $"must be in (0, 1]; got {OptionChecks.Format(options.StepDecayFactor)}");
             OptionChecks.NonNegative(Host, options.LocalisationLearningRateMultiplier, nameof(options.LocalisationLearningRateMultiplier));
@@ -180,6 +190,7 @@ namespace Microsoft.ML.Trainers
                     _options.LocalisationLearningRateMultiplier, _options.MaxEpochs, _options.BatchSize, _options.EarlyStoppingPatience,
                     _options.GradientClipNorm, seed) {
                         TimeBudget = _options.TrainingTimeBudget, Progress = _options.Progress, Cancellation = _options.CancellationToken,
+                        Storage = TrainingDataStorage.From(_options.TrainingDataMemoryBudgetBytes, _options.TemporaryDirectory),
                         Augmentation = new RandomAffineAugmentation(_options.AugmentRotationDegrees, _options.AugmentScale, _options.AugmentTranslation),
                     },
                 data, _options.ValidationSet, FeatureColumn.Name, LabelColumn.Name, "StCnn training");

@@ -15,6 +15,9 @@ using static TorchSharp.torch;
 //   Stn.Benchmarks onnx [--threads 2]          ONNX Runtime vs TorchSharp scoring of the tutorial ST-CNN
 //   Stn.Benchmarks soak [--predictions 100000] [--transforms 200]
 //       PredictionEngine calls and Transforms on one model; prints memory and live tensors (exit code 1 if either grows)
+//   Stn.Benchmarks memory [ROWS ...] [--large] [--steps N]   peak resident memory and training img/s of StCnn Fit on lazily
+//       generated 3x128x128 rows (default 5000 20000 80000; --large adds 15000 of 3x224x224), in memory and forced to disk
+//   Stn.Benchmarks memory-part <rows> <size> <memory|disk> <steps>   one of those fits, in its own process
 string command = args.Length > 0 ? args[0] : "speed";
 int Option(string name, int fallback)
 {
@@ -71,10 +74,14 @@ switch (command)
         return OnnxSpeed.Run(Option("--threads", 2));
     case "soak":
         return Soak.Run(Option("--predictions", 100_000), Option("--transforms", 200));
+    case "memory":
+        return MemoryBenchmark.Run(args, Option("--steps", 0));
+    case "memory-part":
+        return MemoryBenchmark.Part(int.Parse(args[1]), int.Parse(args[2]), args[3], int.Parse(args[4]));
     case "accuracy":
         return AccuracyGrid.Run(args, Option, Text);
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, profile, latency, accuracy, onnx, soak.");
+        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, profile, latency, accuracy, onnx, soak, memory, memory-part.");
         return 2;
 }
 

@@ -8,72 +8,115 @@ using Microsoft.ML.SpatialTransformer.Data;
 namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>
-    /// A labelled image set read once from an IDataView into managed memory (epochs then shuffle indices, not cursors).
-    /// Rows with a missing label (key 0) or a NaN/infinite pixel are skipped and counted, as ML.NET's trainers skip
-    /// rows with missing values; if no row is left, training fails with a clear message.
+    /// A labelled image set read once from an IDataView into a <see cref="RowStore"/> (memory up to a budget, then a
+    /// temporary file), so epochs shuffle indices, not cursors. Rows with a missing label (key 0) or a NaN/infinite pixel
+    /// are skipped and counted, as ML.NET's trainers skip rows with missing values; if no row is left, training fails with
+    /// a clear message. Dispose deletes the temporary file.
     /// </summary>
-    internal sealed class LabeledImages
+    internal sealed class LabeledImages : IDisposable
     {
-        private LabeledImages(float[] pixels, int[] labels, int featureSize, long skippedMissingLabel, long skippedBadPixels, float maxMagnitude)
+        private readonly RowStore _rows;
+        private readonly int[] _labels;
+
+        private LabeledImages(RowStore rows, int[] labels, long skippedMissingLabel, long skippedBadPixels, float maxMagnitude)
         {
+            _rows = rows;
+            _labels = labels;
             MaxMagnitude = maxMagnitude;
-            Pixels = pixels;
-            Labels = labels;
-            FeatureSize = featureSize;
             SkippedMissingLabel = skippedMissingLabel;
             SkippedBadPixels = skippedBadPixels;
         }
 
-        /// <summary>Count * FeatureSize pixel values, row-major.</summary>
-        public float[] Pixels { get; }
-        /// <summary>0-based class index of each row.</summary>
-        public int[] Labels { get; }
-        public int FeatureSize { get; }
-        public int Count => Labels.Length;
+        public int FeatureSize => _rows.RowSize;
+        public int Count => _labels.Length;
         public long SkippedMissingLabel { get; }
         public long SkippedBadPixels { get; }
         /// <summary>The largest absolute pixel value kept, for naming over-large inputs when the loss overflows.</summary>
         public float MaxMagnitude { get; }
+        /// <summary>Where the rows are: in memory, on disk, or both.</summary>
+        public RowStore Store => _rows;
 
+        /// <summary>0-based class index of row <paramref name="row"/>.</summary>
+        public int Label(int row) => _labels[row];
+
+        /// <summary>The 0-based class index of every row, in reading order.</summary>
+        public ReadOnlySpan<int> Labels => _labels;
+
+        /// <summary>Copies the pixels of row <paramref name="row"/> (thread-safe).</summary>
+        public void CopyPixels(int row, Span<float> destination) => _rows.CopyRow(row, destination);
+
+        /// <summary>Reads every usable row of <paramref name="data"/> once, into memory up to <paramref name="storage"/>'s budget and the rest into its temporary file.</summary>
+        /// <param name="ectx">For errors in ML.NET's wording.</param>
+        /// <param name="data">The rows.</param>
+        /// <param name="featureColumn">The image column (float vector or ML.NET image).</param>
+        /// <param name="labelColumn">The key-typed label column.</param>
+        /// <param name="featureSize">Values per image.</param>
+        /// <param name="dataName">What the data is, in messages ("training data").</param>
+        /// <param name="storage">Memory budget and temporary folder; null: everything in memory.</param>
+        /// <param name="cancellation">Checked before every row.</param>
+        /// <param name="onRow">Called with the pixels of every row kept (not with skipped rows), in reading order.</param>
         public static LabeledImages Read(IExceptionContext ectx, IDataView data, string featureColumn, string labelColumn,
-            int featureSize, string dataName, CancellationToken cancellation = default, RowCallback onRow = null)
+            int featureSize, string dataName, TrainingDataStorage storage, CancellationToken cancellation = default,
+            RowCallback onRow = null)
         {
+            storage ??= TrainingDataStorage.InMemory;
             var features = data.Schema[featureColumn];
             var label = data.Schema[labelColumn];
-            var pixels = new List<float>();
-            var labels = new List<int>();
-            long missingLabel = 0, badPixels = 0;
-            float maxMagnitude = 0;
-            // All rows go into one .NET array, which holds at most Array.MaxLength values.
-            long maxRows = Array.MaxLength / Math.Max(1, featureSize);
-            var buffer = new float[featureSize];
-            using (var cursor = data.GetRowCursor(new[] { features, label }))
+            var store = new RowStore(featureSize, storage.MemoryBudgetBytes, storage.Directory);
+            try
             {
-                // Float vectors or ML.NET image columns alike (InputReader checks the size and names the column).
-                var readFeatures = InputReader.Create(ectx, cursor, features);
-                var getLabel = cursor.GetGetter<uint>(label);
-                uint key = 0;
-                while (cursor.MoveNext())
+                // Labels stay in one list: 4 bytes a row against the row's pixels, so never the large part.
+                var labels = new List<int>();
+                long missingLabel = 0, badPixels = 0;
+                float maxMagnitude = 0;
+                var buffer = new float[featureSize];
+                using (var cursor = data.GetRowCursor(new[] { features, label }))
                 {
-                    cancellation.ThrowIfCancellationRequested();
-                    getLabel(ref key);
-                    if (key == 0) { missingLabel++; continue; }
-                    readFeatures(buffer);
-                    float magnitude = MaxAbs(buffer);
-                    if (!float.IsFinite(magnitude)) { badPixels++; continue; }
-                    if (labels.Count >= maxRows)
-                        throw ectx.Except($"The {dataName} has more than {maxRows} usable rows of {featureSize} values in '{featureColumn}'; " +
-                            $"training holds them in one array of at most {Array.MaxLength} values. Train on fewer rows or smaller images.");
-                    maxMagnitude = Math.Max(maxMagnitude, magnitude);
-                    pixels.AddRange(buffer);
-                    labels.Add((int)key - 1);
-                    onRow?.Invoke(buffer);
+                    // Float vectors or ML.NET image columns alike (InputReader checks the size and names the column).
+                    var readFeatures = InputReader.Create(ectx, cursor, features);
+                    var getLabel = cursor.GetGetter<uint>(label);
+                    uint key = 0;
+                    while (cursor.MoveNext())
+                    {
+                        cancellation.ThrowIfCancellationRequested();
+                        getLabel(ref key);
+                        if (key == 0) { missingLabel++; continue; }
+                        readFeatures(buffer);
+                        float magnitude = MaxAbs(buffer);
+                        if (!float.IsFinite(magnitude)) { badPixels++; continue; }
+                        // Batches and the shuffled order index rows with an int.
+                        if (labels.Count == Array.MaxLength)
+                            throw ectx.Except($"The {dataName} has more than {Array.MaxLength} usable rows; train on fewer rows.");
+                        maxMagnitude = Math.Max(maxMagnitude, magnitude);
+                        store.Add(buffer);
+                        labels.Add((int)key - 1);
+                        onRow?.Invoke(buffer);
+                    }
                 }
+                if (labels.Count == 0)
+                    throw ectx.Except($"The {dataName} has no usable row: {missingLabel} row(s) have a missing label and {badPixels} a NaN or infinite value in '{featureColumn}'.");
+                store.Seal();
+                return new LabeledImages(store, labels.ToArray(), missingLabel, badPixels, maxMagnitude);
             }
-            if (labels.Count == 0)
-                throw ectx.Except($"The {dataName} has no usable row: {missingLabel} row(s) have a missing label and {badPixels} a NaN or infinite value in '{featureColumn}'.");
-            return new LabeledImages(pixels.ToArray(), labels.ToArray(), featureSize, missingLabel, badPixels, maxMagnitude);
+            catch
+            {
+                store.Dispose();
+                throw;
+            }
         }
+
+        /// <summary>Where the rows went, for the training log.</summary>
+        public string Describe(string dataName)
+        {
+            string size = $"{Count} rows of {FeatureSize} values";
+            if (_rows.FileRows == 0) return $"The {dataName} ({size}, {Megabytes(_rows.MemoryBytes)}) is held in memory.";
+            return $"The {dataName} ({size}) is held {Megabytes(_rows.MemoryBytes)} in memory ({_rows.MemoryRows} rows) and " +
+                   $"{Megabytes(_rows.FileBytes)} in the temporary file '{_rows.FilePath}' ({_rows.FileRows} rows), deleted when training ends.";
+        }
+
+        private static string Megabytes(long bytes) => $"{bytes / 1048576.0:F1} MB";
+
+        public void Dispose() => _rows.Dispose();
 
         // The largest |v|; NaN or infinity if any value is not finite (Math.Max propagates NaN).
         private static float MaxAbs(float[] values)

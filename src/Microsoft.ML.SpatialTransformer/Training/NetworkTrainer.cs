@@ -46,17 +46,37 @@ namespace Microsoft.ML.SpatialTransformer.Training
             s.Cancellation.ThrowIfCancellationRequested();
             using var ch = host.Start("Training");
             var device = TorchDevice.Select(host, ch);
+            LabeledImages trainRows = null, validationRows = null;
             // The input statistics come from the same single read, over the rows kept for training.
             var statistics = options.InputNormalization == InputNormalization.None ? null : new ChannelStatistics(shape.Channels, shape.Height * shape.Width);
-            var trainRows = LabeledImages.Read(host, train, featureColumn, labelColumn, shape.Size, "training data", s.Cancellation,
-                statistics is null ? null : statistics.Add);
-            ReportSkipped(ch, trainRows, "training data");
-            LabeledImages validationRows = null;
-            if (validation is not null)
+            // The rows past the memory budget sit in a temporary file, deleted here whether training ends, fails or is cancelled.
+            try
             {
-                validationRows = LabeledImages.Read(host, validation, featureColumn, labelColumn, shape.Size, "validation set", s.Cancellation);
-                ReportSkipped(ch, validationRows, "validation set");
+                trainRows = LabeledImages.Read(host, train, featureColumn, labelColumn, shape.Size, "training data", s.Storage, s.Cancellation,
+                    statistics is null ? null : statistics.Add);
+                ReportSkipped(ch, trainRows, "training data");
+                ch.Info(trainRows.Describe("training data"));
+                if (validation is not null)
+                {
+                    // The validation set gets what the training rows left of the memory budget.
+                    var storage = s.Storage is null ? null : s.Storage with { MemoryBudgetBytes = Math.Max(0, s.Storage.MemoryBudgetBytes - trainRows.Store.MemoryBytes) };
+                    validationRows = LabeledImages.Read(host, validation, featureColumn, labelColumn, shape.Size, "validation set", storage, s.Cancellation);
+                    ReportSkipped(ch, validationRows, "validation set");
+                    ch.Info(validationRows.Describe("validation set"));
+                }
+                return Train(host, ch, options, s, seed, device, shape, trainRows, validationRows, statistics, featureColumn, task);
             }
+            finally
+            {
+                validationRows?.Dispose();
+                trainRows?.Dispose();
+            }
+        }
+
+        private static (StNetwork Network, IReadOnlyList<EpochMetrics> History) Train(IHost host, IChannel ch, StNetworkOptions options,
+            TrainingSettings s, int seed, Device device, ImageShape shape, LabeledImages trainRows, LabeledImages validationRows,
+            ChannelStatistics statistics, string featureColumn, string task)
+        {
             ch.Info($"{task}: {options.Transform} spatial transformer(s) x{Math.Max(options.ParallelTransformers, options.SeriesTransformers)} " +
                     $"on {shape} images, {options.Classes} classes, {trainRows.Count} training rows, seed {seed}.");
 

@@ -34,6 +34,13 @@ namespace Microsoft.ML.SpatialTransformer.Training
         public static void Positive(IExceptionContext ectx, TimeSpan? value, string name) =>
             ectx.CheckUserArg(value is null || value.Value > TimeSpan.Zero, name, $"must be null (no limit) or longer than zero; got {value}");
 
+        /// <summary>The training data's storage options: a budget of null or at least 0 bytes, and a folder that exists (or null).</summary>
+        public static void Storage(IExceptionContext ectx, long? memoryBudgetBytes, string budgetName, string directory, string directoryName)
+        {
+            ectx.CheckUserArg(memoryBudgetBytes is null || memoryBudgetBytes >= 0, budgetName, $"must be null (default) or 0 or more bytes; got {memoryBudgetBytes}");
+            ectx.CheckUserArg(string.IsNullOrEmpty(directory) || System.IO.Directory.Exists(directory), directoryName, $"must be null (the system's temporary folder) or an existing folder; got '{directory}'");
+        }
+
         /// <summary>Invariant, round-trippable, and "Infinity" rather than .NET's "∞".</summary>
         public static string Format(double value) => value switch
         {

@@ -19,6 +19,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <summary>Receives a <see cref="TrainingProgress"/> after every batch; null: none.</summary>
         public IProgress<TrainingProgress> Progress { get; init; }
 
+        /// <summary>Where the rows read for training are kept (memory budget, temporary folder); null: all in memory.</summary>
+        public TrainingDataStorage Storage { get; init; }
+
         /// <summary>The user's cancellation, checked with the host's (MLContext's) before every batch.</summary>
         public CancellationToken Cancellation { get; init; }
     }
