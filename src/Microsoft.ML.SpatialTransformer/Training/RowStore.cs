@@ -6,19 +6,22 @@ using System.Runtime.InteropServices;
 namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>
-    /// Fixed-size float32 rows appended once and then read by index from any thread: the first rows in managed blocks of a
+    /// Fixed-size float32 rows appended once and then read by index from any thread: the first rows in native blocks of a
     /// few MB up to a memory budget, the rest in a temporary file (deleted on Dispose; FileOptions.DeleteOnClose as well,
     /// for a process that exits without disposing). Blocks instead of one growing array: no doubling copy while reading
-    /// and no array past .NET's size limit, so the data can be larger than memory.
+    /// and no array past .NET's size limit, so the data can be larger than memory. Native, not managed: gigabytes of live
+    /// managed blocks make the GC let garbage grow in proportion (a source that allocates per row then pushed the peak
+    /// far past the budget), while native blocks leave the managed heap small and collected often.
     /// </summary>
-    internal sealed class RowStore : IDisposable
+    internal sealed unsafe class RowStore : IDisposable
     {
         // Rows per block are chosen so a block holds about this many bytes (at least one row).
         private const int BlockBytes = 4 << 20;
         // Writes go through a buffer of this size; reads of disk rows are positioned reads (pread), safe across threads.
         private const int FileBufferBytes = 1 << 20;
 
-        private readonly List<float[]> _blocks = new List<float[]>();
+        private readonly List<IntPtr> _blocks = new List<IntPtr>();
+        private readonly List<long> _blockValues = new List<long>();
         private readonly int _rowsPerBlock;
         private readonly long _memoryRowLimit;
         private readonly string _directory;
@@ -44,6 +47,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         public long FileRows => _fileRows;
         public long MemoryBytes => MemoryRows * 4L * RowSize;
         public long FileBytes => _fileRows * 4L * RowSize;
+        /// <summary>The size of the largest memory block in bytes (0 when none).</summary>
+        public long LargestBlockBytes => _blockValues.Count == 0 ? 0 : System.Linq.Enumerable.Max(_blockValues) * sizeof(float);
         /// <summary>The temporary file's path, or null when every row is in memory.</summary>
         public string FilePath => _file?.Name;
 
@@ -56,8 +61,13 @@ namespace Microsoft.ML.SpatialTransformer.Training
             {
                 int inBlock = (int)(MemoryRows % _rowsPerBlock);
                 if (inBlock == 0)
-                    _blocks.Add(new float[(int)Math.Min(_rowsPerBlock, _memoryRowLimit - MemoryRows) * RowSize]);
-                row.CopyTo(_blocks[^1].AsSpan(inBlock * RowSize, RowSize));
+                {
+                    long values = Math.Min(_rowsPerBlock, _memoryRowLimit - MemoryRows) * (long)RowSize;
+                    _blocks.Add((IntPtr)NativeMemory.Alloc((nuint)(values * sizeof(float))));
+                    GC.AddMemoryPressure(values * sizeof(float));
+                    _blockValues.Add(values);
+                }
+                row.CopyTo(Block(_blocks.Count - 1).Slice(inBlock * RowSize, RowSize));
                 MemoryRows++;
                 return;
             }
@@ -81,7 +91,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
             destination = destination.Slice(0, RowSize);
             if (index < MemoryRows)
             {
-                _blocks[(int)(index / _rowsPerBlock)].AsSpan((int)(index % _rowsPerBlock) * RowSize, RowSize).CopyTo(destination);
+                Block((int)(index / _rowsPerBlock)).Slice((int)(index % _rowsPerBlock) * RowSize, RowSize).CopyTo(destination);
                 return;
             }
             var bytes = MemoryMarshal.AsBytes(destination);
@@ -103,9 +113,26 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 FileOptions.DeleteOnClose | FileOptions.RandomAccess);
         }
 
+        private Span<float> Block(int i) => new Span<float>((void*)_blocks[i], (int)_blockValues[i]);
+
+        private void FreeBlocks()
+        {
+            for (int i = 0; i < _blocks.Count; i++)
+            {
+                NativeMemory.Free((void*)_blocks[i]);
+                GC.RemoveMemoryPressure(_blockValues[i] * sizeof(float));
+            }
+            _blocks.Clear();
+            _blockValues.Clear();
+        }
+
+        // A store that was never disposed still gives its blocks back.
+        ~RowStore() => FreeBlocks();
+
         public void Dispose()
         {
-            _blocks.Clear();
+            FreeBlocks();
+            GC.SuppressFinalize(this);
             var file = _file;
             _file = null;
             if (file is null) return;
