@@ -89,7 +89,7 @@ namespace Microsoft.ML.Trainers
             public int EarlyStoppingPatience;
             /// <summary>Clip the gradients' global norm to this value; 0: off.</summary>
             public double GradientClipNorm;
-            /// <summary>Stop early (keeping the model) rather than start an epoch that would end past this much training time; null (default): no limit; otherwise longer than zero.</summary>
+            /// <summary>Training time to use: the learning-rate schedule is fitted to the epochs that fit (re-estimated after every epoch, the last one cut to the batches that fit) and training stops at a batch boundary inside it, keeping the model; null (default): no limit; otherwise longer than zero.</summary>
             public TimeSpan? TrainingTimeBudget;
             /// <summary>
             /// Cancels Fit: training stops within one batch, frees what it held and throws an OperationCanceledException

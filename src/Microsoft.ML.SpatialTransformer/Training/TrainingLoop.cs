@@ -61,16 +61,22 @@ namespace Microsoft.ML.SpatialTransformer.Training
             var total = Stopwatch.StartNew();
             try
             {
-                // With a time budget the schedule is fitted to the epochs that the budget allows, re-estimated after
-                // every epoch (EpochBudget), so a cosine or step schedule still completes inside the budget.
-                int planned = s.MaxEpochs;
+                // With a time budget the schedule is fitted to the training that the budget allows, in epochs with a
+                // fraction, re-estimated after every epoch (EpochBudget): the last epoch is cut to the batches that fit, so
+                // the budget is used to its end and a cosine or step schedule still completes inside it.
+                double planned = s.MaxEpochs;
+                double done = 0;
                 for (int epoch = 0; epoch < planned; epoch++)
                 {
                     var watch = Stopwatch.StartNew();
-                    double rate = LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, planned, s.StepDecayEpochs, s.StepDecayFactor);
+                    int epochs = (int)Math.Ceiling(planned);
+                    double rate = LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, epochs, s.StepDecayEpochs, s.StepDecayFactor);
                     SetRates(optimizer, rate);
                     Shuffle(order, random);
-                    var (loss, accuracy) = TrainEpoch(train, order, optimizer, epoch, planned, augmentationGenerator);
+                    double share = Math.Min(1, planned - epoch);
+                    var (loss, accuracy, trained) = TrainEpoch(train, order, optimizer, epoch, epochs, augmentationGenerator, share,
+                        s.TimeBudget is TimeSpan limit ? stepTime => total.Elapsed + stepTime > limit : null);
+                    done += trained;
                     (double Loss, double Accuracy)? val = validation is null ? null : Evaluate(validation);
                     var metrics = new EpochMetrics(epoch + 1, rate, loss, accuracy, val?.Loss, val?.Accuracy, watch.Elapsed.TotalSeconds);
                     History.Add(metrics);
@@ -94,15 +100,16 @@ namespace Microsoft.ML.SpatialTransformer.Training
 
                     if (s.TimeBudget is TimeSpan budget)
                     {
-                        int affordable = EpochBudget.Plan(budget, total.Elapsed, epoch + 1, watch.Elapsed, planned);
-                        if (affordable <= epoch + 1)
+                        double affordable = EpochBudget.Plan(budget, total.Elapsed, done, watch.Elapsed, trained, planned);
+                        // Less than one more batch fits: the budget is used up.
+                        if (affordable - done < 1.0 / Math.Max(1, BatchCount(train.Count)))
                         {
-                            if (epoch + 1 < planned)
-                                _ch.Info($"Stopping after epoch {epoch + 1} of {planned}: another epoch would pass the training time budget of {budget.TotalMinutes:F1} min.");
+                            if (done < planned)
+                                _ch.Info($"Stopping after {done:F2} of {planned:F2} epochs: the training time budget of {budget.TotalMinutes:F1} min is used up.");
                             break;
                         }
                         if (affordable < planned)
-                            _ch.Info($"The training time budget of {budget.TotalMinutes:F1} min allows about {affordable} of {s.MaxEpochs} epochs at the pace so far; the learning-rate schedule now spans {affordable}.");
+                            _ch.Info($"The training time budget of {budget.TotalMinutes:F1} min allows about {affordable:F2} of {s.MaxEpochs} epochs at the pace so far; the learning-rate schedule now spans {Math.Ceiling(affordable)}.");
                         planned = affordable;
                     }
                 }
@@ -114,17 +121,23 @@ namespace Microsoft.ML.SpatialTransformer.Training
             }
         }
 
-        private (double Loss, double Accuracy) TrainEpoch(LabeledImages data, int[] order, OptimizerHelper optimizer, int epoch, int epochs,
-            Generator augmentationGenerator)
+        // Trains on the first share of the epoch's batches, or fewer where pastBudget says one more step (at the mean step
+        // time so far) would end past the time budget; returns the loss and accuracy over the rows seen and the share trained.
+        private (double Loss, double Accuracy, double Share) TrainEpoch(LabeledImages data, int[] order, OptimizerHelper optimizer, int epoch,
+            int epochs, Generator augmentationGenerator, double share, Func<TimeSpan, bool> pastBudget)
         {
             _network.train();
             double lossSum = 0;
             long correct = 0;
             int batchSize = EffectiveBatchSize(order.Length);
-            int batches = (int)(((long)order.Length + batchSize - 1) / batchSize);
-            using var prefetcher = Prefetch(data, order, batchSize, batches);
-            for (int b = 0; b < batches; b++)
+            int batches = BatchCount(order.Length);
+            int planned = Math.Clamp((int)Math.Ceiling(share * batches - 1e-9), 1, batches);
+            using var prefetcher = Prefetch(data, order, batchSize, planned);
+            var watch = Stopwatch.StartNew();
+            int seen = 0, b = 0;
+            for (; b < planned; b++)
             {
+                if (b > 0 && pastBudget is not null && pastBudget(watch.Elapsed / b)) break;
                 CheckAlive();
                 using var scope = NewDisposeScope();
                 int start = b * batchSize;
@@ -147,10 +160,16 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 _steps++;
                 lossSum += value * count;
                 correct += logits.argmax(1).eq(y).sum().item<long>();
-                int seen = start + count;
+                seen = start + count;
                 _settings.Progress?.Report(new TrainingProgress(epoch + 1, epochs, b + 1, batches, lossSum / seen, (double)correct / seen));
             }
-            return (lossSum / order.Length, (double)correct / order.Length);
+            return (lossSum / seen, (double)correct / seen, (double)b / batches);
+        }
+
+        private int BatchCount(int rows)
+        {
+            int batchSize = EffectiveBatchSize(rows);
+            return (int)(((long)rows + batchSize - 1) / batchSize);
         }
 
         /// <summary>Mean loss and accuracy over every row of <paramref name="data"/>, in eval mode under no_grad.</summary>
