@@ -86,33 +86,14 @@ namespace Microsoft.ML.SpatialTransformer
             TorchNativeLibrary.EnsureLoaded();
             var config = SpatialTransformConfig.Load(env, ctx);
             if (!config.Learned) return new SpatialTransformTransformer(env, config);
-            byte[] weightsHash = null;
-            if (ctx.Header.ModelVerWritten >= SpatialTransformConfig.VersionHashed)
-            {
-                var hashes = WeightsIntegrity.ReadHashes(env, ctx.Reader);
-                WeightsIntegrity.CheckArchitecture(env, ctx, hashes.Architecture, config.ArchitectureHash());
-                weightsHash = hashes.Weights;
-            }
-            else
-            {
-                using var ch = env.Start("Load");
-                ch.Warning("This learned spatial transform was saved before models recorded SHA-256 hashes of their weights; it loads without that check. Save it again to add them.");
-            }
-            var weights = WeightsIntegrity.ReadWeights(env, ctx, WeightsEntry, weightsHash);
+            var weights = WeightsIntegrity.ReadCheckedWeights(env, ctx, WeightsEntry, ctx.Header.ModelVerWritten >= SpatialTransformConfig.VersionHashed,
+                config.ArchitectureHash(), "learned spatial transform");
             NetworkSizeBound.Transformer(config.Kind, config.TpsGridSize, config.Localisation, config.LocalisationWidths, config.InputShape.Channels,
                 config.InputShape.Height, config.InputShape.Width, config.OutputHeight, config.OutputWidth)
                 .Check(env, "The saved localisation network", weights.LongLength);
             var module = config.CreateModule();
-            try
-            {
-                using var stream = new System.IO.MemoryStream(weights, writable: false);
-                module.load(stream);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                module.Dispose();
-                throw env.ExceptDecode(e, $"The model's weights entry '{WeightsEntry}' is corrupted or does not match the saved localisation network ({e.Message}).");
-            }
+            try { WeightsIntegrity.LoadInto(env, module, weights, WeightsEntry, "localisation network"); }
+            catch { module.Dispose(); throw; }
             return new SpatialTransformTransformer(env, config, module);
         }
 

@@ -84,32 +84,13 @@ namespace Microsoft.ML.Trainers
             long remaining = ctx.Reader.BaseStream.Length - ctx.Reader.BaseStream.Position;
             int epochs = LoadLimits.ReadInt(Host, ctx.Reader, "history count", 0, (int)Math.Min(int.MaxValue, remaining / MetricsSize));
             _history = Enumerable.Range(0, epochs).Select(_ => ReadMetrics(ctx.Reader)).ToList();
-            byte[] weightsHash = null;
-            if (ctx.Header.ModelVerWritten >= VersionHashed)
-            {
-                var hashes = WeightsIntegrity.ReadHashes(Host, ctx.Reader);
-                WeightsIntegrity.CheckArchitecture(Host, ctx, hashes.Architecture, StNetworkOptionsFormat.ArchitectureHash(options, _featureDimensions));
-                weightsHash = hashes.Weights;
-            }
-            else
-            {
-                using var ch = Host.Start("Load");
-                ch.Warning("This StCnn model was saved before models recorded SHA-256 hashes of their weights; it loads without that check. Save it again to add them.");
-            }
-            var weights = WeightsIntegrity.ReadWeights(Host, ctx, WeightsEntry, weightsHash);
+            var weights = WeightsIntegrity.ReadCheckedWeights(Host, ctx, WeightsEntry, ctx.Header.ModelVerWritten >= VersionHashed,
+                StNetworkOptionsFormat.ArchitectureHash(options, _featureDimensions), "StCnn model");
             NetworkSizeBound.Of(options).Check(Host, "The saved StCnn network description", weights.LongLength);
             TorchNativeLibrary.EnsureLoaded();
             _network = new StNetwork(options);
-            try
-            {
-                using var stream = new MemoryStream(weights, writable: false);
-                _network.load(stream);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                _network.Dispose();
-                throw Host.ExceptDecode(e, $"The model's weights entry '{WeightsEntry}' is corrupted or does not match the saved network ({e.Message}).");
-            }
+            try { WeightsIntegrity.LoadInto(Host, _network, weights, WeightsEntry, "network"); }
+            catch { _network.Dispose(); throw; }
             _network.eval();
             _lastPrediction = new ThreadLocal<LastPrediction>(() => new LastPrediction(Shape.Size, ClassCount));
             _memoryPressure = NativeMemoryPressure.Of(_network);
@@ -135,7 +116,6 @@ namespace Microsoft.ML.Trainers
             verWrittenCur: VersionNormalized,
             verReadableCur: VersionNormalized,
             verWeCanReadBack: 0x00010001, // Initial: no hashes, loads without the check
-
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(StCnnModelParameters).Assembly.FullName);
 

@@ -59,6 +59,42 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         }
 
         /// <summary>
+        /// The weights entry's bytes for a model whose header continues with the hashes when <paramref name="hashed"/> (its
+        /// format has them): the architecture hash is checked against <paramref name="architectureHash"/> and the weights
+        /// against theirs. A model saved before the hashes existed loads unchecked, with a warning naming <paramref name="what"/>.
+        /// </summary>
+        public static byte[] ReadCheckedWeights(IHostEnvironment env, ModelLoadContext ctx, string entry, bool hashed, byte[] architectureHash, string what)
+        {
+            byte[] weightsHash = null;
+            if (hashed)
+            {
+                var hashes = ReadHashes(env, ctx.Reader);
+                CheckArchitecture(env, ctx, hashes.Architecture, architectureHash);
+                weightsHash = hashes.Weights;
+            }
+            else
+            {
+                using var ch = env.Start("Load");
+                ch.Warning($"This {what} was saved before models recorded SHA-256 hashes of their weights; it loads without that check. Save it again to add them.");
+            }
+            return ReadWeights(env, ctx, entry, weightsHash);
+        }
+
+        /// <summary>Loads <paramref name="weights"/> into <paramref name="module"/>; a failure is a decode error naming the entry and <paramref name="what"/>.</summary>
+        public static void LoadInto(IExceptionContext ectx, torch.nn.Module module, byte[] weights, string entry, string what)
+        {
+            try
+            {
+                using var stream = new MemoryStream(weights, writable: false);
+                module.load(stream);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw ectx.ExceptDecode(e, $"The model's weights entry '{entry}' is corrupted or does not match the saved {what} ({e.Message}).");
+            }
+        }
+
+        /// <summary>
         /// The weights entry's bytes, read whole (bounded by the entry's length), checked against <paramref name="stored"/>
         /// when it is not null (models saved before the hashes existed have none).
         /// </summary>
