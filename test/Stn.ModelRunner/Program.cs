@@ -4,6 +4,7 @@ using Microsoft.ML;
 
 // Usage: Stn.ModelRunner <model.zip> <input.idv> <output.idv>   transforms input with the model
 //        Stn.ModelRunner --resave <model.zip> <target.zip>       saves the model to target with SaveAtomically until killed
+//        Stn.ModelRunner --malloc-faults [adaptive]              prints the page faults of a tensor-like allocation pattern
 if (args.Length == 3 && args[0] == "--resave")
 {
     var resaving = new MLContext();
@@ -14,6 +15,8 @@ if (args.Length == 3 && args[0] == "--resave")
         Console.WriteLine($"saved {i}");
     }
 }
+if (args.Length >= 1 && args[0] == "--malloc-faults")
+    return MallocProbe.Run(keepAdaptive: args.Length > 1 && args[1] == "adaptive");
 if (args.Length != 3)
 {
     Console.Error.WriteLine("Usage: Stn.ModelRunner <model.zip> <input.idv> <output.idv> | --resave <model.zip> <target.zip>");

@@ -42,6 +42,7 @@ namespace Microsoft.ML.SpatialTransformer
                 var inner = e is TypeInitializationException && e.InnerException is not null ? e.InnerException : e;
                 return new InvalidOperationException(Explain(), inner);
             }
+            GlibcMalloc.SetThresholds();
             var failure = ConvolutionCheck.Verify(out string warning);
             Warning = warning;
             return failure;

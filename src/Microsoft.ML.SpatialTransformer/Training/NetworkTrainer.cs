@@ -70,6 +70,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
             {
                 validationRows?.Dispose();
                 trainRows?.Dispose();
+                GlibcMalloc.ReturnFreeMemory();
             }
         }
 

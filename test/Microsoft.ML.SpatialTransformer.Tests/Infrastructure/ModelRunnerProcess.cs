@@ -32,6 +32,23 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
             return ml.Data.LoadFromBinary(outputPath);
         }
 
+        /// <summary>Runs Stn.ModelRunner with <paramref name="arguments"/> (and extra environment variables) and returns its output.</summary>
+        public static string Run(string[] arguments, params (string Name, string Value)[] environment)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Stn.ModelRunner.dll"));
+            foreach (var a in arguments) start.ArgumentList.Add(a);
+            foreach (var (name, value) in environment) start.Environment[name] = value;
+            using var process = Process.Start(start)!;
+            var stdoutTask = process.StandardOutput.ReadToEndAsync();
+            var stderrTask = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(120_000)) { process.Kill(entireProcessTree: true); throw new TimeoutException("Stn.ModelRunner did not finish in 120 s."); }
+            string stdout = stdoutTask.GetAwaiter().GetResult();
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"Stn.ModelRunner exited with {process.ExitCode}:\n{stdout}\n{stderrTask.GetAwaiter().GetResult()}");
+            return stdout;
+        }
+
         /// <summary>Starts Stn.ModelRunner saving <paramref name="modelPath"/> to <paramref name="target"/> with SaveAtomically in a loop ("saved n" per save) until killed.</summary>
         public static Process StartResaving(string modelPath, string target)
         {
