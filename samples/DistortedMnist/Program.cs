@@ -64,14 +64,20 @@ string modelPath = Path.Combine(options.OutputDirectory, "stcnn.zip");
 ml.Model.SaveAtomically(st.Model, train.ToDataView(ml).Schema, modelPath);
 // The library's visual explanations: input | ST output | sampling grid per digit, and the training curves.
 var transformer = st.Parameters.GetSpatialTransformer(0, "Image", "Canonical", "Theta");
-var pictures = transformer.SaveExplanations(test.ToDataView(ml), Path.Combine(options.OutputDirectory, "gallery"), maxRows: 6);
+// Scored test rows give each picture its caption (true digit, prediction and its probability, theta in words).
+var scoredTest = st.Model.Transform(test.ToDataView(ml));
+var pictures = transformer.SaveExplanations(scoredTest, Path.Combine(options.OutputDirectory, "gallery"),
+    new ExplanationOptions { MaxRows = 10, Rows = ExplanationRows.PerClass, LabelColumnName = "LabelKey" });
+var mistakes = transformer.SaveExplanations(scoredTest, Path.Combine(options.OutputDirectory, "gallery-misclassified"),
+    new ExplanationOptions { MaxRows = 10, Rows = ExplanationRows.Misclassified, LabelColumnName = "LabelKey" });
 TrainingCurves.Save(results.Select(r => new KeyValuePair<string, IReadOnlyList<EpochMetrics>>(r.Name, r.Parameters.History)),
     Path.Combine(options.OutputDirectory, "training-curves.png"));
 string command = "dotnet run --project samples/DistortedMnist -c Release" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
 File.WriteAllText(Path.Combine(options.OutputDirectory, "results.md"),
     ResultsTable.ToMarkdown(options.Distortion, results, command, train.Count, test.Count));
 AnsiConsole.MarkupLine($"Saved the {Markup.Escape(st.Name)} model to [bold]{Markup.Escape(modelPath)}[/], " +
-                       $"{pictures.Count} gallery PNGs (input | ST output | sampling grid), training-curves.png and results.md to [bold]{Markup.Escape(options.OutputDirectory)}[/].");
+                       $"{pictures.Count} gallery PNGs (input | ST output | sampling grid; one per digit) and {mistakes.Count} of misclassified digits, " +
+                       $"each folder with an index.md of captions, training-curves.png and results.md to [bold]{Markup.Escape(options.OutputDirectory)}[/].");
 return 0;
 
 /// <summary>An IProgress that runs its handler on the reporting thread (Progress&lt;T&gt; would post it elsewhere, late).</summary>

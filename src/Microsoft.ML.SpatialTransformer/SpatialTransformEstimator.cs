@@ -23,7 +23,7 @@ namespace Microsoft.ML.SpatialTransformer
         public static class Defaults
         {
             public const string ThetaColumnName = "Theta";
-            public const SpatialTransformKind Kind = SpatialTransformKind.Affine;
+            public const SpatialTransformKind Transform = SpatialTransformKind.Affine;
             public const int TpsGridSize = TransformFamily.DefaultTpsGridSize;
             public const SamplingMode Sampling = SamplingMode.Bilinear;
             public const PaddingMode Padding = PaddingMode.Zeros;
@@ -42,8 +42,11 @@ namespace Microsoft.ML.SpatialTransformer
             public string InputColumnName;
             /// <summary>Name of the column of transform parameters (Vector&lt;Single, P&gt;, P as the kind needs).</summary>
             public string ThetaColumnName = Defaults.ThetaColumnName;
-            /// <summary>The transform family of the theta column.</summary>
-            public SpatialTransformKind Kind = Defaults.Kind;
+            /// <summary>
+            /// The transform family (the same name as <c>StCnnTrainer.Options.Transform</c>): the meaning of the theta
+            /// column's values. Default <see cref="SpatialTransformKind.Affine"/>; None is not allowed here.
+            /// </summary>
+            public SpatialTransformKind Transform = Defaults.Transform;
             /// <summary>Height of the output; 0 keeps the input's.</summary>
             public int OutputHeight;
             /// <summary>Width of the output; 0 keeps the input's.</summary>
@@ -115,7 +118,7 @@ namespace Microsoft.ML.SpatialTransformer
             _host.CheckValue(options, nameof(options));
             _host.CheckNonEmpty(options.OutputColumnName, nameof(options.OutputColumnName));
             _host.CheckNonEmpty(options.ThetaColumnName, nameof(options.ThetaColumnName));
-            _host.CheckUserArg(options.Kind != SpatialTransformKind.None, nameof(options.Kind), "must be a transform family; got None");
+            _host.CheckUserArg(options.Transform != SpatialTransformKind.None, nameof(options.Transform), "must be a transform family; got None");
             OptionChecks.Positive(_host, options.MaxEpochs, nameof(options.MaxEpochs));
             OptionChecks.Positive(_host, options.TrainingBatchSize, nameof(options.TrainingBatchSize));
             OptionChecks.Positive(_host, options.LearningRate, nameof(options.LearningRate));
@@ -142,7 +145,7 @@ namespace Microsoft.ML.SpatialTransformer
             var shape = ImageShape.Resolve(_host, InputColumnName, imageColumn.Type,
                 _options.ImageChannels, _options.ImageHeight, _options.ImageWidth);
             var config = new SpatialTransformConfig(
-                _options.OutputColumnName, InputColumnName, _options.ThetaColumnName, _options.Kind, shape,
+                _options.OutputColumnName, InputColumnName, _options.ThetaColumnName, _options.Transform, shape,
                 _options.OutputHeight > 0 ? _options.OutputHeight : shape.Height,
                 _options.OutputWidth > 0 ? _options.OutputWidth : shape.Width,
                 _options.TpsGridSize, _options.Sampling, _options.Padding, _options.BatchSize);
@@ -212,7 +215,7 @@ namespace Microsoft.ML.SpatialTransformer
                 throw _host.ExceptSchemaMismatch(nameof(inputSchema), "theta", _options.ThetaColumnName);
             if (theta.Kind != SchemaShape.Column.VectorKind.Vector || theta.ItemType != NumberDataViewType.Single)
                 throw _host.ExceptSchemaMismatch(nameof(inputSchema), "theta", _options.ThetaColumnName,
-                    $"Vector<Single, {TransformFamily.ParameterCount(_options.Kind, _options.TpsGridSize)}>", theta.GetTypeString());
+                    $"Vector<Single, {TransformFamily.ParameterCount(_options.Transform, _options.TpsGridSize)}>", theta.GetTypeString());
             return new SchemaShape(columns.Values);
         }
 

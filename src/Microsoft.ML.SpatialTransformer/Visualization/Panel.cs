@@ -21,15 +21,14 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
         public int Height { get; }
 
         /// <summary>
-        /// An image [C,H,W] (planar, any range) scaled up <paramref name="zoom"/> times: gray for one channel, the first
-        /// three as RGB otherwise; values are stretched from the image's own minimum and maximum to 0..255.
+        /// An image [C,H,W] (planar) scaled up <paramref name="zoom"/> times: gray for one channel, the first three as RGB
+        /// otherwise; <paramref name="black"/> maps to 0 and <paramref name="white"/> to 255, values beyond are clipped.
         /// </summary>
-        public static Panel FromImage(ReadOnlySpan<float> image, ImageShape shape, int zoom)
+        public static Panel FromImage(ReadOnlySpan<float> image, ImageShape shape, int zoom, float black, float white)
         {
             int plane = shape.Height * shape.Width;
-            float min = float.PositiveInfinity, max = float.NegativeInfinity;
-            foreach (float v in image) { if (float.IsFinite(v)) { min = Math.Min(min, v); max = Math.Max(max, v); } }
-            float scale = max > min ? 255f / (max - min) : 0f;
+            float min = black;
+            float scale = white > black ? 255f / (white - black) : 0f;
             int w = shape.Width * zoom, h = shape.Height * zoom;
             var bgra = new byte[w * h * 4];
             for (int y = 0; y < h; y++)

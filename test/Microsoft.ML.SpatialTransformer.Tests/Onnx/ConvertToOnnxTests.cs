@@ -120,7 +120,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             var model = SyntheticImages.KeyLabel(ml).Append(ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options
             {
                 OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose", LabelColumnName = "Label",
-                Kind = SpatialTransformKind.Similarity, OutputHeight = 6, OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn,
+                Transform = SpatialTransformKind.Similarity, OutputHeight = 6, OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn,
                 LocalisationWidths = new[] { 16 }, MaxEpochs = 1, TrainingBatchSize = 32,
             })).Fit(data);
             var output = model.Transform(data);

@@ -41,7 +41,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             definition["Image"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 2, 9, 7);
             definition["Theta"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, identity.Length);
             var data = ml.Data.LoadFromEnumerable(rows, definition);
-            var model = ml.Transforms.SpatialTransform("Warped", "Image", kind: kind, outputHeight: 5, outputWidth: 6).Fit(data);
+            var model = ml.Transforms.SpatialTransform("Warped", "Image", transform: kind, outputHeight: 5, outputWidth: 6).Fit(data);
             var expected = model.Transform(data).GetColumn<float[]>("Warped").ToArray();
 
             using var stream = new MemoryStream();

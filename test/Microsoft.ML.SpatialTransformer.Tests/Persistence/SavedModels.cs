@@ -37,7 +37,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             var options = new SpatialTransformEstimator.Options
             {
                 OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose", LabelColumnName = "Label",
-                Kind = SpatialTransformKind.Attention, OutputHeight = 6, OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn,
+                Transform = SpatialTransformKind.Attention, OutputHeight = 6, OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn,
                 LocalisationWidths = new[] { 16 }, MaxEpochs = 1, TrainingBatchSize = 16, LearningRate = 3e-3,
             };
             var model = ml.Transforms.SpatialTransform(options).Fit(keyed);

@@ -13,7 +13,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
         private static SpatialTransformEstimator.Options Learned(SpatialTransformKind kind = SpatialTransformKind.Attention) => new()
         {
             OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose", LabelColumnName = "Label",
-            Kind = kind, OutputHeight = 6, OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 },
+            Transform = kind, OutputHeight = 6, OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 },
             MaxEpochs = 2, TrainingBatchSize = 32, LearningRate = 3e-3,
         };
 

@@ -49,7 +49,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             var ml = new MLContext(1);
             var estimator = ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options
             {
-                OutputColumnName = "Warped", InputColumnName = "Image", Kind = kind, OutputHeight = 3, OutputWidth = 8, BatchSize = 3,
+                OutputColumnName = "Warped", InputColumnName = "Image", Transform = kind, OutputHeight = 3, OutputWidth = 8, BatchSize = 3,
             });
             int p = TransformFamily.ParameterCount(kind);
             var model = EstimatorConformance.Check(ml, estimator, MakeData(ml, kind),
@@ -82,8 +82,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             var ml = new MLContext(1);
             var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SpatialTransform("Out", "Image", outputHeight: -1));
             Assert.Contains("OutputHeight", e.Message);
-            e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SpatialTransform("Out", "Image", kind: SpatialTransformKind.None));
-            Assert.Contains("Kind", e.Message);
+            e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SpatialTransform("Out", "Image", transform: SpatialTransformKind.None));
+            Assert.Contains("Transform", e.Message);
         }
 
         [Fact]

@@ -137,7 +137,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             var ml = new MLContext(1);
             var rows = MakeRows(4);
             var data = ml.Data.LoadFromEnumerable(rows);
-            var model = ml.Transforms.SpatialTransform("Out", "Image", kind: SpatialTransformKind.Affine, outputHeight: 4, outputWidth: 5).Fit(data);
+            var model = ml.Transforms.SpatialTransform("Out", "Image", transform: SpatialTransformKind.Affine, outputHeight: 4, outputWidth: 5).Fit(data);
             using var dir = new TempDirectory();
             ml.Model.Save(model, data.Schema, dir.File("model.zip"));
             var fresh = ModelRunnerProcess.Transform(ml, dir.File("model.zip"), data, dir.Path);
@@ -152,7 +152,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
         {
             var ml = new MLContext(1);
             var data = ml.Data.LoadFromEnumerable(MakeRows(2));
-            var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SpatialTransform("Out", "Image", kind: SpatialTransformKind.Attention).Fit(data));
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SpatialTransform("Out", "Image", transform: SpatialTransformKind.Attention).Fit(data));
             Assert.Contains("Schema mismatch for theta column 'Theta': expected Vector<Single, 3>, got Vector<Single, 6>", e.Message);
         }
     }

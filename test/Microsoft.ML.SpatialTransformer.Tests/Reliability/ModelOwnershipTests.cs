@@ -85,7 +85,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             var transform = ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options
             {
                 OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose", LabelColumnName = "Label",
-                Kind = SpatialTransformKind.Attention, OutputHeight = 6, OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn,
+                Transform = SpatialTransformKind.Attention, OutputHeight = 6, OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn,
                 LocalisationWidths = new[] { 8 }, MaxEpochs = 1, TrainingBatchSize = 32,
             }).Fit(data);
             var expected = transform.Transform(data).GetColumn<float[]>("Pose").ToArray();
