@@ -22,14 +22,23 @@ namespace Microsoft.ML.SpatialTransformer
         /// <summary>Default values shared by the catalog methods and <see cref="Options"/>.</summary>
         public static class Defaults
         {
+            /// <summary>Name of the theta column: read in given-transform mode, written in learned mode.</summary>
             public const string ThetaColumnName = "Theta";
+            /// <summary>Transform family: affine (6 parameters).</summary>
             public const SpatialTransformKind Transform = SpatialTransformKind.Affine;
+            /// <summary>Thin plate spline control points per side (K = side x side).</summary>
             public const int TpsGridSize = TransformFamily.DefaultTpsGridSize;
+            /// <summary>Sampling kernel: bilinear, as in the paper.</summary>
             public const SamplingMode Sampling = SamplingMode.Bilinear;
+            /// <summary>Value sampled outside the input: zeros.</summary>
             public const PaddingMode Padding = PaddingMode.Zeros;
+            /// <summary>Rows warped per native call when transforming a data view.</summary>
             public const int BatchSize = 256;
+            /// <summary>Training epochs in learned mode.</summary>
             public const int MaxEpochs = 5;
+            /// <summary>Rows per optimiser step in learned mode.</summary>
             public const int TrainingBatchSize = 64;
+            /// <summary>Adam learning rate in learned mode.</summary>
             public const double LearningRate = 1e-3;
         }
 
@@ -38,9 +47,13 @@ namespace Microsoft.ML.SpatialTransformer
         {
             /// <summary>Name of the warped image column (Vector&lt;Single, C, H', W'&gt;).</summary>
             public string OutputColumnName;
-            /// <summary>Name of the image column (known-size Vector&lt;Single&gt;); null means <see cref="OutputColumnName"/>.</summary>
+            /// <summary>
+            /// Name of the image column (known-size Vector&lt;Single&gt;); null means <see cref="OutputColumnName"/>.
+            /// </summary>
             public string InputColumnName;
-            /// <summary>Name of the column of transform parameters (Vector&lt;Single, P&gt;, P as the kind needs).</summary>
+            /// <summary>
+            /// Name of the column of transform parameters (Vector&lt;Single, P&gt;, P as the kind needs).
+            /// </summary>
             public string ThetaColumnName = Defaults.ThetaColumnName;
             /// <summary>
             /// The transform family (the same name as <c>StCnnTrainer.Options.Transform</c>): the meaning of the theta
@@ -70,7 +83,9 @@ namespace Microsoft.ML.SpatialTransformer
             public int BatchSize = Defaults.BatchSize;
 
             // Learned mode.
-            /// <summary>A key column: set it to learn theta end to end instead of reading it (theta becomes an output column).</summary>
+            /// <summary>
+            /// A key column: set it to learn theta end to end instead of reading it (theta becomes an output column).
+            /// </summary>
             public string LabelColumnName;
             /// <summary>Localisation network of the learned transform.</summary>
             public LocalisationNetworkKind Localisation = LocalisationNetworkKind.Cnn;
@@ -78,11 +93,16 @@ namespace Microsoft.ML.SpatialTransformer
             public int[] LocalisationWidths;
             /// <summary>The classifier that supplies the training signal; discarded after Fit.</summary>
             public ClassifierKind AuxiliaryClassifier = ClassifierKind.Cnn;
-            /// <summary>Its widths (null: 16 and 32 filters for the CNN, the architecture's defaults otherwise).</summary>
+            /// <summary>
+            /// Its widths (null: 16 and 32 filters for the CNN, the architecture's defaults otherwise).
+            /// </summary>
             public int[] AuxiliaryClassifierWidths;
             /// <summary>Epochs of learned-mode training; default 5; positive.</summary>
             public int MaxEpochs = Defaults.MaxEpochs;
-            /// <summary>Rows per training step in learned mode; default 64; positive (more than the rows means one batch of all).</summary>
+            /// <summary>
+            /// Rows per training step in learned mode; default 64; positive (more than the rows means one batch of
+            /// all).
+            /// </summary>
             public int TrainingBatchSize = Defaults.TrainingBatchSize;
             /// <summary>
             /// Learned mode: how the localisation network's input is scaled; default PerChannelMeanStd (each channel's mean and
@@ -90,7 +110,9 @@ namespace Microsoft.ML.SpatialTransformer
             /// applies to the image as given, so the output keeps the input's pixel scale. None feeds the pixels as they are.
             /// </summary>
             public InputNormalization InputNormalization = InputNormalization.PerChannelMeanStd;
-            /// <summary>Adam's base learning rate in learned mode (cosine schedule); default 1e-3; a positive finite number.</summary>
+            /// <summary>
+            /// Adam's base learning rate in learned mode (cosine schedule); default 1e-3; a positive finite number.
+            /// </summary>
             public double LearningRate = Defaults.LearningRate;
             /// <summary>
             /// Cancels a learned-mode Fit: training stops within one batch, frees what it held and throws an
@@ -104,7 +126,10 @@ namespace Microsoft.ML.SpatialTransformer
             /// Results do not depend on it.
             /// </summary>
             public long? TrainingDataMemoryBudgetBytes;
-            /// <summary>The folder of the temporary file for training rows past <see cref="TrainingDataMemoryBudgetBytes"/> (deleted when Fit ends); null (default): Path.GetTempPath().</summary>
+            /// <summary>
+            /// The folder of the temporary file for training rows past <see cref="TrainingDataMemoryBudgetBytes"/>
+            /// (deleted when Fit ends); null (default): Path.GetTempPath().
+            /// </summary>
             public string TemporaryDirectory;
         }
 

@@ -101,6 +101,7 @@ namespace Microsoft.ML.SpatialTransformer
         private static IRowMapper Create(IHostEnvironment env, ModelLoadContext ctx, DataViewSchema inputSchema)
             => Create(env, ctx).MakeRowMapper(inputSchema);
 
+        /// <inheritdoc/>
         protected override void SaveModel(ModelSaveContext ctx)
         {
             Host.CheckValue(ctx, nameof(ctx));
@@ -115,6 +116,7 @@ namespace Microsoft.ML.SpatialTransformer
             }
         }
 
+        /// <inheritdoc/>
         protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new Mapper(this, schema);
 
         /// <summary>

@@ -14,8 +14,10 @@ namespace Microsoft.ML.SpatialTransformer.Data
     /// </summary>
     public readonly record struct ImageShape(int Channels, int Height, int Width)
     {
+        /// <summary>Values per image: C x H x W.</summary>
         public int Size => Channels * Height * Width;
 
+        /// <summary>The shape as "[C, H, W]".</summary>
         public override string ToString() => $"[{Channels}, {Height}, {Width}]";
 
         /// <summary>ML.NET's name of a vector type of this shape, as it appears in schema messages.</summary>
@@ -33,7 +35,10 @@ namespace Microsoft.ML.SpatialTransformer.Data
                 throw ectx.ExceptSchemaMismatch(schemaName, "input", columnName, VectorTypeName, type.ToString());
         }
 
-        /// <summary>Resolves the image shape of <paramref name="type"/>, or throws ML.NET's schema-mismatch error for the column.</summary>
+        /// <summary>
+        /// Resolves the image shape of <paramref name="type"/>, or throws ML.NET's schema-mismatch error for the
+        /// column.
+        /// </summary>
         internal static ImageShape Resolve(IExceptionContext ectx, string columnName, DataViewType type,
             int channels, int height, int width)
         {
@@ -51,7 +56,9 @@ namespace Microsoft.ML.SpatialTransformer.Data
             return FromDimensions(ectx, columnName, vector.Dimensions, type.ToString(), channels, height, width);
         }
 
-        /// <summary>As <see cref="Resolve"/>, for an estimator's <see cref="SchemaShape.Column"/> (no dimensions known there).</summary>
+        /// <summary>
+        /// As <see cref="Resolve"/>, for an estimator's <see cref="SchemaShape.Column"/> (no dimensions known there).
+        /// </summary>
         internal static void CheckShapeColumn(IExceptionContext ectx, SchemaShape.Column column, int channels, int height, int width)
         {
             if (column.Kind == SchemaShape.Column.VectorKind.Scalar && column.ItemType is ImageDataViewType) return;

@@ -15,6 +15,14 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         private readonly Tensor _constant; // projective: [H'W',3] base grid; TPS: [H'W',K] sampling matrix; else null
         private readonly AffineBase _affineBase; // affine families: [H'W',3] base grid; else null
 
+        /// <summary>
+        /// A generator for <paramref name="kind"/> and an output of <paramref name="outputHeight"/> x <paramref
+        /// name="outputWidth"/>.
+        /// </summary>
+        /// <param name="kind">Transform family.</param>
+        /// <param name="outputHeight">H', grid rows.</param>
+        /// <param name="outputWidth">W', grid columns.</param>
+        /// <param name="tpsGridSize">Control points per side for ThinPlateSpline (ignored otherwise).</param>
         public GridGenerator(SpatialTransformKind kind, long outputHeight, long outputWidth,
             int tpsGridSize = TransformFamily.DefaultTpsGridSize) : base(nameof(GridGenerator))
         {
@@ -34,16 +42,23 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                 register_buffer("constant", _constant, persistent: false);
         }
 
+        /// <summary>Transform family.</summary>
         public SpatialTransformKind Kind { get; }
+        /// <summary>P, parameters per theta.</summary>
         public int ParameterCount { get; }
+        /// <summary>H', grid rows.</summary>
         public long OutputHeight { get; }
+        /// <summary>W', grid columns.</summary>
         public long OutputWidth { get; }
+        /// <summary>Control points per side for ThinPlateSpline.</summary>
         public int TpsGridSize { get; }
 
         /// <summary>Parameters of the identity transform. [P]</summary>
         public float[] IdentityParameters => TransformFamily.IdentityParameters(Kind, TpsGridSize);
 
-        /// <summary>theta [N,P] -> grid [N,H',W',2]. Checks the shape (no device sync); values are not checked here.</summary>
+        /// <summary>
+        /// theta [N,P] -> grid [N,H',W',2]. Checks the shape (no device sync); values are not checked here.
+        /// </summary>
         public override Tensor forward(Tensor theta)
         {
             ArgumentChecks.CheckTheta(theta, Kind, ParameterCount);
@@ -73,6 +88,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                 ? _affineBase.Grid
                 : NormalizedGrid.Homogeneous(OutputHeight, OutputWidth, theta.dtype, theta.device);
 
+        /// <inheritdoc/>
         protected override void Dispose(bool disposing)
         {
             if (disposing) _affineBase?.Grid.Dispose();

@@ -20,6 +20,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         private const string MeanName = "mean";   // [C]
         private const string StdName = "std";     // [C]
 
+        /// <summary>The identity normalisation (mean 0, std 1) for <paramref name="channels"/> channels.</summary>
+        /// <param name="channels">C, the input's channel count (1 or more).</param>
         public InputNormalisation(long channels) : base(nameof(InputNormalisation))
         {
             if (channels <= 0) throw new ArgumentException($"channels must be positive; got {channels}.", nameof(channels));
@@ -28,6 +30,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             register_buffer(StdName, ones(channels).DetachFromDisposeScope());
         }
 
+        /// <summary>C, the number of channels normalised.</summary>
         public long Channels { get; }
 
         /// <summary>Per-channel mean [C] (for exporters and inspection).</summary>
@@ -36,7 +39,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <summary>Per-channel divisor [C], already at least <see cref="MinimumStd"/>.</summary>
         public Tensor Std => get_buffer(StdName);
 
-        /// <summary>Sets the statistics; each standard deviation is raised to at least <see cref="MinimumStd"/>.</summary>
+        /// <summary>
+        /// Sets the statistics; each standard deviation is raised to at least <see cref="MinimumStd"/>.
+        /// </summary>
         public void SetStatistics(ReadOnlySpan<double> channelMeans, ReadOnlySpan<double> channelStds)
         {
             if (channelMeans.Length != Channels || channelStds.Length != Channels)
@@ -64,6 +69,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             Std.copy_(other.Std);
         }
 
+        /// <summary>input [N,C,H,W] -> (input - mean[c]) / std[c], same shape.</summary>
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();

@@ -10,6 +10,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
     /// </summary>
     public sealed class SeededDropout : nn.Module<Tensor, Tensor>
     {
+        /// <summary>Dropout with probability <paramref name="probability"/>.</summary>
+        /// <param name="probability">Probability of zeroing an element or channel, in [0, 1).</param>
+        /// <param name="channels">Drop whole channels of an [N,C,H,W] input (Dropout2d).</param>
         public SeededDropout(double probability, bool channels = false) : base(channels ? "Dropout2d" : "Dropout")
         {
             if (!(probability >= 0 && probability < 1))
@@ -24,9 +27,14 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <summary>Whether whole channels of an [N,C,H,W] input are dropped together (Dropout2d).</summary>
         public bool Channels { get; }
 
-        /// <summary>Where masks come from; null for torch's global generator. Must live on the input's device.</summary>
+        /// <summary>
+        /// Where masks come from; null for torch's global generator. Must live on the input's device.
+        /// </summary>
         internal Generator Generator { get; set; }
 
+        /// <summary>
+        /// In training, zeroes elements (or channels) and scales the rest by 1 / (1 - p); in eval, the identity.
+        /// </summary>
         public override Tensor forward(Tensor input)
         {
             if (!training || Probability == 0) return input.alias();

@@ -53,21 +53,28 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             RegisterComponents();
         }
 
+        /// <summary>Transform family regressed.</summary>
         public SpatialTransformKind Kind { get; }
+        /// <summary>C, channels of the input (and of the output).</summary>
         public long InputChannels { get; }
+        /// <summary>H', rows of the output.</summary>
         public long OutputHeight { get; }
+        /// <summary>W', columns of the output.</summary>
         public long OutputWidth { get; }
 
         /// <summary>The localisation network (for a learning-rate multiplier or inspection).</summary>
         public LocalisationNetwork Localisation => localisation;
 
+        /// <summary>The grid generator T_theta(G).</summary>
         public GridGenerator Generator => generator;
 
+        /// <summary>The sampler.</summary>
         public GridSampler Sampler => sampler;
 
         /// <summary>The localisation input's per-channel scaling, or null.</summary>
         public InputNormalisation LocalisationInput => localisation_input;
 
+        /// <summary>input [N,C,H,W] -> (output [N,C,H',W'], theta [N,P]).</summary>
         public override (Tensor Output, Tensor Theta) forward(Tensor input)
         {
             if (input.dim() != 4 || input.shape[1] != InputChannels)

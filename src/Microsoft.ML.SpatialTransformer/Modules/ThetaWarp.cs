@@ -11,6 +11,15 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         private readonly GridGenerator generator;
         private readonly GridSampler sampler;
 
+        /// <summary>
+        /// A warp of the given family to an output of <paramref name="outputHeight"/> x <paramref name="outputWidth"/>.
+        /// </summary>
+        /// <param name="kind">Transform family of the theta column.</param>
+        /// <param name="outputHeight">H', output rows.</param>
+        /// <param name="outputWidth">W', output columns.</param>
+        /// <param name="tpsGridSize">Control points per side for ThinPlateSpline.</param>
+        /// <param name="mode">Sampling kernel.</param>
+        /// <param name="padding">Value sampled outside the input.</param>
         public ThetaWarp(SpatialTransformKind kind, long outputHeight, long outputWidth, int tpsGridSize,
             SamplingMode mode, PaddingMode padding) : base(nameof(ThetaWarp))
         {
@@ -19,6 +28,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             RegisterComponents();
         }
 
+        /// <summary>(input [N,C,H,W], theta [N,P]) -> output [N,C,H',W'].</summary>
         public override Tensor forward(Tensor input, Tensor theta)
         {
             using var scope = NewDisposeScope();

@@ -13,6 +13,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
     {
         private readonly TorchSharp.Modules.ModuleList<SpatialTransformerModule> transformers;
 
+        /// <summary>Runs <paramref name="transformers"/> side by side on the same input.</summary>
+        /// <param name="transformers">The spatial transformers, at least one; each keeps its own output size.</param>
         public SpatialTransformerParallel(params SpatialTransformerModule[] transformers) : base(nameof(SpatialTransformerParallel))
         {
             if (transformers is null || transformers.Length == 0)
@@ -21,10 +23,13 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             RegisterComponents();
         }
 
+        /// <summary>Number of spatial transformers.</summary>
         public int Count => transformers.Count;
 
+        /// <summary>The spatial transformer at <paramref name="index"/>.</summary>
         public SpatialTransformerModule this[int index] => transformers[index];
 
+        /// <summary>input [N,C,H,W] -> each transformer's output [N,C,H'_i,W'_i] and theta [N,P_i].</summary>
         public override (Tensor[] Outputs, Tensor[] Thetas) forward(Tensor input)
         {
             using var scope = NewDisposeScope();

@@ -38,7 +38,10 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             RegisterComponents();
         }
 
-        /// <summary>Builds the trunk's STs: the first with <paramref name="firstLocalisation"/>, later ones with an FCN (32, 32) on feature maps.</summary>
+        /// <summary>
+        /// Builds the trunk's STs: the first with <paramref name="firstLocalisation"/>, later ones with an FCN (32, 32)
+        /// on feature maps.
+        /// </summary>
         public static SpatialTransformerSeries Create(ClassifierFeatures features, int count, SpatialTransformKind kind,
             LocalisationNetworkKind firstLocalisation, IReadOnlyList<int> firstWidths, int tpsGridSize, SamplingMode sampling, PaddingMode padding)
         {
@@ -53,12 +56,18 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             return new SpatialTransformerSeries(features, list);
         }
 
+        /// <summary>
+        /// Number of spatial transformers (the first <see cref="Count"/> stages have one before them).
+        /// </summary>
         public int Count => transformers.Count;
 
+        /// <summary>The spatial transformer before stage <paramref name="index"/>.</summary>
         public SpatialTransformerModule this[int index] => transformers[index];
 
+        /// <summary>The classifier trunk the transformers sit in.</summary>
         public ClassifierFeatures Features => features;
 
+        /// <summary>input [N,C,H,W] -> (features [N,F], the theta [N,P] of each transformer in order).</summary>
         public override (Tensor Features, Tensor[] Thetas) forward(Tensor input)
         {
             using var scope = NewDisposeScope();

@@ -11,6 +11,11 @@ namespace Microsoft.ML.SpatialTransformer.Modules
     {
         private readonly TorchSharp.Modules.Linear linear;
 
+        /// <summary>
+        /// A linear layer from <paramref name="inputSize"/> features to theta, starting at the identity.
+        /// </summary>
+        /// <param name="inputSize">Features per sample entering the head.</param>
+        /// <param name="identityParameters">The identity theta [P]: the initial bias.</param>
         public RegressionHead(long inputSize, float[] identityParameters) : base(nameof(RegressionHead))
         {
             ShapeInference.CheckPositive(inputSize, nameof(inputSize));
@@ -27,6 +32,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 
         internal TorchSharp.Modules.Linear Linear => linear;
 
+        /// <summary>features [N,F] -> theta [N,P].</summary>
         public override Tensor forward(Tensor features) => linear.call(features); // [N,P]
     }
 }
