@@ -162,7 +162,10 @@ namespace Microsoft.ML.SpatialTransformer
 
         private bool Learned => !string.IsNullOrEmpty(_options.LabelColumnName);
 
-        /// <summary>Checks the input schema and returns the transformer (nothing is learned from the data).</summary>
+        /// <summary>
+        /// Checks the input schema and returns the transformer; with a label column it first trains the localisation network
+        /// on <paramref name="input"/> (given-transform mode learns nothing).
+        /// </summary>
         public SpatialTransformTransformer Fit(IDataView input)
         {
             _host.CheckValue(input, nameof(input));
@@ -204,9 +207,12 @@ namespace Microsoft.ML.SpatialTransformer
                 TransformOutputHeight = config.OutputHeight, TransformOutputWidth = config.OutputWidth,
                 Sampling = config.Sampling, Padding = config.Padding, InputNormalization = config.InputNormalization,
             };
-            var (trained, _) = NetworkTrainer.Train(_host, network, seed => new TrainingSettings(OptimizerKind.Adam, _options.LearningRate, 0.9, 0,
-                    LearningRateScheduleKind.Cosine, 1, 0.1, 1.0, _options.MaxEpochs, _options.TrainingBatchSize, 0, 0, seed)
-                    { Cancellation = _options.CancellationToken, Storage = TrainingDataStorage.From(_options.TrainingDataMemoryBudgetBytes, _options.TemporaryDirectory) },
+            var (trained, _) = NetworkTrainer.Train(_host, network, new TrainingSettings
+                {
+                    LearningRate = _options.LearningRate, MaxEpochs = _options.MaxEpochs, BatchSize = _options.TrainingBatchSize,
+                    Cancellation = _options.CancellationToken,
+                    Storage = TrainingDataStorage.From(_options.TrainingDataMemoryBudgetBytes, _options.TemporaryDirectory),
+                },
                 input, null, InputColumnName, _options.LabelColumnName, "Learning a spatial transform");
             using (trained)
             {

@@ -184,15 +184,20 @@ namespace Microsoft.ML.Trainers
             var network = NetworkOptions(shape, classes);
 
             if (_options.ValidationSet is not null) CheckValidationSchema(_options.ValidationSet.Schema, shape);
-            var (model, history) = NetworkTrainer.Train(Host, network, seed => new TrainingSettings(_options.Optimizer, _options.LearningRate,
-                    _options.Momentum, _options.WeightDecay, _options.LearningRateSchedule,
-                    _options.StepDecayEpochs > 0 ? _options.StepDecayEpochs : Math.Max(1, _options.MaxEpochs / 3), _options.StepDecayFactor,
-                    _options.LocalisationLearningRateMultiplier, _options.MaxEpochs, _options.BatchSize, _options.EarlyStoppingPatience,
-                    _options.GradientClipNorm, seed) {
-                        TimeBudget = _options.TrainingTimeBudget, Progress = _options.Progress, Cancellation = _options.CancellationToken,
-                        Storage = TrainingDataStorage.From(_options.TrainingDataMemoryBudgetBytes, _options.TemporaryDirectory),
-                        Augmentation = new RandomAffineAugmentation(_options.AugmentRotationDegrees, _options.AugmentScale, _options.AugmentTranslation),
-                    },
+            var (model, history) = NetworkTrainer.Train(Host, network, new TrainingSettings
+                {
+                    Optimizer = _options.Optimizer, LearningRate = _options.LearningRate, Momentum = _options.Momentum,
+                    WeightDecay = _options.WeightDecay, Schedule = _options.LearningRateSchedule,
+                    StepDecayEpochs = _options.StepDecayEpochs > 0 ? _options.StepDecayEpochs : Math.Max(1, _options.MaxEpochs / 3),
+                    StepDecayFactor = _options.StepDecayFactor,
+                    LocalisationLearningRateMultiplier = _options.LocalisationLearningRateMultiplier,
+                    MaxEpochs = _options.MaxEpochs, BatchSize = _options.BatchSize,
+                    EarlyStoppingPatience = _options.EarlyStoppingPatience, GradientClipNorm = _options.GradientClipNorm,
+                    TimeBudget = _options.TrainingTimeBudget, Progress = _options.Progress, Cancellation = _options.CancellationToken,
+                    Storage = TrainingDataStorage.From(_options.TrainingDataMemoryBudgetBytes, _options.TemporaryDirectory),
+                    Augmentation = new RandomAffineAugmentation(
+                        _options.AugmentRotationDegrees, _options.AugmentScale, _options.AugmentTranslation),
+                },
                 data, _options.ValidationSet, FeatureColumn.Name, LabelColumn.Name, "StCnn training");
             History = history;
             return new StCnnModelParameters(Host, model, FeatureDimensions(featureColumn.Type), history);

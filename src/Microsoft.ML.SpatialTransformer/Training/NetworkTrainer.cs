@@ -29,18 +29,17 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <summary>Trains and returns the network (on CPU, in eval mode) and its per-epoch history.</summary>
         /// <param name="host">The trainer's host: channel, progress, cancellation, seed and device settings.</param>
         /// <param name="options">The network to build.</param>
-        /// <param name="settings">The training settings for a given seed.</param>
+        /// <param name="s">The training settings (the seed comes from the host: MLContext.Seed).</param>
         /// <param name="train">Training rows.</param>
         /// <param name="validation">Rows scored after every epoch, or null.</param>
         /// <param name="featureColumn">The image column (float vector or ML.NET image).</param>
         /// <param name="labelColumn">The key-typed label column.</param>
         /// <param name="task">What is being trained, for the log and the progress channel.</param>
         public static (StNetwork Network, IReadOnlyList<EpochMetrics> History) Train(IHost host, StNetworkOptions options,
-            Func<int, TrainingSettings> settings, IDataView train, IDataView validation, string featureColumn, string labelColumn, string task)
+            TrainingSettings s, IDataView train, IDataView validation, string featureColumn, string labelColumn, string task)
         {
             var shape = new ImageShape(options.InputChannels, options.InputHeight, options.InputWidth);
             int seed = TorchDevice.Seed(host);
-            var s = settings(seed);
             // An already-cancelled fit stops before it reads any data.
             host.CheckAlive();
             s.Cancellation.ThrowIfCancellationRequested();
@@ -93,7 +92,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
             {
                 network.to(device);
                 ParameterInitialisation.UseDropoutGenerator(network, dropoutGenerator);
-                var loop = new TrainingLoop(host, ch, network, network.LocalisationParameters(), s, device, shape, featureColumn);
+                var loop = new TrainingLoop(host, ch, network, network.LocalisationParameters(), s, seed, device, shape, featureColumn);
                 using (var pch = host.StartProgressChannel(task))
                 {
                     int done = 0;

@@ -26,13 +26,15 @@ namespace Microsoft.ML.SpatialTransformer.Training
         private readonly Device _device;
         private readonly ImageShape _shape;
         private readonly string _featureColumn;
+        private readonly int _seed;
         // For telling over-large inputs from a diverging loss when the loss stops being finite.
         private long _steps;
         private double _firstLoss = double.NaN;
 
         public TrainingLoop(IHost host, IChannel ch, nn.Module<Tensor, Tensor> network, IEnumerable<Parameter> localisation,
-            TrainingSettings settings, Device device, ImageShape shape, string featureColumn)
+            TrainingSettings settings, int seed, Device device, ImageShape shape, string featureColumn)
         {
+            _seed = seed;
             _featureColumn = featureColumn;
             _host = host;
             _ch = ch;
@@ -51,9 +53,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
         {
             var s = _settings;
             using var optimizer = CreateOptimizer();
-            var random = new Random(s.Seed);
+            var random = new Random(_seed);
             // Augmentation draws from a generator of this run only, so it is seeded and no other thread can shift it.
-            using var augmentationGenerator = new Generator(unchecked((ulong)s.Seed) ^ 0xA5A5A5A5A5A5A5A5UL);
+            using var augmentationGenerator = new Generator(unchecked((ulong)_seed) ^ 0xA5A5A5A5A5A5A5A5UL);
             var order = Enumerable.Range(0, train.Count).ToArray();
             double bestLoss = double.PositiveInfinity;
             Dictionary<string, Tensor> best = null;

@@ -3,14 +3,64 @@ using System.Threading;
 
 namespace Microsoft.ML.SpatialTransformer.Training
 {
-    /// <summary>What <see cref="TrainingLoop"/> needs of the trainer's options, free of ML.NET types.</summary>
-    internal sealed record TrainingSettings(
-        OptimizerKind Optimizer, double LearningRate, double Momentum, double WeightDecay,
-        LearningRateScheduleKind Schedule, int StepDecayEpochs, double StepDecayFactor,
-        double LocalisationLearningRateMultiplier, int MaxEpochs, int BatchSize, int EarlyStoppingPatience,
-        double GradientClipNorm, int Seed)
+    /// <summary>
+    /// What <see cref="TrainingLoop"/> needs of a trainer's options, free of ML.NET types: named settings, each starting at
+    /// its <see cref="Defaults"/> value, so a caller sets only what it chooses. The seed is not a setting: the loop takes
+    /// it from the host (MLContext.Seed) as an argument.
+    /// </summary>
+    internal sealed record TrainingSettings
     {
-        /// <summary>Stop before an epoch that would end past this much training time (the last epoch's duration is the estimate); null: no limit.</summary>
+        /// <summary>The values a setting has unless the caller sets it.</summary>
+        public static class Defaults
+        {
+            public const OptimizerKind Optimizer = OptimizerKind.Adam;
+            public const double LearningRate = 1e-3;
+            public const double Momentum = 0.9;
+            public const LearningRateScheduleKind Schedule = LearningRateScheduleKind.Cosine;
+            public const int StepDecayEpochs = 1;
+            public const double StepDecayFactor = 0.1;
+            public const double LocalisationLearningRateMultiplier = 1.0;
+            public const int MaxEpochs = 5;
+            public const int BatchSize = 64;
+        }
+
+        /// <summary>Optimizer of every parameter group.</summary>
+        public OptimizerKind Optimizer { get; init; } = Defaults.Optimizer;
+
+        /// <summary>Base learning rate (the localisation networks' is this times <see cref="LocalisationLearningRateMultiplier"/>).</summary>
+        public double LearningRate { get; init; } = Defaults.LearningRate;
+
+        /// <summary>SGD momentum (Adam uses beta1 0.9 regardless).</summary>
+        public double Momentum { get; init; } = Defaults.Momentum;
+
+        /// <summary>L2 weight decay; 0 for none.</summary>
+        public double WeightDecay { get; init; }
+
+        /// <summary>How the learning rate changes over the planned epochs.</summary>
+        public LearningRateScheduleKind Schedule { get; init; } = Defaults.Schedule;
+
+        /// <summary>Step schedule: epochs between decays.</summary>
+        public int StepDecayEpochs { get; init; } = Defaults.StepDecayEpochs;
+
+        /// <summary>Step schedule: factor applied at each decay.</summary>
+        public double StepDecayFactor { get; init; } = Defaults.StepDecayFactor;
+
+        /// <summary>Learning-rate multiplier of the localisation networks' parameters.</summary>
+        public double LocalisationLearningRateMultiplier { get; init; } = Defaults.LocalisationLearningRateMultiplier;
+
+        /// <summary>Epochs planned (a time budget may cut them short).</summary>
+        public int MaxEpochs { get; init; } = Defaults.MaxEpochs;
+
+        /// <summary>Rows per optimiser step.</summary>
+        public int BatchSize { get; init; } = Defaults.BatchSize;
+
+        /// <summary>Epochs without a validation-loss gain before stopping; 0: never stop early.</summary>
+        public int EarlyStoppingPatience { get; init; }
+
+        /// <summary>Gradient norm clip; 0: none.</summary>
+        public double GradientClipNorm { get; init; }
+
+        /// <summary>Stop before an epoch that would end past this much training time; null: no limit.</summary>
         public TimeSpan? TimeBudget { get; init; }
 
         /// <summary>Random affine warps of the training batches, new every epoch; null: none.</summary>
