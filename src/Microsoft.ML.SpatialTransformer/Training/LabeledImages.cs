@@ -111,7 +111,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
             string size = $"{Count} rows of {FeatureSize} values";
             if (_rows.FileRows == 0) return $"The {dataName} ({size}, {Megabytes(_rows.MemoryBytes)}) is held in memory.";
             return $"The {dataName} ({size}) is held {Megabytes(_rows.MemoryBytes)} in memory ({_rows.MemoryRows} rows) and " +
-                   $"{Megabytes(_rows.FileBytes)} in the temporary file '{_rows.FilePath}' ({_rows.FileRows} rows), deleted when training ends.";
+                   $"{Megabytes(_rows.FileBytes)} in the temporary file '{_rows.FilePath}' ({_rows.FileRows} rows; on Linux and macOS unlinked " +
+                   "at once, so it is not listed while open), deleted when training ends.";
         }
 
         private static string Megabytes(long bytes) => $"{bytes / 1048576.0:F1} MB";

@@ -7,8 +7,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>
     /// Fixed-size float32 rows appended once and then read by index from any thread: the first rows in native blocks of a
-    /// few MB up to a memory budget, the rest in a temporary file (deleted on Dispose; FileOptions.DeleteOnClose as well,
-    /// for a process that exits without disposing). Blocks instead of one growing array: no doubling copy while reading
+    /// few MB up to a memory budget, the rest in a temporary file. On Linux and macOS the file's name is removed as soon as
+    /// it is open (the open handle keeps the data), so even a process killed mid-Fit (e.g. by the out-of-memory killer)
+    /// leaves no gigabytes behind in the temporary folder; on Windows FileOptions.DeleteOnClose deletes it at close. Blocks instead of one growing array: no doubling copy while reading
     /// and no array past .NET's size limit, so the data can be larger than memory. Native, not managed: gigabytes of live
     /// managed blocks make the GC let garbage grow in proportion (a source that allocates per row then pushed the peak
     /// far past the budget), while native blocks leave the managed heap small and collected often.
@@ -109,8 +110,11 @@ namespace Microsoft.ML.SpatialTransformer.Training
         private FileStream CreateFile()
         {
             string path = Path.Combine(_directory ?? Path.GetTempPath(), $"stn-training-{Guid.NewGuid():N}.f32");
-            return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileBufferBytes,
+            var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileBufferBytes,
                 FileOptions.DeleteOnClose | FileOptions.RandomAccess);
+            // POSIX keeps an unlinked file's data until its last handle closes; Windows refuses to delete an open file.
+            if (!OperatingSystem.IsWindows()) File.Delete(path);
+            return file;
         }
 
         private Span<float> Block(int i) => new Span<float>((void*)_blocks[i], (int)_blockValues[i]);
@@ -138,7 +142,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
             if (file is null) return;
             string path = file.Name;
             file.Dispose();
-            // DeleteOnClose is emulated on Unix; make sure the file is gone even if that did not happen.
+            // Make sure the file is gone even if DeleteOnClose did not happen.
             try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using Microsoft.ML.SpatialTransformer.Training;
+using Microsoft.ML.SpatialTransformer.Tests.Infrastructure;
 using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Training
@@ -31,7 +32,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             store.Seal();
             Assert.Equal(Math.Min(rows, budget / (4 * size)), store.MemoryRows);
             Assert.Equal(rows - store.MemoryRows, store.FileRows);
-            Assert.Equal(store.FileRows > 0 ? 1 : 0, Directory.GetFiles(_directory).Length);
+            Assert.Equal(store.FileRows > 0 ? 1 : 0, OpenFiles.In(_directory));
 
             var order = Enumerable.Range(0, rows).ToArray();
             new Random(5).Shuffle(order);
@@ -43,6 +44,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             }
             store.Dispose();
             Assert.Empty(Directory.GetFiles(_directory));
+            Assert.Equal(0, OpenFiles.In(_directory));
         }
 
         [Fact]
