@@ -18,6 +18,8 @@ using static TorchSharp.torch;
 //   Stn.Benchmarks memory [ROWS ...] [--large] [--steps N]   peak resident memory and training img/s of StCnn Fit on lazily
 //       generated 3x128x128 rows (default 5000 20000 80000; --large adds 15000 of 3x224x224), in memory and forced to disk
 //   Stn.Benchmarks memory-part <rows> <size> <memory|disk> <steps>   one of those fits, in its own process
+//   Stn.Benchmarks images [--count 3000] [--size 128] [--epochs 2]   an ImageAnalytics flow from a folder of PNG files,
+//       Fit with and without AppendCacheCheckpoint: reading seconds, Fit seconds, peak resident memory
 string command = args.Length > 0 ? args[0] : "speed";
 int Option(string name, int fallback)
 {
@@ -80,8 +82,10 @@ switch (command)
         return MemoryBenchmark.Part(int.Parse(args[1]), int.Parse(args[2]), args[3], int.Parse(args[4]));
     case "accuracy":
         return AccuracyGrid.Run(args, Option, Text);
+    case "images":
+        return ImageFolderBenchmark.Run(Option("--count", 3000), Option("--size", 128), Option("--epochs", 2));
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, profile, latency, accuracy, onnx, soak, memory, memory-part.");
+        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, profile, latency, accuracy, onnx, soak, memory, memory-part, images.");
         return 2;
 }
 

@@ -5,6 +5,7 @@ using Microsoft.ML;
 // Usage: Stn.ModelRunner <model.zip> <input.idv> <output.idv>   transforms input with the model
 //        Stn.ModelRunner --resave <model.zip> <target.zip>       saves the model to target with SaveAtomically until killed
 //        Stn.ModelRunner --malloc-faults [adaptive]              prints the page faults of a tensor-like allocation pattern
+//        Stn.ModelRunner --fit-image-folder <dir> <size> <epochs> <plain|cached>   an ImageAnalytics Fit (benchmarks)
 if (args.Length == 3 && args[0] == "--resave")
 {
     var resaving = new MLContext();
@@ -15,6 +16,8 @@ if (args.Length == 3 && args[0] == "--resave")
         Console.WriteLine($"saved {i}");
     }
 }
+if (args.Length == 5 && args[0] == "--fit-image-folder")
+    return ImageFolderFit.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]);
 if (args.Length >= 1 && args[0] == "--malloc-faults")
     return MallocProbe.Run(keepAdaptive: args.Length > 1 && args[1] == "adaptive");
 if (args.Length != 3)
