@@ -108,11 +108,13 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <summary>Where the rows went, for the training log.</summary>
         public string Describe(string dataName)
         {
-            string size = $"{Count} rows of {FeatureSize} values";
+            string size = $"{Count} rows of {FeatureSize} values, " + (_rows.BytesPerValue == 1
+                ? "held as bytes since every value is a whole number 0-255"
+                : "held as float32");
             if (_rows.FileRows == 0) return $"The {dataName} ({size}, {Megabytes(_rows.MemoryBytes)}) is held in memory.";
             return $"The {dataName} ({size}) is held {Megabytes(_rows.MemoryBytes)} in memory ({_rows.MemoryRows} rows) and " +
-                   $"{Megabytes(_rows.FileBytes)} in the temporary file '{_rows.FilePath}' ({_rows.FileRows} rows; on Linux and macOS unlinked " +
-                   "at once, so it is not listed while open), deleted when training ends.";
+                   $"{Megabytes(_rows.FileBytes)} in the temporary file '{_rows.FilePath}' ({_rows.FileRows} rows; on Linux " +
+                   "and macOS unlinked at once, so it is not listed while open), deleted when training ends.";
         }
 
         private static string Megabytes(long bytes) => $"{bytes / 1048576.0:F1} MB";

@@ -47,6 +47,79 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             Assert.Equal(0, OpenFiles.In(_directory));
         }
 
+        private static float[] ByteRow(int index, int size)
+        {
+            var random = new Random(index);
+            return Enumerable.Range(0, size).Select(_ => (float)random.Next(256)).ToArray();
+        }
+
+        [Theory]
+        [InlineData(0L)]            // every row on disk
+        [InlineData(37 * 10L)]      // ten rows of bytes in memory, the rest on disk
+        [InlineData(long.MaxValue)] // every row in memory
+        public void WholeNumberRowsTakeOneBytePerValueAndComeBackExactly(long budget)
+        {
+            const int size = 37, rows = 100;
+            using var store = new RowStore(size, budget, _directory);
+            for (int i = 0; i < rows; i++) store.Add(ByteRow(i, size));
+            store.Seal();
+            Assert.Equal(1, store.BytesPerValue);
+            Assert.Equal(Math.Min(rows, budget / size), store.MemoryRows);
+            Assert.Equal(store.MemoryRows * size, store.MemoryBytes);
+            Assert.Equal(store.FileRows * size, store.FileBytes);
+            var buffer = new float[size];
+            for (int i = rows - 1; i >= 0; i--)
+            {
+                store.CopyRow(i, buffer);
+                Assert.Equal(ByteRow(i, size), buffer);
+            }
+        }
+
+        [Theory]
+        [InlineData(0L)]
+        [InlineData(37 * 4 * 10L)]
+        [InlineData(long.MaxValue)]
+        public void ARowThatIsNotBytesTurnsEveryRowIntoFloat32Exactly(long budget)
+        {
+            const int size = 37, rows = 100;
+            using var store = new RowStore(size, budget, _directory);
+            float[] Expected(int i) => i == 60 ? Row(i, size) : ByteRow(i, size);
+            for (int i = 0; i < rows; i++) store.Add(Expected(i));
+            store.Seal();
+            Assert.Equal(4, store.BytesPerValue);
+            Assert.Equal(Math.Min(rows, budget / (4 * size)), store.MemoryRows);
+            Assert.Equal(store.FileRows > 0 ? 1 : 0, OpenFiles.In(_directory)); // the byte rows' file is gone
+            var buffer = new float[size];
+            for (int i = 0; i < rows; i++)
+            {
+                store.CopyRow(i, buffer);
+                Assert.Equal(Expected(i), buffer);
+            }
+        }
+
+        [Theory]
+        [InlineData(-0f)]
+        [InlineData(-1f)]
+        [InlineData(0.5f)]
+        [InlineData(255.5f)]
+        [InlineData(256f)]
+        [InlineData(float.NaN)]
+        [InlineData(float.Epsilon)]
+        public void OnlyWholeNumbersFrom0To255AreKeptAsBytes(float value)
+        {
+            using var store = new RowStore(3, long.MaxValue, _directory);
+            store.Add(new[] { 0f, 1f, 255f });
+            Assert.Equal(1, store.BytesPerValue);
+            store.Add(new[] { 7f, value, 9f });
+            store.Seal();
+            Assert.Equal(4, store.BytesPerValue);
+            var buffer = new float[3];
+            store.CopyRow(1, buffer);
+            Assert.Equal(BitConverter.SingleToInt32Bits(value), BitConverter.SingleToInt32Bits(buffer[1]));
+            store.CopyRow(0, buffer);
+            Assert.Equal(new[] { 0f, 1f, 255f }, buffer);
+        }
+
         [Fact]
         public void BlocksStaySmallForLargeSets()
         {

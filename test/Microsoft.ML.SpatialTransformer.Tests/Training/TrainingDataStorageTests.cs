@@ -59,12 +59,39 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             Assert.Empty(Directory.GetFiles(_directory));
         }
 
+        [Theory]
+        [InlineData(0L)]             // every row on disk, as bytes
+        [InlineData(144L * 30)]      // 30 rows of bytes in memory, the rest on disk
+        public void WholeNumberPixelsAreKeptAsBytesAndTrainTheSameModel(long budget)
+        {
+            // ExtractPixels' default output: whole numbers 0-255.
+            static IEnumerable<SyntheticImages.Row> Bytes(IEnumerable<SyntheticImages.Row> rows) =>
+                rows.Select(r => new SyntheticImages.Row { Side = r.Side, Pixels = r.Pixels.Select(v => MathF.Round(v * 255)).ToArray() });
+            float[][] Scores(long? memoryBudget, List<string> log)
+            {
+                var ml = new MLContext(seed: 3);
+                ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
+                var train = Keyed(ml, Bytes(SyntheticImages.Make(100, 1)));
+                var model = ml.MulticlassClassification.Trainers.StCnn(Trainer(memoryBudget)).Fit(train);
+                return model.Transform(train).GetColumn<float[]>("Score").ToArray();
+            }
+            var inMemoryLog = new List<string>();
+            var inMemory = Scores(null, inMemoryLog);
+            Assert.Contains(inMemoryLog, m => m.Contains(
+                "The training data (100 rows of 144 values, held as bytes since every value is a whole number 0-255, 0.0 MB) is held in memory."));
+            var log = new List<string>();
+            Assert.Equal(inMemory, Scores(budget, log));
+            long memoryRows = budget / 144;
+            Assert.Contains(log, m => m.Contains($"({memoryRows} rows) and ") && m.Contains($"({100 - memoryRows} rows; on Linux"));
+            Assert.Empty(Directory.GetFiles(_directory));
+        }
+
         [Fact]
         public void TheLogSaysTheDataIsInMemoryUnderTheDefaultBudget()
         {
             var log = new List<string>();
             StCnnScores(null, log);
-            Assert.Contains(log, m => m.Contains("The training data (100 rows of 144 values, 0.1 MB) is held in memory."));
+            Assert.Contains(log, m => m.Contains("The training data (100 rows of 144 values, held as float32, 0.1 MB) is held in memory."));
         }
 
         [Fact]
