@@ -11,7 +11,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
 {
     public class StCnnTrainerTests
     {
-        private static StCnnTrainer.Options SmallOptions(int epochs = 3) => new()
+        internal static StCnnTrainer.Options SmallOptions(int epochs = 3) => new()
         {
             FeatureColumnName = "Pixels", Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 },
             Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 }, MaxEpochs = epochs, BatchSize = 32, LearningRate = 3e-3,
