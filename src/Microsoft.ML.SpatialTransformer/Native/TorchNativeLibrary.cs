@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
-using System.Text;
 using TorchSharp;
 
 namespace Microsoft.ML.SpatialTransformer
@@ -13,7 +12,6 @@ namespace Microsoft.ML.SpatialTransformer
     /// </summary>
     public static class TorchNativeLibrary
     {
-        private const string NeededGlibcxx = "GLIBCXX_3.4.32";
         private static readonly Lazy<Exception> s_failure = new Lazy<Exception>(TryLoad);
 
         /// <summary>
@@ -48,40 +46,19 @@ namespace Microsoft.ML.SpatialTransformer
             return failure;
         }
 
+        /// <summary>Why TorchSharp's native side did not load, the fix for that cause first (see NativeBackendProbe).</summary>
         internal static string Explain()
         {
-            var text = new StringBuilder("TorchSharp's native library (libtorch) could not be loaded. ");
-            string glibcxx = MissingGlibcxxLibrary();
-            if (glibcxx is not null)
-            {
-                text.Append($"This system's libstdc++ ({glibcxx}) lacks {NeededGlibcxx}, which TorchSharp's libLibTorchSharp.so ")
-                    .Append("asks for (Debian 12, Ubuntu 22.04 and older). Build the application with Stn.MLNet's ")
-                    .Append("build/TorchSharpNativeFix.targets (it marks that requirement weak in the build output), or install a ")
-                    .Append("libstdc++ from GCC 13 or newer. ");
-            }
-            text.Append("Otherwise make sure the application references exactly one native backend package matching TorchSharp ")
-                .Append("0.107.0: libtorch-cpu-linux-x64 / libtorch-cpu-win-x64 / libtorch-cpu-osx-arm64 2.10.0 for CPU, or ")
-                .Append("TorchSharp-cuda-windows / TorchSharp-cuda-linux 0.107.0 for an NVIDIA GPU. See the inner exception for TorchSharp's own trace.");
-            return text.ToString();
+            var searched = NativeBackendProbe.SearchDirectories();
+            return NativeBackendProbe.Explain(NativeBackendProbe.Probe(searched), searched, HostLibStdCxx());
         }
 
-        // The path of the host's libstdc++ when it lacks the version TorchSharp's build asks for; null otherwise.
-        private static string MissingGlibcxxLibrary()
+        // The host's libstdc++, named in the message when it is the cause.
+        private static string HostLibStdCxx()
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return null;
-            string host = new[] { "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib" }
+            return new[] { "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib" }
                 .Select(d => Path.Combine(d, "libstdc++.so.6")).FirstOrDefault(File.Exists);
-            if (host is null) return null;
-            try
-            {
-                return Contains(File.ReadAllBytes(host), Encoding.ASCII.GetBytes(NeededGlibcxx + "\0")) ? null : host;
-            }
-            catch (IOException)
-            {
-                return null;
-            }
         }
-
-        private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
     }
 }

@@ -1,89 +1,93 @@
 using System;
-using System.Diagnostics;
 using System.IO;
-using Microsoft.ML.SpatialTransformer.Tests.Infrastructure;
+using System.Linq;
+using System.Runtime.InteropServices;
 using Stn.Datasets;
 using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
 {
     /// <summary>
-    /// `dotnet pack` the two libraries, then build and run a fresh app that references them from a local folder (as a
-    /// user would from nuget.org) with the CPU backend, and train one epoch. Slow: it restores and builds a new project.
+    /// README's "Quick start from NuGet", run as a new user would: pack the packages into a local folder, `dotnet new
+    /// console` outside the repository (no repository build file applies), `dotnet add package`, README's Program.cs,
+    /// `dotnet run`. The app has nothing but PackageReferences.
     /// </summary>
     public class PackageConsumptionTests
     {
-        private static (int Exit, string Output) Run(string workingDirectory, params string[] args)
+        private static readonly TimeSpan Minutes5 = TimeSpan.FromMinutes(5);
+
+        private static void Succeeds(FreshApp app, string line)
         {
-            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in args) start.ArgumentList.Add(a);
-            using var p = Process.Start(start)!;
-            var stderr = p.StandardError.ReadToEndAsync();
-            string output = p.StandardOutput.ReadToEnd() + stderr.Result;
-            p.WaitForExit();
-            return (p.ExitCode, output);
+            var (exit, output) = app.Run(line, Minutes5);
+            Assert.True(exit == 0, app.Log);
+            Assert.DoesNotContain("NU1603", output); // the packages' dependencies restore at versions the registry serves
         }
 
+        private static void PackAndCreate(FreshApp app, ReadmeQuickStart readme)
+        {
+            app.AssertNoBuildFilesAbove();
+            Assert.StartsWith("dotnet pack", readme.Commands[0]);
+            Succeeds(app, readme.Commands[0]);
+            Assert.Equal(new[] { "Stn.MLNet.Cpu", "Stn.MLNet.SpatialTransformer", "Stn.MLNet.Trainers" },
+                Directory.GetFiles(app.Feed, "*.nupkg").Select(f => Path.GetFileName(f).Replace($".{app.Version}.nupkg", "")).OrderBy(n => n));
+            Assert.StartsWith("dotnet new console", readme.Commands[1]);
+            Succeeds(app, readme.Commands[1]);
+            Assert.StartsWith("cd ", readme.Commands[2]);
+            app.Run(readme.Commands[2], Minutes5);
+        }
+
+        private static void RunsAndPrintsReadmesOutput(FreshApp app, ReadmeQuickStart readme)
+        {
+            var (exit, output) = app.Run("dotnet run -c Release", Minutes5);
+            Assert.True(exit == 0, app.Log);
+            Assert.DoesNotContain("NU1603", output);
+            foreach (var line in readme.ExpectedOutput) Assert.True(output.Contains(line), $"expected '{line}' in:\n{output}");
+            Assert.True(File.Exists(Path.Combine(app.CurrentDirectory, "bars.zip")));
+        }
+
+        /// <summary>The library package alone: the first Fit names the missing backend; with README's backend package
+        /// added, the same app trains, evaluates, saves, reloads and predicts as README shows.</summary>
+        [Fact]
+        public void TheQuickStartWithABackendOfOnesChoiceSaysWhatIsMissingThenRuns()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+                return; // README's choose-your-backend line names the Linux x64 backend
+            string root = RepositoryPaths.FindRoot();
+            var readme = ReadmeQuickStart.Read(Path.Combine(root, "README.md"));
+            using var app = new FreshApp(root);
+            PackAndCreate(app, readme);
+            Assert.Equal(2, readme.ChooseYourBackendCommands.Count);
+            Assert.StartsWith("dotnet add package Stn.MLNet.Trainers", readme.ChooseYourBackendCommands[0]);
+            Succeeds(app, readme.ChooseYourBackendCommands[0]);
+            app.WriteFile("Program.cs", readme.Program);
+
+            var (exit, output) = app.Run("dotnet run -c Release", Minutes5);
+            Assert.True(exit != 0, app.Log);
+            int missing = output.IndexOf("System.InvalidOperationException: TorchSharp's native backend is missing", StringComparison.Ordinal);
+            Assert.True(missing >= 0, app.Log);
+            Assert.True(output.IndexOf("`dotnet add package Stn.MLNet.Cpu`", missing, StringComparison.Ordinal) > missing, output);
+            Assert.DoesNotContain("GLIBCXX", output);
+
+            Assert.Equal("dotnet add package libtorch-cpu-linux-x64 --version 2.10.0", readme.ChooseYourBackendCommands[1]);
+            Succeeds(app, readme.ChooseYourBackendCommands[1]);
+            RunsAndPrintsReadmesOutput(app, readme);
+        }
+
+        /// <summary>README's commands exactly, with the one-line package (TorchSharp-cpu brings LibTorch for every OS,
+        /// 1.3 GB restored and copied to the build output: slow).</summary>
         [Fact]
         [Trait("Category", "Slow")]
-        public void PackedPackagesTrainInAFreshApp()
+        public void TheQuickStartRunsAsWrittenWithTheCpuPackage()
         {
             string root = RepositoryPaths.FindRoot();
-            ForgetCachedStnPackages(); // the same version number must not resolve to a package packed by an earlier run
-            using var dir = new TempDirectory();
-            string feed = Path.Combine(dir.Path, "feed"), app = Path.Combine(dir.Path, "app");
-            foreach (var project in new[] { "src/Microsoft.ML.SpatialTransformer", "src/Trainers" })
-            {
-                var (exit, output) = Run(root, "pack", project, "-c", "Release", "-o", feed);
-                Assert.True(exit == 0, output);
-            }
-            Directory.CreateDirectory(app);
-            File.WriteAllText(Path.Combine(app, "NuGet.config"), $@"<?xml version=""1.0"" encoding=""utf-8""?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key=""local"" value=""{feed}"" />
-    <add key=""nuget.org"" value=""https://api.nuget.org/v3/index.json"" />
-  </packageSources>
-</configuration>");
-            // A plain app outside the repository: none of the repository's Directory.Build files apply here.
-            File.WriteAllText(Path.Combine(app, "Directory.Build.props"), "<Project />");
-            File.WriteAllText(Path.Combine(app, "Directory.Build.targets"), "<Project />");
-            File.WriteAllText(Path.Combine(app, "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>");
-            File.WriteAllText(Path.Combine(app, "app.csproj"), @"<Project Sdk=""Microsoft.NET.Sdk"">
-  <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings></PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include=""Stn.MLNet.Trainers"" Version=""0.1.0"" />
-    <PackageReference Include=""libtorch-cpu-linux-x64"" Version=""2.10.0"" />
-  </ItemGroup>
-</Project>");
-            File.WriteAllText(Path.Combine(app, "Program.cs"), @"using Microsoft.ML;
-using Microsoft.ML.Data;
-var ml = new MLContext(seed: 1);
-var random = new Random(1);
-var rows = Enumerable.Range(0, 256).Select(i => { bool left = i % 2 == 0; var p = new float[144]; int r = random.Next(0, 10), c = left ? random.Next(0, 4) : random.Next(6, 10);
-    for (int y = r; y < r + 3; y++) for (int x = c; x < c + 3; x++) p[y * 12 + x] = 1; return new Row { Pixels = p, Side = left ? ""left"" : ""right"" }; }).ToArray();
-var data = ml.Data.LoadFromEnumerable(rows);
-var model = ml.Transforms.Conversion.MapValueToKey(""Label"", ""Side"")
-    .Append(ml.MulticlassClassification.Trainers.StCnn(featureColumnName: ""Pixels"", maxEpochs: 1, batchSize: 16)).Fit(data);
-Console.WriteLine($""accuracy {ml.MulticlassClassification.Evaluate(model.Transform(data)).MicroAccuracy:F3}"");
-class Row { [VectorType(1, 12, 12)] public float[] Pixels { get; set; } public string Side { get; set; } }
-");
-            var (runExit, runOutput) = Run(app, "run", "-c", "Release");
-            Assert.True(runExit == 0, runOutput);
-            Assert.Contains("accuracy ", runOutput);
-            ForgetCachedStnPackages();
-        }
-
-        private static void ForgetCachedStnPackages()
-        {
-            string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-            foreach (var id in new[] { "stn.mlnet.spatialtransformer", "stn.mlnet.trainers" })
-            {
-                string folder = Path.Combine(cache, id);
-                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            }
+            var readme = ReadmeQuickStart.Read(Path.Combine(root, "README.md"));
+            using var app = new FreshApp(root);
+            PackAndCreate(app, readme);
+            Assert.Equal(4, readme.Commands.Count);
+            Assert.StartsWith("dotnet add package Stn.MLNet.Cpu ", readme.Commands[3]);
+            Succeeds(app, readme.Commands[3]);
+            app.WriteFile("Program.cs", readme.Program);
+            RunsAndPrintsReadmesOutput(app, readme);
         }
     }
 }
