@@ -76,7 +76,7 @@ namespace DistortedMnist
         private static StCnnModelParameters FindModel(Microsoft.ML.Data.TransformerChain<Microsoft.ML.Transforms.KeyToValueMappingTransformer> chain)
         {
             foreach (var transformer in chain)
-                if (transformer is Microsoft.ML.Data.MulticlassPredictionTransformer<StCnnModelParameters> prediction)
+                if (transformer is StCnnPredictionTransformer prediction)
                     return prediction.Model;
             throw new InvalidOperationException("The pipeline holds no StCnn model.");
         }

@@ -36,6 +36,7 @@ namespace Microsoft.ML.Trainers
 
         private readonly StNetwork _network;
         private readonly int[] _featureDimensions;
+        private readonly string _featureColumnName;
         private readonly List<EpochMetrics> _history;
         private readonly ThreadLocal<LastPrediction> _lastPrediction;
         private readonly SingleImageThreading _singleImageThreading;
@@ -50,12 +51,14 @@ namespace Microsoft.ML.Trainers
             public bool Valid { get; set; }
         }
 
-        internal StCnnModelParameters(IHostEnvironment env, StNetwork network, int[] featureDimensions, IEnumerable<EpochMetrics> history)
+        internal StCnnModelParameters(IHostEnvironment env, StNetwork network, int[] featureDimensions, IEnumerable<EpochMetrics> history,
+            string featureColumnName)
             : base(env, LoaderSignature)
         {
             _network = network;
             _network.eval();
             _featureDimensions = featureDimensions;
+            _featureColumnName = featureColumnName;
             _history = history.ToList();
             _lastPrediction = new ThreadLocal<LastPrediction>(() => new LastPrediction(Shape.Size, ClassCount));
             _memoryPressure = NativeMemoryPressure.Of(_network);
@@ -70,6 +73,7 @@ namespace Microsoft.ML.Trainers
             // int: feature dimension count; int[]: feature dimensions
             // int: history count; per epoch: int epoch, double lr, loss, accuracy, validation loss (NaN: none), validation accuracy (NaN: none), seconds
             // Added in 0x00010002: byte[32] SHA-256 of the options and feature dimensions, byte[32] SHA-256 of the "TSModel" entry
+            // Added in 0x00010004: id of string: the feature column trained on (older models: "Features")
             // stream "TSModel": the network's weights (TorchSharp Module.save)
             // Every field is range-checked as it is read and the network's size bounded before anything is built (issue 11).
             var options = StNetworkOptionsFormat.Read(Host, ctx.Reader);
@@ -87,6 +91,7 @@ namespace Microsoft.ML.Trainers
             var weights = WeightsIntegrity.ReadCheckedWeights(Host, ctx, WeightsEntry, ctx.Header.ModelVerWritten >= VersionHashed,
                 StNetworkOptionsFormat.ArchitectureHash(options, _featureDimensions), "StCnn model");
             NetworkSizeBound.Of(options).Check(Host, "The saved StCnn network description", weights.LongLength);
+            _featureColumnName = ctx.Header.ModelVerWritten >= VersionFeatureColumn ? ctx.LoadNonEmptyString() : DefaultColumnNames.Features;
             TorchNativeLibrary.EnsureLoaded();
             _network = new StNetwork(options);
             try { WeightsIntegrity.LoadInto(Host, _network, weights, WeightsEntry, "network"); }
@@ -110,11 +115,13 @@ namespace Microsoft.ML.Trainers
         private const uint VersionHashed = 0x00010002;
         /// <summary>0x00010003: the network options' layout 2 (input normalization; its statistics are in the weights).</summary>
         private const uint VersionNormalized = 0x00010003;
+        /// <summary>0x00010004: the feature column the model was trained on.</summary>
+        private const uint VersionFeatureColumn = 0x00010004;
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "STCNNMCP",
-            verWrittenCur: VersionNormalized,
-            verReadableCur: VersionNormalized,
+            verWrittenCur: VersionFeatureColumn,
+            verReadableCur: VersionFeatureColumn,
             verWeCanReadBack: 0x00010001, // Initial: no hashes, loads without the check
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(StCnnModelParameters).Assembly.FullName);
@@ -127,6 +134,12 @@ namespace Microsoft.ML.Trainers
         /// <summary>Number of classes K of the Score vector.</summary>
         public int ClassCount => _network.Options.Classes;
 
+        /// <summary>
+        /// The feature (image) column the model was trained on: the default input column of <see cref="ScoreInBatches"/>
+        /// and <see cref="GetSpatialTransformer"/>. Models saved before it was recorded give "Features".
+        /// </summary>
+        public string FeatureColumnName => _featureColumnName;
+
         /// <summary>Per-epoch training metrics, in order.</summary>
         public IReadOnlyList<EpochMetrics> History => _history;
 
@@ -138,10 +151,15 @@ namespace Microsoft.ML.Trainers
         /// first ST of a series) as a transformer that adds, per row, the canonicalised image and the theta it regressed.
         /// The returned transformer holds its own copy of the weights.
         /// </summary>
-        public SpatialTransformTransformer GetSpatialTransformer(int index = 0, string inputColumnName = DefaultColumnNames.Features,
+        /// <param name="index">Which input spatial transformer, from 0.</param>
+        /// <param name="inputColumnName">The image column it reads; null (default): <see cref="FeatureColumnName"/>.</param>
+        /// <param name="outputColumnName">The canonicalised image column it adds; default "Canonical".</param>
+        /// <param name="thetaColumnName">The theta column it adds; default "Theta".</param>
+        public SpatialTransformTransformer GetSpatialTransformer(int index = 0, string inputColumnName = null,
             string outputColumnName = "Canonical", string thetaColumnName = "Theta")
         {
             CheckNotDisposed();
+            inputColumnName ??= _featureColumnName;
             var o = Network;
             int inputTransformers = o.Transform == SpatialTransformKind.None ? 0 : o.SeriesTransformers > 0 ? 1 : o.ParallelTransformers;
             if (index < 0 || index >= inputTransformers)
@@ -206,7 +224,7 @@ namespace Microsoft.ML.Trainers
             Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.Export(_network, path);
         }
 
-        private ImageShape Shape => new ImageShape(Network.InputChannels, Network.InputHeight, Network.InputWidth);
+        internal ImageShape Shape => new ImageShape(Network.InputChannels, Network.InputHeight, Network.InputWidth);
 
         public DataViewType InputType => new VectorDataViewType(NumberDataViewType.Single, _featureDimensions);
 
@@ -247,49 +265,19 @@ namespace Microsoft.ML.Trainers
         }
 
         /// <summary>
-        /// Scores <paramref name="data"/> a batch at a time (one native call per <paramref name="batchSize"/> rows, under
-        /// no_grad) and returns it with "Score" (the class probabilities, as the prediction transformer's) and the theta
-        /// each spatial transformer predicted for the row: "Theta" for the first, "Theta1", "Theta2", ... for the others
-        /// (input transformers first; none for a plain CNN). The prediction transformer that Fit returns scores row by row, because ML.NET's
-        /// scorers call a model once per row; this is the path for bulk scoring and for each prediction's learned transform.
+        /// Scores <paramref name="data"/> a batch at a time (one native call per <paramref name="batchSize"/> rows, a partial
+        /// batch padded to the full size) and returns it, lazily, with "Score" (the class probabilities, as the prediction
+        /// transformer's) and the theta each spatial transformer predicted for the row: "Theta" for the first, "Theta1",
+        /// "Theta2", ... for the others (input transformers first; none for a plain CNN). The prediction transformer that Fit
+        /// returns scores in batches too; this is the path to each prediction's learned transform.
         /// </summary>
         /// <param name="data">Rows with the image column (a float vector of the trained size, or an ML.NET image).</param>
-        /// <param name="featureColumnName">The image column.</param>
-        /// <param name="batchSize">Rows per native call.</param>
-        public IDataView ScoreInBatches(IDataView data, string featureColumnName = DefaultColumnNames.Features, int batchSize = 256)
+        /// <param name="featureColumnName">The image column; null (default): <see cref="FeatureColumnName"/>.</param>
+        /// <param name="batchSize">Rows per native call; default 256; positive.</param>
+        public IDataView ScoreInBatches(IDataView data, string featureColumnName = null, int batchSize = Scoring.BatchScorer.DefaultBatchSize)
         {
             CheckNotDisposed();
-            Host.CheckValue(data, nameof(data));
-            Host.CheckNonEmpty(featureColumnName, nameof(featureColumnName));
-            Host.CheckParam(batchSize > 0, nameof(batchSize), $"must be positive; got {batchSize}");
-            var features = data.Schema.GetColumnOrNull(featureColumnName)
-                ?? throw Host.ExceptSchemaMismatch(nameof(data), "feature", featureColumnName);
-            Shape.CheckColumn(Host, nameof(data), featureColumnName, features.Type);
-
-            int transformers = _network.TransformerCount;
-            // A plain CNN/FCN (Transform None) has no spatial transformer, hence no theta columns.
-            int thetaSize = transformers == 0 ? 0
-                : Microsoft.ML.SpatialTransformer.Functional.TransformFamily.ParameterCount(Network.Transform, Network.TpsGridSize);
-            var added = new List<DataViewSchema.DetachedColumn> { new(DefaultColumnNames.Score, new VectorDataViewType(NumberDataViewType.Single, ClassCount)) };
-            for (int i = 0; i < transformers; i++)
-                added.Add(new(i == 0 ? "Theta" : $"Theta{i}", new VectorDataViewType(NumberDataViewType.Single, thetaSize)));
-            var outputSizes = new[] { ClassCount }.Concat(Enumerable.Repeat(thetaSize, transformers)).ToArray();
-            var map = new BatchedVectorMap(new[] { features.Index }, new[] { Shape.Size }, outputSizes, batchSize,
-                (inputs, rows, firstRow, outputs) => PredictWithThetas(inputs[0], rows, outputs));
-            return new BatchedMapDataView(Host, data, added.ToArray(), map);
-        }
-
-        // pixels holds a whole batch buffer, of which the first rows are filled; outputs[0] gets probabilities, outputs[1..] thetas.
-        private void PredictWithThetas(float[] pixels, int rows, float[][] outputs)
-        {
-            CheckNotDisposed();
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            var x = HostTensors.FromSpan(pixels.AsSpan(0, rows * Shape.Size), new long[] { rows, Shape.Channels, Shape.Height, Shape.Width }); // [N,C,H,W]
-            var (logits, thetas) = _network.ForwardWithThetas(x);                                                                             // [N,K], [N,P] each
-            HostTensors.CopyTo(nn.functional.softmax(logits, 1), outputs[0]);
-            for (int i = 0; i < thetas.Length; i++)
-                HostTensors.CopyTo(thetas[i], outputs[1 + i]);
+            return Scoring.ScoresWithThetas.Create(Host, this, data, featureColumnName ?? _featureColumnName, batchSize);
         }
 
         /// <summary>Class probabilities of the one image in <paramref name="pixels"/> ([C,H,W] row-major).</summary>
@@ -318,6 +306,7 @@ namespace Microsoft.ML.Trainers
             foreach (var m in _history) WriteMetrics(ctx.Writer, m);
             var weights = WeightsIntegrity.Serialize(_network);
             WeightsIntegrity.WriteHashes(ctx.Writer, StNetworkOptionsFormat.ArchitectureHash(Network, _featureDimensions), WeightsIntegrity.Hash(weights));
+            ctx.SaveNonEmptyString(_featureColumnName);
             ctx.SaveBinaryStream(WeightsEntry, w => w.Write(weights));
         }
 

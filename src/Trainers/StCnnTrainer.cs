@@ -19,7 +19,7 @@ namespace Microsoft.ML.Trainers
     /// <see cref="SpatialTransformKind.None"/>) with TorchSharp. Features: a known-size Vector&lt;Single&gt; image [C,H,W];
     /// label: a key column. Create it with <c>mlContext.MulticlassClassification.Trainers.StCnn(...)</c>.
     /// </summary>
-    public sealed class StCnnTrainer : TrainerEstimatorBase<MulticlassPredictionTransformer<StCnnModelParameters>, StCnnModelParameters>
+    public sealed class StCnnTrainer : TrainerEstimatorBase<StCnnPredictionTransformer, StCnnModelParameters>
     {
         internal const string LoadName = "StCnn";
 
@@ -171,8 +171,8 @@ namespace Microsoft.ML.Trainers
             };
         }
 
-        protected override MulticlassPredictionTransformer<StCnnModelParameters> MakeTransformer(StCnnModelParameters model, DataViewSchema trainSchema)
-            => new MulticlassPredictionTransformer<StCnnModelParameters>(Host, model, trainSchema, FeatureColumn.Name, LabelColumn.Name);
+        protected override StCnnPredictionTransformer MakeTransformer(StCnnModelParameters model, DataViewSchema trainSchema)
+            => new StCnnPredictionTransformer(Host, model, trainSchema, FeatureColumn.Name, LabelColumn.Name);
 
         protected override StCnnModelParameters TrainModelCore(TrainContext context)
         {
@@ -200,7 +200,7 @@ namespace Microsoft.ML.Trainers
                 },
                 data, _options.ValidationSet, FeatureColumn.Name, LabelColumn.Name, "StCnn training");
             History = history;
-            return new StCnnModelParameters(Host, model, FeatureDimensions(featureColumn.Type), history);
+            return new StCnnModelParameters(Host, model, FeatureDimensions(featureColumn.Type), history, FeatureColumn.Name);
         }
 
         private StNetworkOptions NetworkOptions(ImageShape shape, int classes)

@@ -8,10 +8,16 @@ namespace Stn.Benchmarks
     internal sealed record SpeedFigures(string Name, double TrainImagesPerSecond, double InferImagesPerSecond,
         double LatencyMs, double PeakMemoryMiB)
     {
+        /// <summary>The ML.NET path's model.Transform scored row by row (ML.NET's scorer, as a PredictionEngine), img/s; NaN: not measured.</summary>
+        public double RowByRowImagesPerSecond { get; init; } = double.NaN;
+
         /// <summary>The better of two measurements of one contender, figure by figure (null where there is none).</summary>
         public static SpeedFigures Best(SpeedFigures a, SpeedFigures b) => a is null ? b : b is null ? a : new SpeedFigures(a.Name,
             System.Math.Max(a.TrainImagesPerSecond, b.TrainImagesPerSecond), System.Math.Max(a.InferImagesPerSecond, b.InferImagesPerSecond),
-            System.Math.Min(a.LatencyMs, b.LatencyMs), System.Math.Max(a.PeakMemoryMiB, b.PeakMemoryMiB));
+            System.Math.Min(a.LatencyMs, b.LatencyMs), System.Math.Max(a.PeakMemoryMiB, b.PeakMemoryMiB))
+        {
+            RowByRowImagesPerSecond = System.Math.Max(a.RowByRowImagesPerSecond, b.RowByRowImagesPerSecond),
+        };
 
         public string ToJson() => JsonSerializer.Serialize(this);
 

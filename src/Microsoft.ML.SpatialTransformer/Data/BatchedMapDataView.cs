@@ -12,6 +12,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
     /// batch instead of per row). The output schema comes from ML.NET's own ColumnBindings, as RowToRowMapperTransform's:
     /// new names are appended, a reused name goes right after the source column it hides. It is an ML.NET data
     /// transform with a source, so mlContext.Model.ConvertToOnnx can walk through it and ask it to write its ONNX nodes.
+    /// Added columns are float vectors, or UInt32 keys (one float per row holding the key's value).
     /// </summary>
     internal sealed class BatchedMapDataView : ITransformCanSaveOnnx
     {
@@ -170,6 +171,13 @@ namespace Microsoft.ML.SpatialTransformer.Data
                     return (ValueGetter<TValue>)_passThrough[index].MakeGetter(() => _slot);
                 int output = index;
                 int size = _parent._map.OutputSizes[output];
+                if (column.Type is KeyDataViewType { RawType: var raw } && raw == typeof(uint) && size == 1)
+                {
+                    // A key column (a predicted label) travels in the float buffers as its integer value, exact below 2^24.
+                    ValueGetter<uint> key = (ref uint dst) => dst = (uint)_outputs[output][_slot];
+                    return key as ValueGetter<TValue>
+                        ?? throw _parent._host.Except($"Column '{column.Name}' is {column.Type}; asked for {typeof(TValue)}.");
+                }
                 ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
                 {
                     var editor = VBufferEditor.Create(ref dst, size);

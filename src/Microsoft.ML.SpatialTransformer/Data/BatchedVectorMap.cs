@@ -20,6 +20,13 @@ namespace Microsoft.ML.SpatialTransformer.Data
         /// </summary>
         public const int MaxBufferValues = 1 << 24;
 
+        /// <summary>
+        /// Whether every call gets whole batch buffers of <see cref="EffectiveBatchSize"/> rows whatever the source's row
+        /// count, so a map that pads a partial batch runs every native call at one shape (a row's result then does not
+        /// depend on how many rows shared its call). The rows past those filled are left for the map to overwrite.
+        /// </summary>
+        public bool FixedBatchShape { get; init; }
+
         public void Validate()
         {
             if (InputColumns.Length != InputSizes.Length) throw new ArgumentException("one size per input column is needed");
@@ -28,14 +35,14 @@ namespace Microsoft.ML.SpatialTransformer.Data
 
         /// <summary>
         /// Rows per native call: <see cref="BatchSize"/>, at most what a buffer of <see cref="MaxBufferValues"/> holds of
-        /// the largest row (at least one row) and at most <paramref name="rowCount"/> where the source knows it.
-        /// Rows are independent, so the outputs do not depend on it.
+        /// the largest row (at least one row) and, unless <see cref="FixedBatchShape"/>, at most <paramref name="rowCount"/>
+        /// where the source knows it.
         /// </summary>
         public int EffectiveBatchSize(long? rowCount)
         {
             long largest = Math.Max(1, InputSizes.Concat(OutputSizes).DefaultIfEmpty(1).Max());
             long rows = Math.Min(BatchSize, Math.Max(1, MaxBufferValues / largest));
-            if (rowCount is long known) rows = Math.Min(rows, Math.Max(1, known));
+            if (rowCount is long known && !FixedBatchShape) rows = Math.Min(rows, Math.Max(1, known));
             return (int)rows;
         }
     }

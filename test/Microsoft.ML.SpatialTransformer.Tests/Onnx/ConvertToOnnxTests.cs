@@ -55,7 +55,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             Assert.Equal(expectedSides, sides);
 
             // A model whose network was disposed is refused by name, not silently left out of the ONNX graph.
-            model.OfType<MulticlassPredictionTransformer<StCnnModelParameters>>().Single().Model.TorchNetwork.Dispose();
+            model.OfType<StCnnPredictionTransformer>().Single().Model.TorchNetwork.Dispose();
             var e = Assert.ThrowsAny<ObjectDisposedException>(() => ml.Model.ConvertToOnnx(model, data, new MemoryStream()));
             Assert.Contains("StCnnModelParameters", e.Message);
         }

@@ -28,7 +28,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
                 FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Cnn,
                 ClassifierWidths = new[] { 8, 8 }, MaxEpochs = 2, BatchSize = 16,
             })).Fit(data);
-            var parameters = ((MulticlassPredictionTransformer<StCnnModelParameters>)model.LastTransformer).Model;
+            var parameters = ((StCnnPredictionTransformer)model.LastTransformer).Model;
             using var dir = new TempDirectory();
             string onnx = dir.File("stcnn.onnx");
             parameters.ExportOnnx(onnx);

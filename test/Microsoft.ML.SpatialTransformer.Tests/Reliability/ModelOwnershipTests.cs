@@ -49,7 +49,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
                 Assert.Equal(expected, fresh.Predict(row).Score);
             var metrics = ml.MulticlassClassification.Evaluate(model.Transform(data));
             Assert.InRange(metrics.MicroAccuracy, 0, 1);
-            var parameters = model.OfType<MulticlassPredictionTransformer<StCnnModelParameters>>().Single().Model;
+            var parameters = model.OfType<StCnnPredictionTransformer>().Single().Model;
             Assert.Equal(64, parameters.ScoreInBatches(data, "Pixels").GetColumn<float[]>("Score").Count());
 
             using var dir = new TempDirectory();

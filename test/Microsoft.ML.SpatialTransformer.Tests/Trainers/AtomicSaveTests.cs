@@ -27,7 +27,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             byte[] before = File.ReadAllBytes(path);
 
             // A model whose network is gone fails while its weights are being written, after the zip was started.
-            ((Microsoft.ML.Data.MulticlassPredictionTransformer<StCnnModelParameters>)doomed.ElementAt(1)).Model.TorchNetwork.Dispose();
+            ((StCnnPredictionTransformer)doomed.ElementAt(1)).Model.TorchNetwork.Dispose();
             Assert.ThrowsAny<Exception>(() => ml.Model.SaveAtomically(doomed, data.Schema, path));
 
             Assert.Equal(before, File.ReadAllBytes(path));

@@ -130,7 +130,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
                 stream.Position = 0;
                 var reloaded = ml.Model.Load(stream, out _);
                 AssertClose(expected, reloaded.Transform(data).GetColumn<float[]>("Score").ToArray(), 0, "reloaded model");
-                var reloadedNormalisation = ((TransformerChain<ITransformer>)reloaded).OfType<MulticlassPredictionTransformer<StCnnModelParameters>>()
+                var reloadedNormalisation = ((TransformerChain<ITransformer>)reloaded).OfType<StCnnPredictionTransformer>()
                     .Single().Model.TorchNetwork.InputNormalisation;
                 Assert.Equal(storedMean, reloadedNormalisation.Mean.data<float>().ToArray());
                 Assert.Equal(storedStd, reloadedNormalisation.Std.data<float>().ToArray());
