@@ -4,6 +4,7 @@ using Microsoft.ML;
 
 // Usage: Stn.ModelRunner <model.zip> <input.idv> <output.idv>   transforms input with the model
 //        Stn.ModelRunner --resave <model.zip> <target.zip>       saves the model to target with SaveAtomically until killed
+//        Stn.ModelRunner --describe <model.zip>                  prints the type of each transformer of the model
 //        Stn.ModelRunner --malloc-faults [adaptive]              prints the page faults of a tensor-like allocation pattern
 //        Stn.ModelRunner --fit-image-folder <dir> <size> <epochs> <plain|cached>   an ImageAnalytics Fit (benchmarks)
 if (args.Length == 3 && args[0] == "--resave")
@@ -18,6 +19,14 @@ if (args.Length == 3 && args[0] == "--resave")
 }
 if (args.Length == 5 && args[0] == "--fit-image-folder")
     return ImageFolderFit.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]);
+if (args.Length == 2 && args[0] == "--describe")
+{
+    // One line per transformer of the loaded model: its type's full name.
+    var loaded = new MLContext().Model.Load(args[1], out _);
+    foreach (var transformer in loaded is System.Collections.Generic.IEnumerable<ITransformer> chain ? chain : new[] { loaded })
+        Console.WriteLine(transformer.GetType().FullName);
+    return 0;
+}
 if (args.Length >= 1 && args[0] == "--malloc-faults")
     return MallocProbe.Run(keepAdaptive: args.Length > 1 && args[1] == "adaptive");
 if (args.Length != 3)
