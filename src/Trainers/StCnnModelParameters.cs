@@ -51,8 +51,8 @@ namespace Microsoft.ML.Trainers
             public bool Valid { get; set; }
         }
 
-        internal StCnnModelParameters(IHostEnvironment env, StNetwork network, int[] featureDimensions, IEnumerable<EpochMetrics> history,
-            string featureColumnName)
+        internal StCnnModelParameters(IHostEnvironment env, StNetwork network, int[] featureDimensions,
+            IEnumerable<EpochMetrics> history, string featureColumnName)
             : base(env, LoaderSignature)
         {
             _network = network;
@@ -91,7 +91,8 @@ namespace Microsoft.ML.Trainers
             var weights = WeightsIntegrity.ReadCheckedWeights(Host, ctx, WeightsEntry, ctx.Header.ModelVerWritten >= VersionHashed,
                 StNetworkOptionsFormat.ArchitectureHash(options, _featureDimensions), "StCnn model");
             NetworkSizeBound.Of(options).Check(Host, "The saved StCnn network description", weights.LongLength);
-            _featureColumnName = ctx.Header.ModelVerWritten >= VersionFeatureColumn ? ctx.LoadNonEmptyString() : DefaultColumnNames.Features;
+            _featureColumnName = ctx.Header.ModelVerWritten >= VersionFeatureColumn
+                ? ctx.LoadNonEmptyString() : DefaultColumnNames.Features;
             TorchNativeLibrary.EnsureLoaded();
             _network = new StNetwork(options);
             try { WeightsIntegrity.LoadInto(Host, _network, weights, WeightsEntry, "network"); }
@@ -274,7 +275,8 @@ namespace Microsoft.ML.Trainers
         /// <param name="data">Rows with the image column (a float vector of the trained size, or an ML.NET image).</param>
         /// <param name="featureColumnName">The image column; null (default): <see cref="FeatureColumnName"/>.</param>
         /// <param name="batchSize">Rows per native call; default 256; positive.</param>
-        public IDataView ScoreInBatches(IDataView data, string featureColumnName = null, int batchSize = Scoring.BatchScorer.DefaultBatchSize)
+        public IDataView ScoreInBatches(IDataView data, string featureColumnName = null,
+            int batchSize = Scoring.BatchScorer.DefaultBatchSize)
         {
             CheckNotDisposed();
             return Scoring.ScoresWithThetas.Create(Host, this, data, featureColumnName ?? _featureColumnName, batchSize);

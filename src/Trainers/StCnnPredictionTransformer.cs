@@ -4,8 +4,8 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Scoring;
 
-[assembly: LoadableClass(typeof(StCnnPredictionTransformer), typeof(StCnnPredictionTransformer), null, typeof(SignatureLoadModel),
-    "ST-CNN prediction transformer", StCnnPredictionTransformer.LoaderSignature)]
+[assembly: LoadableClass(typeof(StCnnPredictionTransformer), typeof(StCnnPredictionTransformer), null,
+    typeof(SignatureLoadModel), "ST-CNN prediction transformer", StCnnPredictionTransformer.LoaderSignature)]
 
 namespace Microsoft.ML.Trainers
 {
@@ -16,7 +16,8 @@ namespace Microsoft.ML.Trainers
     /// <see cref="Transform(IDataView)"/> scores lazily, 256 rows per native call (a partial batch padded to 256, so a
     /// row's result does not depend on how many rows shared its call); a PredictionEngine scores one row at a time.
     /// </summary>
-    public sealed class StCnnPredictionTransformer : SingleFeaturePredictionTransformerBase<StCnnModelParameters>, ITransformer
+    public sealed class StCnnPredictionTransformer
+        : SingleFeaturePredictionTransformerBase<StCnnModelParameters>, ITransformer
     {
         internal const string LoaderSignature = "StCnnPredXfer";
 
@@ -26,7 +27,8 @@ namespace Microsoft.ML.Trainers
 
         internal StCnnPredictionTransformer(IHostEnvironment env, StCnnModelParameters model, DataViewSchema trainSchema,
             string featureColumn, string labelColumn)
-            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(StCnnPredictionTransformer)), model, trainSchema, featureColumn)
+            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(StCnnPredictionTransformer)), model, trainSchema,
+                featureColumn)
         {
             Host.CheckValueOrNull(labelColumn);
             _trainLabelColumn = labelColumn;
@@ -68,8 +70,12 @@ namespace Microsoft.ML.Trainers
         private void SetScorer()
         {
             var schema = new RoleMappedSchema(TrainSchema, _trainLabelColumn, FeatureColumnName);
-            var args = new MulticlassClassificationScorer.Arguments { ScoreColumnName = _scoreColumn, PredictedLabelColumnName = _predictedLabelColumn };
-            Scorer = new MulticlassClassificationScorer(Host, args, new EmptyDataView(Host, TrainSchema), BindableMapper.Bind(Host, schema), schema);
+            var args = new MulticlassClassificationScorer.Arguments
+            {
+                ScoreColumnName = _scoreColumn, PredictedLabelColumnName = _predictedLabelColumn,
+            };
+            Scorer = new MulticlassClassificationScorer(Host, args, new EmptyDataView(Host, TrainSchema),
+                BindableMapper.Bind(Host, schema), schema);
         }
 
         /// <summary>
@@ -81,7 +87,8 @@ namespace Microsoft.ML.Trainers
         {
             Host.CheckValue(input, nameof(input));
             var rowByRow = Scorer.ApplyToData(Host, input); // checks the feature column and gives the scorer's schema
-            return BatchedPrediction.Create(Host, Model, input, rowByRow, FeatureColumnName, _scoreColumn, _predictedLabelColumn);
+            return BatchedPrediction.Create(Host, Model, input, rowByRow, FeatureColumnName, _scoreColumn,
+                _predictedLabelColumn);
         }
 
         protected override void SaveCore(ModelSaveContext ctx)

@@ -45,8 +45,8 @@ namespace Microsoft.ML.Trainers.Scoring
             pixels.AsSpan(rows * _shape.Size).Clear(); // the padding: zero images, whatever the previous batch left there
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var x = HostTensors.FromSpan(pixels, new long[] { batch, _shape.Channels, _shape.Height, _shape.Width }); // [B,C,H,W]
-            var (logits, thetaTensors) = _network.ForwardWithThetas(x);                                                 // [B,K], [B,P] each
+            var x = HostTensors.FromSpan(pixels, new long[] { batch, _shape.Channels, _shape.Height, _shape.Width });
+            var (logits, thetaTensors) = _network.ForwardWithThetas(x); // [B,C,H,W] -> [B,K], [B,P] each
             HostTensors.CopyTo(nn.functional.softmax(logits, 1), probabilities);
             for (int i = 0; thetas is not null && i < thetas.Length; i++)
                 HostTensors.CopyTo(thetaTensors[i], thetas[i]);

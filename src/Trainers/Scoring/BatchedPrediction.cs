@@ -23,8 +23,8 @@ namespace Microsoft.ML.Trainers.Scoring
         /// <param name="featureColumnName">The image column.</param>
         /// <param name="scoreColumnName">The scorer's Score column.</param>
         /// <param name="predictedLabelColumnName">The scorer's PredictedLabel column.</param>
-        public static IDataView Create(IHost host, StCnnModelParameters model, IDataView input, IDataView rowByRow,
-            string featureColumnName, string scoreColumnName, string predictedLabelColumnName)
+        public static IDataView Create(IHost host, StCnnModelParameters model, IDataView input,
+            IDataView rowByRow, string featureColumnName, string scoreColumnName, string predictedLabelColumnName)
         {
             var features = input.Schema.GetColumnOrNull(featureColumnName)
                 ?? throw host.ExceptSchemaMismatch(nameof(input), "feature", featureColumnName);
