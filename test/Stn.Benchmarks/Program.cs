@@ -62,8 +62,9 @@ switch (command)
             mlnet = SpeedFigures.Best(mlnet, RunPart("mlnet", threads, steps));
         }
         SpeedTable.Print(pytorch, bare, mlnet);
-        Console.WriteLine($"ML.NET path model.Transform: batched {mlnet.InferImagesPerSecond:F0} img/s, row by row " +
-                          $"{mlnet.RowByRowImagesPerSecond:F0} img/s ({mlnet.InferImagesPerSecond / mlnet.RowByRowImagesPerSecond:F1}x).");
+        if (mlnet.RowByRowImagesPerSecond > 0)
+            Console.WriteLine($"ML.NET path model.Transform: batched {mlnet.InferImagesPerSecond:F0} img/s, row by row " +
+                              $"{mlnet.RowByRowImagesPerSecond:F0} img/s ({mlnet.InferImagesPerSecond / mlnet.RowByRowImagesPerSecond:F1}x).");
         Console.WriteLine($"ML.NET path vs bare TorchSharp: training {mlnet.TrainImagesPerSecond / bare.TrainImagesPerSecond:F2}x, " +
                           $"batch inference {mlnet.InferImagesPerSecond / bare.InferImagesPerSecond:F2}x, latency {bare.LatencyMs / mlnet.LatencyMs:F2}x.");
         return 0;

@@ -8,8 +8,8 @@ namespace Stn.Benchmarks
     internal sealed record SpeedFigures(string Name, double TrainImagesPerSecond, double InferImagesPerSecond,
         double LatencyMs, double PeakMemoryMiB)
     {
-        /// <summary>The ML.NET path's model.Transform scored row by row (ML.NET's scorer, as a PredictionEngine), img/s; NaN: not measured.</summary>
-        public double RowByRowImagesPerSecond { get; init; } = double.NaN;
+        /// <summary>The ML.NET path's rows scored row by row (ML.NET's scorer, as a PredictionEngine), img/s; 0: not measured.</summary>
+        public double RowByRowImagesPerSecond { get; init; }
 
         /// <summary>The better of two measurements of one contender, figure by figure (null where there is none).</summary>
         public static SpeedFigures Best(SpeedFigures a, SpeedFigures b) => a is null ? b : b is null ? a : new SpeedFigures(a.Name,
