@@ -279,7 +279,8 @@ namespace Microsoft.ML.Trainers
             int batchSize = Scoring.BatchScorer.DefaultBatchSize)
         {
             CheckNotDisposed();
-            return Scoring.ScoresWithThetas.Create(Host, this, data, featureColumnName ?? _featureColumnName, batchSize);
+            string column = featureColumnName ?? _featureColumnName;
+            return Scoring.ScoresWithThetas.Create(Host, this, data, column, batchSize);
         }
 
         /// <summary>Class probabilities of the one image in <paramref name="pixels"/> ([C,H,W] row-major).</summary>

@@ -11,10 +11,11 @@ namespace Microsoft.ML.Trainers
 {
     /// <summary>
     /// What <see cref="StCnnTrainer"/>.Fit returns: adds the columns of ML.NET's multiclass scorer ("Score": the class
-    /// probabilities with the label's slot names; "PredictedLabel": the label's key type with its key values), so Evaluate,
-    /// MapKeyToValue, PermutationFeatureImportance and PredictionEngine work as with any ML.NET multiclass model.
-    /// <see cref="Transform(IDataView)"/> scores lazily, 256 rows per native call (a partial batch padded to 256, so a
-    /// row's result does not depend on how many rows shared its call); a PredictionEngine scores one row at a time.
+    /// probabilities with the label's slot names; "PredictedLabel": the label's key type with its key values), so
+    /// Evaluate, MapKeyToValue, PermutationFeatureImportance and PredictionEngine work as with any ML.NET multiclass
+    /// model. <see cref="Transform(IDataView)"/> scores lazily, 256 rows per native call (a partial batch padded to
+    /// 256, so a row's result does not depend on how many rows shared its call); a PredictionEngine scores one row at a
+    /// time.
     /// </summary>
     public sealed class StCnnPredictionTransformer
         : SingleFeaturePredictionTransformerBase<StCnnModelParameters>, ITransformer
@@ -25,10 +26,10 @@ namespace Microsoft.ML.Trainers
         private readonly string _scoreColumn;
         private readonly string _predictedLabelColumn;
 
-        internal StCnnPredictionTransformer(IHostEnvironment env, StCnnModelParameters model, DataViewSchema trainSchema,
-            string featureColumn, string labelColumn)
-            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(StCnnPredictionTransformer)), model, trainSchema,
-                featureColumn)
+        internal StCnnPredictionTransformer(IHostEnvironment env, StCnnModelParameters model,
+            DataViewSchema trainSchema, string featureColumn, string labelColumn)
+            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(StCnnPredictionTransformer)), model,
+                trainSchema, featureColumn)
         {
             Host.CheckValueOrNull(labelColumn);
             _trainLabelColumn = labelColumn;
@@ -41,7 +42,8 @@ namespace Microsoft.ML.Trainers
             : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(StCnnPredictionTransformer)), ctx)
         {
             // *** Binary format ***
-            // <base>: the model (directory "Model"), the training schema (stream "TrainSchema"), id of string: feature column
+            // <base>: the model (directory "Model"), the training schema (stream "TrainSchema"),
+            //         id of string: feature column
             // id of string: training label column; id of string: score column; id of string: predicted label column
             _trainLabelColumn = ctx.LoadStringOrNull();
             _scoreColumn = ctx.LoadNonEmptyString();
@@ -66,7 +68,8 @@ namespace Microsoft.ML.Trainers
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(StCnnPredictionTransformer).Assembly.FullName);
 
-        // ML.NET's own multiclass scorer: it gives the output schema, ONNX export and the row-by-row path of PredictionEngine.
+        // ML.NET's own multiclass scorer: it gives the output schema, ONNX export and the row-by-row path of
+        // PredictionEngine.
         private void SetScorer()
         {
             var schema = new RoleMappedSchema(TrainSchema, _trainLabelColumn, FeatureColumnName);
@@ -79,8 +82,8 @@ namespace Microsoft.ML.Trainers
         }
 
         /// <summary>
-        /// Adds "Score" and "PredictedLabel" to <paramref name="input"/>, lazily: rows are read and scored a batch of 256 at a
-        /// time as a cursor moves, so memory stays bounded whatever the row count.
+        /// Adds "Score" and "PredictedLabel" to <paramref name="input"/>, lazily: rows are read and scored a batch of
+        /// 256 at a time as a cursor moves, so memory stays bounded whatever the row count.
         /// </summary>
         /// <param name="input">Rows with the feature column the model was trained on.</param>
         public new IDataView Transform(IDataView input)

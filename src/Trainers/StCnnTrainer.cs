@@ -171,7 +171,8 @@ namespace Microsoft.ML.Trainers
             };
         }
 
-        protected override StCnnPredictionTransformer MakeTransformer(StCnnModelParameters model, DataViewSchema trainSchema)
+        protected override StCnnPredictionTransformer MakeTransformer(StCnnModelParameters model,
+            DataViewSchema trainSchema)
             => new StCnnPredictionTransformer(Host, model, trainSchema, FeatureColumn.Name, LabelColumn.Name);
 
         protected override StCnnModelParameters TrainModelCore(TrainContext context)
@@ -200,7 +201,8 @@ namespace Microsoft.ML.Trainers
                 },
                 data, _options.ValidationSet, FeatureColumn.Name, LabelColumn.Name, "StCnn training");
             History = history;
-            return new StCnnModelParameters(Host, model, FeatureDimensions(featureColumn.Type), history, FeatureColumn.Name);
+            var dimensions = FeatureDimensions(featureColumn.Type);
+            return new StCnnModelParameters(Host, model, dimensions, history, FeatureColumn.Name);
         }
 
         private StNetworkOptions NetworkOptions(ImageShape shape, int classes)

@@ -173,10 +173,11 @@ namespace Microsoft.ML.SpatialTransformer.Data
                 int size = _parent._map.OutputSizes[output];
                 if (column.Type is KeyDataViewType { RawType: var raw } && raw == typeof(uint) && size == 1)
                 {
-                    // A key column (a predicted label) travels in the float buffers as its integer value, exact below 2^24.
+                    // A key column (a predicted label) travels in the float buffers as its value, exact below 2^24.
                     ValueGetter<uint> key = (ref uint dst) => dst = (uint)_outputs[output][_slot];
                     return key as ValueGetter<TValue>
-                        ?? throw _parent._host.Except($"Column '{column.Name}' is {column.Type}; asked for {typeof(TValue)}.");
+                        ?? throw _parent._host.Except(
+                            $"Column '{column.Name}' is {column.Type}; asked for {typeof(TValue)}.");
                 }
                 ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
                 {

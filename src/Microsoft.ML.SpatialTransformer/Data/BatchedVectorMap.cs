@@ -15,15 +15,15 @@ namespace Microsoft.ML.SpatialTransformer.Data
     {
         /// <summary>
         /// Values one batch buffer may hold (64 MB of floats): a batch of many large rows is cut to this, so BatchSize
-        /// bounds the rows per call, never the memory (256 rows of a 4096 x 4096 output would be 17 GB and overflow int).
-        /// Far above what throughput needs: a native call over 16 M values costs much more than the call itself.
+        /// bounds the rows per call, never the memory (256 rows of a 4096 x 4096 output would be 17 GB and overflow
+        /// int). Far above what throughput needs: a native call over 16 M values costs much more than the call itself.
         /// </summary>
         public const int MaxBufferValues = 1 << 24;
 
         /// <summary>
-        /// Whether every call gets whole batch buffers of <see cref="EffectiveBatchSize"/> rows whatever the source's row
-        /// count, so a map that pads a partial batch runs every native call at one shape (a row's result then does not
-        /// depend on how many rows shared its call). The rows past those filled are left for the map to overwrite.
+        /// Whether every call gets whole batch buffers of <see cref="EffectiveBatchSize"/> rows whatever the source's
+        /// row count, so a map that pads a partial batch runs every native call at one shape (a row's result then does
+        /// not depend on how many rows shared its call). The rows past those filled are left for the map to overwrite.
         /// </summary>
         public bool FixedBatchShape { get; init; }
 
@@ -34,9 +34,9 @@ namespace Microsoft.ML.SpatialTransformer.Data
         }
 
         /// <summary>
-        /// Rows per native call: <see cref="BatchSize"/>, at most what a buffer of <see cref="MaxBufferValues"/> holds of
-        /// the largest row (at least one row) and, unless <see cref="FixedBatchShape"/>, at most <paramref name="rowCount"/>
-        /// where the source knows it.
+        /// Rows per native call: <see cref="BatchSize"/>, at most what a buffer of <see cref="MaxBufferValues"/> holds
+        /// of the largest row (at least one row) and, unless <see cref="FixedBatchShape"/>, at most
+        /// <paramref name="rowCount"/> where the source knows it.
         /// </summary>
         public int EffectiveBatchSize(long? rowCount)
         {

@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Trainers.Scoring
 {
     /// <summary>
-    /// Scores whole batches of images with a trained network: one native call per batch, under no_grad, and every call at
-    /// the same shape. A partial batch is padded with zero images to the full batch, because libtorch may pick other
+    /// Scores whole batches of images with a trained network: one native call per batch, under no_grad, and every call
+    /// at the same shape. A partial batch is padded with zero images to the full batch, because libtorch may pick other
     /// kernels for another batch size (a one-row matrix product adds in another order than a 256-row one), and a row's
     /// result must not depend on how many rows happened to share its call.
     /// </summary>
@@ -31,18 +31,18 @@ namespace Microsoft.ML.Trainers.Scoring
         public int ImageSize => _shape.Size;
 
         /// <summary>
-        /// Scores the batch buffer <paramref name="pixels"/> (B = pixels.Length / C*H*W images, [B,C,H,W] row-major), of
-        /// which the first <paramref name="rows"/> are filled: the rest is zeroed and scored with them.
-        /// <paramref name="probabilities"/> receives B*K class probabilities; thetas[i], when given, B*P values of spatial
-        /// transformer i.
+        /// Scores the batch buffer <paramref name="pixels"/> (B = pixels.Length / C*H*W images, [B,C,H,W] row-major),
+        /// of which the first <paramref name="rows"/> are filled: the rest is zeroed and scored with them.
+        /// <paramref name="probabilities"/> receives B*K class probabilities; thetas[i], when given, B*P values of
+        /// spatial transformer i.
         /// </summary>
         public void Score(float[] pixels, int rows, float[] probabilities, float[][] thetas)
         {
             if (_network.IsDisposed)
-                throw new ObjectDisposedException(nameof(StCnnModelParameters),
-                    "This StCnn model's network (TorchNetwork) has been disposed; the model can no longer score or be saved.");
+                throw new ObjectDisposedException(nameof(StCnnModelParameters), "This StCnn model's network "
+                    + "(TorchNetwork) has been disposed; the model can no longer score or be saved.");
             int batch = pixels.Length / _shape.Size;
-            pixels.AsSpan(rows * _shape.Size).Clear(); // the padding: zero images, whatever the previous batch left there
+            pixels.AsSpan(rows * _shape.Size).Clear(); // the padding: zero images, whatever the last batch left there
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             var x = HostTensors.FromSpan(pixels, new long[] { batch, _shape.Channels, _shape.Height, _shape.Width });

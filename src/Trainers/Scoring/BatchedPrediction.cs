@@ -9,9 +9,9 @@ using Microsoft.ML.SpatialTransformer.Data;
 namespace Microsoft.ML.Trainers.Scoring
 {
     /// <summary>
-    /// What <see cref="StCnnPredictionTransformer"/>.Transform returns: the columns of ML.NET's multiclass scorer (Score and
-    /// PredictedLabel, with the scorer's own types and annotations), computed lazily <see cref="BatchScorer.DefaultBatchSize"/>
-    /// rows per native call instead of one.
+    /// What <see cref="StCnnPredictionTransformer"/>.Transform returns: the columns of ML.NET's multiclass scorer
+    /// (Score and PredictedLabel, with the scorer's own types and annotations), computed lazily
+    /// <see cref="BatchScorer.DefaultBatchSize"/> rows per native call instead of one.
     /// </summary>
     internal static class BatchedPrediction
     {
@@ -31,7 +31,8 @@ namespace Microsoft.ML.Trainers.Scoring
             model.Shape.CheckColumn(host, nameof(input), featureColumnName, features.Type);
             host.Check(model.ClassCount < 1 << 24, "A predicted label travels as a float: at most 2^24 classes.");
 
-            // The scorer's two added columns, in its order (ML.NET's bindings place each after a column it hides, else at the end).
+            // The scorer's two added columns, in its order (ML.NET's bindings place each after a column it hides, else
+            // at the end).
             var score = rowByRow.Schema[scoreColumnName];
             var predicted = rowByRow.Schema[predictedLabelColumnName];
             bool scoreFirst = score.Index < predicted.Index;
@@ -56,7 +57,8 @@ namespace Microsoft.ML.Trainers.Scoring
             return view;
         }
 
-        // As ML.NET's multiclass scorer: the first index of the largest probability, NaNs ignored, as a 1-based key (0: all NaN).
+        // As ML.NET's multiclass scorer: the first index of the largest probability, NaNs ignored, as a 1-based key (0:
+        // all NaN).
         private static float PredictedKey(ReadOnlySpan<float> probabilities) => MathUtils.ArgMax(probabilities) + 1;
     }
 }

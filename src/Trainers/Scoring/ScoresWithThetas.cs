@@ -13,7 +13,8 @@ namespace Microsoft.ML.Trainers.Scoring
     /// </summary>
     internal static class ScoresWithThetas
     {
-        public static IDataView Create(IHost host, StCnnModelParameters model, IDataView data, string featureColumnName, int batchSize)
+        public static IDataView Create(IHost host, StCnnModelParameters model, IDataView data, string featureColumnName,
+            int batchSize)
         {
             host.CheckValue(data, nameof(data));
             host.CheckNonEmpty(featureColumnName, nameof(featureColumnName));
@@ -25,14 +26,18 @@ namespace Microsoft.ML.Trainers.Scoring
             var network = model.TorchNetwork;
             int transformers = network.TransformerCount;
             // A plain CNN/FCN (Transform None) has no spatial transformer, hence no theta columns.
+            var o = model.Network;
             int thetaSize = transformers == 0 ? 0
-                : SpatialTransformer.Functional.TransformFamily.ParameterCount(model.Network.Transform, model.Network.TpsGridSize);
+                : SpatialTransformer.Functional.TransformFamily.ParameterCount(o.Transform, o.TpsGridSize);
             var added = new List<DataViewSchema.DetachedColumn>
             {
                 new(DefaultColumnNames.Score, new VectorDataViewType(NumberDataViewType.Single, model.ClassCount)),
             };
             for (int i = 0; i < transformers; i++)
-                added.Add(new(i == 0 ? "Theta" : $"Theta{i}", new VectorDataViewType(NumberDataViewType.Single, thetaSize)));
+            {
+                var type = new VectorDataViewType(NumberDataViewType.Single, thetaSize);
+                added.Add(new(i == 0 ? "Theta" : $"Theta{i}", type));
+            }
             var outputSizes = new[] { model.ClassCount }.Concat(Enumerable.Repeat(thetaSize, transformers)).ToArray();
             var scorer = new BatchScorer(network);
             var map = new BatchedVectorMap(new[] { features.Index }, new[] { scorer.ImageSize }, outputSizes, batchSize,

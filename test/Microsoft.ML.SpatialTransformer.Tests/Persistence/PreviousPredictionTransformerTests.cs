@@ -13,7 +13,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
     /// Models saved while Fit returned ML.NET's MulticlassPredictionTransformer still load and score bit for bit.
     /// Resources/stcnn-multiclass-xfer.zip was saved by that version: MLContext(seed: 5), SyntheticImages.Make(48, 5),
     /// MapValueToKey(Label, Side) -> StCnn (Pixels; FCN localisation 16; CNN classifier 8, 8; 3 epochs of 16) ->
-    /// MapKeyToValue(PredictedSide, PredictedLabel); its .scores.txt holds PredictedSide and Score of SyntheticImages.Make(16, 23).
+    /// MapKeyToValue(PredictedSide, PredictedLabel); its .scores.txt holds PredictedSide and Score of
+    /// SyntheticImages.Make(16, 23).
     /// </summary>
     public class PreviousPredictionTransformerTests
     {

@@ -8,9 +8,9 @@ using Xunit;
 namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
 {
     /// <summary>
-    /// model.Transform scores 256 rows per call: a row's result does not depend on the rows that share its call nor on how
-    /// many do (a partial batch is padded). Its place in the call can change the last bit: libtorch computes some matrix
-    /// products (the tutorial head's 50 -> 10) with kernels that differ by row; README states the bound.
+    /// model.Transform scores 256 rows per call: a row's result does not depend on the rows that share its call nor on
+    /// how many do (a partial batch is padded). Its place in the call can change the last bit: libtorch computes some
+    /// matrix products (the tutorial head's 50 -> 10) with kernels that differ by row; README states the bound.
     /// </summary>
     public class BatchCompositionTests
     {
@@ -30,7 +30,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             }).ToArray();
         }
 
-        // The tutorial ST-CNN (PAPER.md) on MNIST-sized rows: its 50 -> 10 head is where libtorch's kernels differ by row.
+        // The tutorial ST-CNN (PAPER.md) on MNIST-sized rows: its 50 -> 10 head is where libtorch's kernels differ by
+        // row.
         private static (MLContext Ml, StCnnPredictionTransformer Model) Tutorial()
         {
             var ml = new MLContext(seed: 2);

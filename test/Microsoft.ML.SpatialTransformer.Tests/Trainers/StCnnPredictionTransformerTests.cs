@@ -9,8 +9,8 @@ using Xunit;
 namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
 {
     /// <summary>
-    /// What Fit returns (issue 13, item 2): the project's prediction transformer, with ML.NET's multiclass scorer's columns,
-    /// scoring model.Transform in batches; everything through the public API, as a user would.
+    /// What Fit returns (issue 13, item 2): the project's prediction transformer, with ML.NET's multiclass scorer's
+    /// columns, scoring model.Transform in batches; everything through the public API, as a user would.
     /// </summary>
     public class StCnnPredictionTransformerTests
     {
@@ -60,8 +60,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var (ml, keyed, model) = Trained(rows: 300);
             var scored = model.Transform(keyed);
             var scores = scored.GetColumn<float[]>("Score").ToArray();
-            // Row by row (ML.NET's scorer alone) and in batches of 256 differ in the last bits for many rows, so equality with
-            // ScoreInBatches, and not with the row mapper, shows which path Transform took.
+            // Row by row (ML.NET's scorer alone) and in batches of 256 differ in the last bits for many rows, so
+            // equality with ScoreInBatches, and not with the row mapper, shows which path Transform took.
             Assert.Equal(model.Model.ScoreInBatches(keyed).GetColumn<float[]>("Score").ToArray(), scores);
             var keys = scored.GetColumn<uint>("PredictedLabel").ToArray();
             for (int i = 0; i < scores.Length; i++)
@@ -78,7 +78,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var test = ml.Data.LoadFromEnumerable(SyntheticImages.Make(10_000, 9));
             var scored = model.Transform(test);
             var metrics = ml.MulticlassClassification.Evaluate(scored);
-            // The evaluator's accuracy is the share of rows whose PredictedLabel is the Label, counted here independently.
+            // The evaluator's accuracy is the share of rows whose PredictedLabel is the Label, counted here
+            // independently.
             var labels = scored.GetColumn<uint>("Label").ToArray();
             var predicted = scored.GetColumn<uint>("PredictedLabel").ToArray();
             Assert.Equal(10_000, labels.Length);
@@ -121,7 +122,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             }
         }
 
-        /// <summary>README's bound between a single-image score and the same row's batched score (probabilities).</summary>
+        /// <summary>README's bound between a single-image score and the same row's batched score
+        /// (probabilities).</summary>
         internal const float ScoreBound = 1e-6f;
 
         private static float[][] RowMapperScores(IRowToRowMapper mapper, IDataView data)
