@@ -31,6 +31,7 @@ namespace Stn.Benchmarks
             int maxEpochs = (int)Number(args, "--max-epochs", 1000);
             double learningRate = Number(args, "--learning-rate", StCnnTrainer.Defaults.LearningRate);
             bool hard = args.Contains("--hard");
+            int[] widths = Text(args, "--classifier-widths", null)?.Split(',').Select(int.Parse).ToArray();
             string models = Text(args, "--models", "cnn,st");
             string root = RepositoryPaths.FindRoot();
             string data = Text(args, "--data", null) ?? (RepositoryPaths.TryFindFullMnist(root, out var full) ? full : RepositoryPaths.MnistSubset(root));
@@ -41,13 +42,14 @@ namespace Stn.Benchmarks
             if (Text(args, "--dump", null) is string dump) return Dump(trainImages, dump);
             Console.WriteLine($"Colour clutter ({(hard ? "hard" : "moderate")}), 3x{size}x{size}, digits from {data}: {trainCount} training rows " +
                 $"(from {Math.Min(trainCount, mnist.Train.Count)} digits), {testCount} test rows; {budget} min of training per model, batch {batch}, " +
+                $"classifier widths {(widths is null ? "32,64 (default)" : string.Join(",", widths))}, " +
                 $"Adam {learningRate.ToString(CultureInfo.InvariantCulture)}, cosine schedule fitted to the budget; {Environment.ProcessorCount} cores.");
 
             var results = models.Split(',').Select(m => m.Trim().ToLowerInvariant() switch
             {
-                "cnn" => Train("CNN", SpatialTransformKind.None, trainImages, testImages, trainCount, testCount, budget, batch, maxEpochs, learningRate),
+                "cnn" => Train("CNN", SpatialTransformKind.None, trainImages, testImages, trainCount, testCount, budget, batch, maxEpochs, learningRate, widths),
                 "st" => Train("ST-CNN (affine, downsampling)", SpatialTransformKind.Affine, trainImages, testImages, trainCount, testCount, budget,
-                    batch, maxEpochs, learningRate),
+                    batch, maxEpochs, learningRate, widths),
                 _ => throw new ArgumentException($"--models takes cnn and st separated by commas; got '{m}'."),
             }).ToList();
 
@@ -63,7 +65,7 @@ namespace Stn.Benchmarks
         }
 
         private static Result Train(string name, SpatialTransformKind transform, ColourClutterImages trainImages, ColourClutterImages testImages,
-            int trainCount, int testCount, double budget, int batch, int maxEpochs, double learningRate)
+            int trainCount, int testCount, double budget, int batch, int maxEpochs, double learningRate, int[] classifierWidths)
         {
             var ml = new MLContext(seed: 1);
             var keys = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(d => new DigitRow { Label = (uint)d }));
@@ -74,7 +76,7 @@ namespace Stn.Benchmarks
             var options = new StCnnTrainer.Options
             {
                 LabelColumnName = "Label", FeatureColumnName = "Image", Transform = transform, MaxEpochs = maxEpochs, BatchSize = batch,
-                LearningRate = learningRate, TrainingTimeBudget = TimeSpan.FromMinutes(budget), Progress = counter,
+                LearningRate = learningRate, ClassifierWidths = classifierWidths, TrainingTimeBudget = TimeSpan.FromMinutes(budget), Progress = counter,
             };
             var watch = Stopwatch.StartNew();
             var model = toKey.Append(ml.MulticlassClassification.Trainers.StCnn(options)).Fit(train);
