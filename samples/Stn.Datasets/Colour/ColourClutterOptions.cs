@@ -11,14 +11,14 @@ namespace Stn.Datasets.Colour
     {
         /// <summary>Side of the square colour canvas, pixels; default 128; 16 to 1024.</summary>
         public int CanvasSize { get; set; } = 128;
-        /// <summary>Smallest side of the digit's 28x28 box on the canvas, as a fraction of the canvas; default 0.3; (0, 1].</summary>
-        public double MinDigitFraction { get; set; } = 0.3;
-        /// <summary>Largest side of the digit's box, as a fraction of the canvas; default 0.5; at least the smallest, at most 1.</summary>
-        public double MaxDigitFraction { get; set; } = 0.5;
+        /// <summary>Smallest side of the digit's 28x28 box on the canvas, as a fraction of the canvas; default 0.4; (0, 1].</summary>
+        public double MinDigitFraction { get; set; } = 0.4;
+        /// <summary>Largest side of the digit's box, as a fraction of the canvas; default 0.6; at least the smallest, at most 1.</summary>
+        public double MaxDigitFraction { get; set; } = 0.6;
         /// <summary>Largest rotation of the digit either way, degrees; default 30; 0 to 180.</summary>
         public double MaxAngleDegrees { get; set; } = 30;
-        /// <summary>Coloured rectangles drawn under the digit; default 6; 0 to 1000.</summary>
-        public int PatchCount { get; set; } = 6;
+        /// <summary>Coloured rectangles drawn under the digit; default 4; 0 to 1000.</summary>
+        public int PatchCount { get; set; } = 4;
         /// <summary>Smallest patch side, as a fraction of the canvas; default 0.06; (0, 1].</summary>
         public double MinPatchFraction { get; set; } = 0.06;
         /// <summary>Largest patch side, as a fraction of the canvas; default 0.19; at least the smallest, at most 1.</summary>
@@ -35,10 +35,13 @@ namespace Stn.Datasets.Colour
         /// <summary>The defaults: moderate clutter.</summary>
         public static ColourClutterOptions Moderate(int canvasSize = 128) => new ColourClutterOptions { CanvasSize = canvasSize };
 
-        /// <summary>Harder clutter: 12 opaque patches, 6 digit fragments, noise 0.2, rotations up to 45 degrees, a brighter background.</summary>
+        /// <summary>
+        /// Harder clutter: digits of 0.3-0.5 of the canvas, 12 opaque patches, 6 digit fragments, noise 0.2, rotations up to
+        /// 45 degrees, a brighter background.
+        /// </summary>
         public static ColourClutterOptions Hard(int canvasSize = 128) => new ColourClutterOptions
         {
-            CanvasSize = canvasSize, PatchCount = 12, PatchOpacity = 1, FragmentCount = 6, NoiseAmplitude = 0.2,
+            CanvasSize = canvasSize, MinDigitFraction = 0.3, MaxDigitFraction = 0.5, PatchCount = 12, PatchOpacity = 1, FragmentCount = 6, NoiseAmplitude = 0.2,
             MaxAngleDegrees = 45, MaxBackground = 0.8,
         };
 
