@@ -21,7 +21,8 @@ using static TorchSharp.torch;
 //   Stn.Benchmarks images [--count 3000] [--size 128] [--epochs 2]   an ImageAnalytics flow from a folder of PNG files,
 //       Fit with and without AppendCacheCheckpoint: reading seconds, Fit seconds, peak resident memory
 //   Stn.Benchmarks colour [--budget-minutes 3] [--train-count 6000] [--test-count 1000] [--batch-size 64] [--size 128]
-//       [--hard] [--models cnn,st] [--learning-rate 0.001] [--max-epochs N] [--data DIR]
+//       [--hard] [--models cnn,st] [--classifier-widths 32,64] [--learning-rate 0.001] [--max-epochs N] [--data DIR]
+//       [--dump FILE.ppm]
 //       the downsampling ST-CNN against the plain CNN on colour digits in clutter, the same time budget each:
 //       test accuracy and training images/s side by side
 string command = args.Length > 0 ? args[0] : "speed";
