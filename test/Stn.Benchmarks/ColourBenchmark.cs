@@ -23,6 +23,9 @@ namespace Stn.Benchmarks
         private sealed record Result(string Model, double Accuracy, double ImagesPerSecond, int Epochs, int Images, double Seconds,
             string Network);
 
+        private static bool s_batchNorm;
+        private static int s_fullyConnectedInputSide;
+
         public static int Run(string[] args)
         {
             double budget = Number(args, "--budget-minutes", 3);
@@ -32,6 +35,8 @@ namespace Stn.Benchmarks
             double learningRate = Number(args, "--learning-rate", StCnnTrainer.Defaults.LearningRate);
             bool hard = args.Contains("--hard");
             int[] widths = Text(args, "--classifier-widths", null)?.Split(',').Select(int.Parse).ToArray();
+            s_batchNorm = args.Contains("--batch-norm");
+            s_fullyConnectedInputSide = (int)Number(args, "--fc-side", StCnnTrainer.Defaults.FullyConnectedInputSide);
             string models = Text(args, "--models", "cnn,st");
             string root = RepositoryPaths.FindRoot();
             string data = Text(args, "--data", null) ?? (RepositoryPaths.TryFindFullMnist(root, out var full) ? full : RepositoryPaths.MnistSubset(root));
@@ -42,6 +47,7 @@ namespace Stn.Benchmarks
             if (Text(args, "--dump", null) is string dump) return Dump(trainImages, dump);
             Console.WriteLine($"Colour clutter ({(hard ? "hard" : "moderate")}), 3x{size}x{size}, digits from {data}: {trainCount} training rows " +
                 $"(from {Math.Min(trainCount, mnist.Train.Count)} digits), {testCount} test rows; {budget} min of training per model, batch {batch}, " +
+                $"batch norm {(s_batchNorm ? "on" : "off")}, heads pooled to {s_fullyConnectedInputSide}, " +
                 $"classifier widths {(widths is null ? "32,64 (default)" : string.Join(",", widths))}, " +
                 $"Adam {learningRate.ToString(CultureInfo.InvariantCulture)}, cosine schedule fitted to the budget; {Environment.ProcessorCount} cores.");
 
@@ -76,7 +82,8 @@ namespace Stn.Benchmarks
             var options = new StCnnTrainer.Options
             {
                 LabelColumnName = "Label", FeatureColumnName = "Image", Transform = transform, MaxEpochs = maxEpochs, BatchSize = batch,
-                LearningRate = learningRate, ClassifierWidths = classifierWidths, TrainingTimeBudget = TimeSpan.FromMinutes(budget), Progress = counter,
+                LearningRate = learningRate, ClassifierWidths = classifierWidths, BatchNorm = s_batchNorm,
+                FullyConnectedInputSide = s_fullyConnectedInputSide, TrainingTimeBudget = TimeSpan.FromMinutes(budget), Progress = counter,
             };
             var watch = Stopwatch.StartNew();
             var model = toKey.Append(ml.MulticlassClassification.Trainers.StCnn(options)).Fit(train);

@@ -62,15 +62,16 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         [Fact]
         public void OnATinyColourSetTheDownsamplingStCnnsLossFalls()
         {
-            // 3x72x72 colour digits without clutter (ST output 48, localisation map 18 pooled to 16), 128 rows, small
-            // widths: the machinery (colour input, downsampling ST, pooled heads, normalisation) learns.
+            // 3x72x72 colour zeros and ones without clutter (ST output 48, localisation map 18 pooled to 16), 128 rows,
+            // small widths: the machinery (colour input, downsampling ST, pooled heads, normalisation) learns. Ten classes
+            // of colour digits need far more images than a fast test can train (see the colour benchmark).
             var ml = new MLContext(seed: 1);
             var easy = new ColourClutterOptions { CanvasSize = 72, PatchCount = 0, NoiseAmplitude = 0, MinDigitFraction = 0.6, MaxDigitFraction = 0.8 };
-            var data = new ColourClutterImages(Digits, seed: 2, easy).CreateDataView(ml, 128);
+            var data = new ColourClutterImages(ZerosAndOnes(), seed: 2, easy).CreateDataView(ml, 128);
             var options = new StCnnTrainer.Options
             {
                 FeatureColumnName = "Image", ClassifierWidths = new[] { 8, 16 }, LocalisationWidths = new[] { 8, 8, 16 },
-                MaxEpochs = 6, BatchSize = 16, LearningRate = 3e-3,
+                MaxEpochs = 6, BatchSize = 16,
             };
             var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.StCnn(options)).Fit(data);
             var parameters = model.LastTransformer.Model;
@@ -78,7 +79,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             Assert.Equal(48, parameters.Network.TransformOutputHeight);
             Assert.Contains(parameters.TorchNetwork.modules(), m => m is FixedSizePool);
             parameters.TorchNetwork.Dispose();
-            Assert.True(losses[^1] < 0.8 * losses[0], $"losses by epoch: {string.Join(", ", losses.Select(l => l.ToString("F3")))}");
+            Assert.True(losses[^1] < 0.7 * losses[0], $"losses by epoch: {string.Join(", ", losses.Select(l => l.ToString("F3")))}");
+        }
+
+        private static Stn.Datasets.Data.LabeledImageSet ZerosAndOnes()
+        {
+            var keep = Enumerable.Range(0, Digits.Count).Where(i => Digits.Labels[i] <= 1).ToArray();
+            var pixels = keep.SelectMany(i => Digits.GetPixels(i).ToArray()).ToArray();
+            return new Stn.Datasets.Data.LabeledImageSet(pixels, keep.Select(i => Digits.Labels[i]).ToArray(), Digits.Height, Digits.Width);
         }
     }
 }
