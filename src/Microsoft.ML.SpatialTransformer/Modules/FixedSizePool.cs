@@ -38,11 +38,12 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         public static bool Needed(long side, long height, long width) => side > 0 && (height > side || width > side);
 
         /// <summary>x [N,C,H,W] -> [N,C,min(H,side),min(W,side)].</summary>
-        public override Tensor forward(Tensor x) => nn.functional.adaptive_avg_pool2d(x, new[] { OutputHeight, OutputWidth });
+        public override Tensor forward(Tensor x) =>
+            nn.functional.adaptive_avg_pool2d(x, new[] { OutputHeight, OutputWidth });
 
         /// <summary>
-        /// The pooling along one axis as a matrix [outSize, inSize]: row i holds 1 / (window length) over output cell i's
-        /// window, so pooled = Ph · X · Pwᵀ (how the ONNX export writes it where the side does not divide the map).
+        /// The pooling along one axis as a matrix [outSize, inSize]: row i holds 1 / (window length) over output cell
+        /// i's window, so pooled = Ph · X · Pwᵀ (how the ONNX export writes it where the side does not divide the map).
         /// </summary>
         public static float[] AxisMatrix(long inSize, long outSize)
         {

@@ -67,8 +67,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         }
 
         /// <summary>
-        /// Adaptive average pooling: AveragePool (kernel = stride = the ratio) where the output side divides the map on
-        /// both axes; otherwise its windows of varying length as two matrix products, Ph [h',H] · X [N,C,H,W] · Pwᵀ [W,w'].
+        /// Adaptive average pooling: AveragePool (kernel = stride = the ratio) where the output side divides the map
+        /// on both axes; otherwise its windows of varying length as two matrix products,
+        /// Ph [h',H] · X [N,C,H,W] · Pwᵀ [W,w'].
         /// </summary>
         private string FixedSizePool(Modules.FixedSizePool pool, string input, string path)
         {
@@ -80,10 +81,11 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                     Ints("pads", new long[4]));
             }
             using var scope = NewDisposeScope();
-            var rows = tensor(Modules.FixedSizePool.AxisMatrix(inH, outH), new[] { outH, inH });                  // [h',H]
-            var columns = tensor(Modules.FixedSizePool.AxisMatrix(inW, outW), new[] { outW, inW }).t();           // [W,w']
-            string pooledRows = _g.Node("MatMul", new[] { _g.Initializer(path + ".rows", rows), input });       // [N,C,h',W]
-            return _g.Node("MatMul", new[] { pooledRows, _g.Initializer(path + ".columns", columns) });          // [N,C,h',w']
+            var rows = tensor(Modules.FixedSizePool.AxisMatrix(inH, outH), new[] { outH, inH });          // [h',H]
+            var columns = tensor(Modules.FixedSizePool.AxisMatrix(inW, outW), new[] { outW, inW }).t();   // [W,w']
+            string rowsName = _g.Initializer(path + ".rows", rows), columnsName = _g.Initializer(path + ".columns", columns);
+            string pooledRows = _g.Node("MatMul", new[] { rowsName, input });                           // [N,C,h',W]
+            return _g.Node("MatMul", new[] { pooledRows, columnsName });                                 // [N,C,h',w']
         }
 
         public string Gemm(Linear linear, string input, string path)

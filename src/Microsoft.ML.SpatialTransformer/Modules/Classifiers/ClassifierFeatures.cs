@@ -9,9 +9,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
     /// <summary>
     /// The feature extractor of a classifier network: input [N,C,H,W] -> features [N,F]. A linear head on top makes the
     /// classifier; parallel branches concatenate their features before one head. The CNN is split into stages (conv +
-    /// pool) so spatial transformers can sit before any of them. The convolutional kinds can pool their last feature map
-    /// to a fixed side before flattening (<see cref="FixedSizePool"/>), so the features (and the head) stop growing with
-    /// the image.
+    /// pool) so spatial transformers can sit before any of them. The convolutional kinds can pool their last feature
+    /// map to a fixed side before flattening (<see cref="FixedSizePool"/>), so the features (and the head) stop
+    /// growing with the image.
     /// </summary>
     public sealed class ClassifierFeatures : Module<Tensor, Tensor>
     {
@@ -26,17 +26,20 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// Tutorial: conv 1 filters, conv 2 filters, FC width (default 10, 20, 50).</param>
         /// <param name="dropout">Dropout rate (Tutorial: its dropout layers; others: before the head), 0 for none.</param>
         /// <param name="batchNorm">Batch normalisation after each convolution of the Cnn.</param>
-        /// <param name="fullyConnectedInputSide">Cnn and Tutorial: the last feature map is average-pooled to at most this
-        /// side before it is flattened; 0 (default): no pooling. The Fcn is not pooled.</param>
+        /// <param name="fullyConnectedInputSide">Cnn and Tutorial: the last feature map is average-pooled to at most
+        /// this side before it is flattened; 0 (default): no pooling. The Fcn is not pooled.</param>
         public ClassifierFeatures(ClassifierKind kind, long channels, long height, long width,
-            IReadOnlyList<int> widths = null, double dropout = 0, bool batchNorm = false, long fullyConnectedInputSide = 0)
+            IReadOnlyList<int> widths = null, double dropout = 0, bool batchNorm = false,
+            long fullyConnectedInputSide = 0)
             : base($"{kind}Features")
         {
             TorchNativeLibrary.EnsureLoaded(); // convolutions are checked (and repaired) before a network uses them
             ShapeInference.CheckPositive(channels, nameof(channels));
             if (dropout < 0 || dropout >= 1) throw new ArgumentException($"dropout must be in [0, 1); got {dropout}.", nameof(dropout));
             if (fullyConnectedInputSide < 0)
-                throw new ArgumentException($"fullyConnectedInputSide must be 0 (off) or positive; got {fullyConnectedInputSide}.", nameof(fullyConnectedInputSide));
+                throw new ArgumentException(
+                    $"fullyConnectedInputSide must be 0 (off) or positive; got {fullyConnectedInputSide}.",
+                    nameof(fullyConnectedInputSide));
             Kind = kind;
             var w = Widths(kind, widths);
             var stageList = new List<Module<Tensor, Tensor>>();
@@ -69,7 +72,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                     var pool = Pool(stageList, fullyConnectedInputSide, channels, height, width, kind, 1L << w.Length);
                     tail = pool is null
                         ? (dropout > 0 ? Sequential(Flatten(), new SeededDropout(dropout)) : Flatten())
-                        : (dropout > 0 ? Sequential(pool, Flatten(), new SeededDropout(dropout)) : Sequential(pool, Flatten()));
+                        : (dropout > 0
+                            ? Sequential(pool, Flatten(), new SeededDropout(dropout))
+                            : Sequential(pool, Flatten()));
                     break;
                 }
                 case ClassifierKind.Tutorial:
@@ -89,7 +94,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             FeatureSize = ShapeInference.FlatSize(body, channels, height, width, $"The {kind} classifier", minimum);
             if (kind == ClassifierKind.Tutorial)
             {
-                tail = Sequential(tail, Linear(FeatureSize, w[2]), ReLU(), new SeededDropout(dropout > 0 ? dropout : 0.5));
+                tail = Sequential(tail, Linear(FeatureSize, w[2]), ReLU(),
+                    new SeededDropout(dropout > 0 ? dropout : 0.5));
                 FeatureSize = w[2];
             }
             RegisterComponents();
@@ -125,12 +131,13 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             return tail.call(x).MoveToOuterDisposeScope(); // [N,F]
         }
 
-        // A pooling of the last stage's output to the fixed side, or null where that map is no larger (or the side is 0).
-        private static FixedSizePool Pool(List<Module<Tensor, Tensor>> stageList, long side, long channels, long height, long width,
-            ClassifierKind kind, long minimum)
+        // A pooling of the last stage's output to the fixed side, or null where that map is no larger (or side is 0).
+        private static FixedSizePool Pool(List<Module<Tensor, Tensor>> stageList, long side, long channels, long height,
+            long width, ClassifierKind kind, long minimum)
         {
             if (side == 0) return null;
-            var map = ShapeInference.OutputShape(Sequential(stageList), channels, height, width, $"The {kind} classifier", minimum); // [1,F,h,w]
+            var map = ShapeInference.OutputShape(Sequential(stageList), channels, height, width,
+                $"The {kind} classifier", minimum);                                                        // [1,F,h,w]
             return FixedSizePool.Needed(side, map[2], map[3]) ? new FixedSizePool(side, map[2], map[3]) : null;
         }
 

@@ -24,8 +24,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <param name="identityParameters">Identity theta [P] of the transform kind the network regresses.</param>
         /// <param name="widths">Fcn: hidden layer widths (default 32, 32, 32). Cnn: filters 1, filters 2, FC width
         /// (default 20, 20, 20). Tutorial: filters 1, filters 2, FC width (default 8, 10, 32).</param>
-        /// <param name="fullyConnectedInputSide">Cnn and Tutorial: the last feature map is average-pooled to at most this
-        /// side before the fully connected layer; 0 (default): no pooling. The Fcn trunk is not pooled.</param>
+        /// <param name="fullyConnectedInputSide">Cnn and Tutorial: the last feature map is average-pooled to at most
+        /// this side before the fully connected layer; 0 (default): no pooling. The Fcn trunk is not pooled.</param>
         public LocalisationNetwork(LocalisationNetworkKind kind, long channels, long height, long width,
             float[] identityParameters, IReadOnlyList<int> widths = null, long fullyConnectedInputSide = 0)
             : base($"{kind}LocalisationNetwork")
@@ -34,7 +34,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             ShapeInference.CheckPositive(channels, nameof(channels));
             Kind = kind;
             if (fullyConnectedInputSide < 0)
-                throw new ArgumentException($"fullyConnectedInputSide must be 0 (off) or positive; got {fullyConnectedInputSide}.", nameof(fullyConnectedInputSide));
+                throw new ArgumentException(
+                    $"fullyConnectedInputSide must be 0 (off) or positive; got {fullyConnectedInputSide}.",
+                    nameof(fullyConnectedInputSide));
             var w = Widths(kind, widths);
             var layers = kind switch
             {
@@ -43,7 +45,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                     new MaxPool2x2(), new CheckedConv2d(channels, w[0], 5, 2), ReLU(), new MaxPool2x2(),
                     new CheckedConv2d(w[0], w[1], 5, 2), ReLU() },
                 LocalisationNetworkKind.Tutorial => new List<Module<Tensor, Tensor>> {
-                    new CheckedConv2d(channels, w[0], 7), new MaxPool2x2(), ReLU(), new CheckedConv2d(w[0], w[1], 5), new MaxPool2x2(), ReLU() },
+                    new CheckedConv2d(channels, w[0], 7), new MaxPool2x2(), ReLU(),
+                    new CheckedConv2d(w[0], w[1], 5), new MaxPool2x2(), ReLU() },
                 _ => throw new ArgumentException($"kind must be Fcn, Cnn or Tutorial; got {kind}.", nameof(kind)),
             };
             long minimum = kind switch { LocalisationNetworkKind.Cnn => 4, LocalisationNetworkKind.Tutorial => 20, _ => 1 };
@@ -54,7 +57,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             }
             else
             {
-                var map = ShapeInference.OutputShape(Sequential(layers), channels, height, width, network, minimum); // [1,F,h,w]
+                var map = ShapeInference.OutputShape(Sequential(layers), channels, height, width, network, minimum);
+                // map: [1,F,h,w]
                 if (FixedSizePool.Needed(fullyConnectedInputSide, map[2], map[3]))
                     layers.Add(new FixedSizePool(fullyConnectedInputSide, map[2], map[3]));
                 layers.Add(Flatten());
