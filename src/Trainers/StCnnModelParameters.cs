@@ -69,7 +69,8 @@ namespace Microsoft.ML.Trainers
         {
             // *** Binary format ***
             // <base>: int sizeof(float)
-            // network options (StNetworkOptionsFormat; layout 2 with the input normalization from 0x00010003)
+            // network options (StNetworkOptionsFormat; layout 2 with the input normalization from 0x00010003, layout 3 with the
+            // fully connected input side from 0x00010004)
             // int: feature dimension count; int[]: feature dimensions
             // int: history count; per epoch: int epoch, double lr, loss, accuracy, validation loss (NaN: none), validation accuracy (NaN: none), seconds
             // Added in 0x00010002: byte[32] SHA-256 of the options and feature dimensions, byte[32] SHA-256 of the "TSModel" entry
@@ -116,7 +117,10 @@ namespace Microsoft.ML.Trainers
         private const uint VersionHashed = 0x00010002;
         /// <summary>0x00010003: the network options' layout 2 (input normalization; its statistics are in the weights).</summary>
         private const uint VersionNormalized = 0x00010003;
-        /// <summary>0x00010004: the feature column the model was trained on.</summary>
+        /// <summary>
+        /// 0x00010004: the feature column the model was trained on, and the network options' layout 3 (the pooling side
+        /// before the fully connected layers).
+        /// </summary>
         private const uint VersionFeatureColumn = 0x00010004;
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(

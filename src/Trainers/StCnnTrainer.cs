@@ -30,6 +30,8 @@ namespace Microsoft.ML.Trainers
             public const int MaxEpochs = 10;
             public const int BatchSize = 64;
             public const double LearningRate = 1e-3;
+            /// <summary>Side, in feature-map pixels, of the pooling before the first fully connected layers (16).</summary>
+            public const int FullyConnectedInputSide = 16;
         }
 
         /// <summary>Settings of the network and of its training. Defaults: an affine ST-CNN trained with Adam.</summary>
@@ -47,7 +49,13 @@ namespace Microsoft.ML.Trainers
             public int[] ClassifierWidths;
             public int ParallelTransformers = 1;
             public int SeriesTransformers;
+            /// <summary>
+            /// Height of the input STs' output, pixels; 0 (default): the paper's downsampling ST above 64 px (3/8 of the
+            /// input, at least 48: 128 -> 48, 224 -> 84; see <see cref="TransformOutputSize"/>), the input's height up to
+            /// 64 px. A value set here (or in <see cref="TransformOutputWidth"/>) replaces that default; positive otherwise.
+            /// </summary>
             public int TransformOutputHeight;
+            /// <summary>Width of the input STs' output, pixels; 0 (default): as <see cref="TransformOutputHeight"/> says.</summary>
             public int TransformOutputWidth;
             public bool DownsampleAfterTransform;
             public SamplingMode Sampling = SamplingMode.Bilinear;
@@ -60,6 +68,13 @@ namespace Microsoft.ML.Trainers
             /// raw 0-255 pixels train as well as pixels scaled to 0-1. None feeds the pixels as they are.
             /// </summary>
             public InputNormalization InputNormalization = InputNormalization.PerChannelMeanStd;
+            /// <summary>
+            /// The convolutional localisation networks and classifiers average-pool their last feature map to this side
+            /// (feature-map pixels) before the first fully connected layer where the map is larger, so those layers do
+            /// not grow with the image (a 128x128 input: 32x32 maps pooled to 16x16; 64 px and smaller inputs are
+            /// unchanged). Default 16; 0 turns the pooling off; otherwise positive. FCN kinds are not pooled.
+            /// </summary>
+            public int FullyConnectedInputSide = Defaults.FullyConnectedInputSide;
 
             /// <summary>Shape of a flat feature vector (vectors with [C,H,W] dimensions need none).</summary>
             public int ImageChannels;
@@ -139,6 +154,7 @@ namespace Microsoft.ML.Trainers
                 nameof(options.StepDecayFactor), $"must be in (0, 1]; got {OptionChecks.Format(options.StepDecayFactor)}");
             OptionChecks.NonNegative(Host, options.LocalisationLearningRateMultiplier, nameof(options.LocalisationLearningRateMultiplier));
             OptionChecks.InRange(Host, options.Dropout, nameof(options.Dropout), 0, 1, maxIncluded: false);
+            OptionChecks.NonNegative(Host, options.FullyConnectedInputSide, nameof(options.FullyConnectedInputSide));
             OptionChecks.NonNegative(Host, options.EarlyStoppingPatience, nameof(options.EarlyStoppingPatience));
             Host.CheckUserArg(options.EarlyStoppingPatience == 0 || options.ValidationSet is not null, nameof(options.EarlyStoppingPatience), "needs a ValidationSet");
             OptionChecks.NonNegative(Host, options.GradientClipNorm, nameof(options.GradientClipNorm));
@@ -215,9 +231,14 @@ namespace Microsoft.ML.Trainers
                 Classifier = _options.Classifier, ClassifierWidths = _options.ClassifierWidths,
                 ParallelTransformers = _options.ParallelTransformers, SeriesTransformers = _options.SeriesTransformers,
                 TransformOutputHeight = _options.TransformOutputHeight, TransformOutputWidth = _options.TransformOutputWidth,
+                FullyConnectedInputSide = _options.FullyConnectedInputSide,
                 DownsampleAfterTransform = _options.DownsampleAfterTransform, Sampling = _options.Sampling, Padding = _options.Padding,
                 Dropout = _options.Dropout, BatchNorm = _options.BatchNorm, InputNormalization = _options.InputNormalization,
             };
+            // The paper's downsampling ST for large inputs, unless the user chose an output size (series STs keep the size).
+            bool defaultOutput = _options.TransformOutputHeight == 0 && _options.TransformOutputWidth == 0;
+            if (defaultOutput && o.Transform != SpatialTransformKind.None && o.SeriesTransformers == 0)
+                o = o with { TransformOutputHeight = TransformOutputSize.Default(shape.Height), TransformOutputWidth = TransformOutputSize.Default(shape.Width) };
             try { o.Validate(); }
             catch (ArgumentException e) { throw Host.ExceptUserArg(e.ParamName, e.Message); }
             return o;

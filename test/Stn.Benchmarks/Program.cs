@@ -20,6 +20,11 @@ using static TorchSharp.torch;
 //   Stn.Benchmarks memory-part <rows> <size> <memory|disk> <steps>   one of those fits, in its own process
 //   Stn.Benchmarks images [--count 3000] [--size 128] [--epochs 2]   an ImageAnalytics flow from a folder of PNG files,
 //       Fit with and without AppendCacheCheckpoint: reading seconds, Fit seconds, peak resident memory
+//   Stn.Benchmarks colour [--budget-minutes 3] [--train-count 6000] [--test-count 1000] [--batch-size 64] [--size 128]
+//       [--hard] [--models cnn,st] [--classifier-widths 32,64] [--learning-rate 0.001] [--max-epochs N] [--data DIR]
+//       [--dump FILE.ppm]
+//       the downsampling ST-CNN against the plain CNN on colour digits in clutter, the same time budget each:
+//       test accuracy and training images/s side by side
 string command = args.Length > 0 ? args[0] : "speed";
 int Option(string name, int fallback)
 {
@@ -87,8 +92,10 @@ switch (command)
         return AccuracyGrid.Run(args, Option, Text);
     case "images":
         return ImageFolderBenchmark.Run(Option("--count", 3000), Option("--size", 128), Option("--epochs", 2));
+    case "colour":
+        return ColourBenchmark.Run(args);
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, profile, latency, accuracy, onnx, soak, memory, memory-part, images.");
+        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, profile, latency, accuracy, onnx, soak, memory, memory-part, images, colour.");
         return 2;
 }
 

@@ -30,11 +30,14 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <param name="sampling">Sampling kernel.</param>
         /// <param name="padding">Padding mode.</param>
         /// <param name="normaliseLocalisationInput">Scale the localisation network's input per channel (statistics set later).</param>
+        /// <param name="fullyConnectedInputSide">The localisation network's last feature map is pooled to at most this
+        /// side before its fully connected layer; 0 (default): no pooling.</param>
         public SpatialTransformerModule(SpatialTransformKind kind, long channels, long height, long width,
             LocalisationNetworkKind localisationKind = LocalisationNetworkKind.Cnn, IReadOnlyList<int> localisationWidths = null,
             long outputHeight = 0, long outputWidth = 0, int tpsGridSize = TransformFamily.DefaultTpsGridSize,
             SamplingMode sampling = SamplingMode.Bilinear, PaddingMode padding = PaddingMode.Zeros,
-            bool normaliseLocalisationInput = false) : base(nameof(SpatialTransformerModule))
+            bool normaliseLocalisationInput = false, long fullyConnectedInputSide = 0)
+            : base(nameof(SpatialTransformerModule))
         {
             if (kind == SpatialTransformKind.None)
                 throw new ArgumentException("kind must be a transform family; got None.", nameof(kind));
@@ -47,7 +50,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             OutputWidth = outputWidth > 0 ? outputWidth : width;
             generator = new GridGenerator(kind, OutputHeight, OutputWidth, tpsGridSize);
             localisation = new LocalisationNetwork(localisationKind, channels, height, width,
-                TransformFamily.IdentityParameters(kind, tpsGridSize), localisationWidths);
+                TransformFamily.IdentityParameters(kind, tpsGridSize), localisationWidths, fullyConnectedInputSide);
             sampler = new GridSampler(sampling, padding);
             if (normaliseLocalisationInput) localisation_input = new InputNormalisation(channels);
             RegisterComponents();

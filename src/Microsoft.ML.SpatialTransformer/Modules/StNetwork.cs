@@ -33,27 +33,29 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             long featW = o.DownsampleAfterTransform && o.Transform != SpatialTransformKind.None ? stW / 2 : stW;
 
             if (o.InputNormalization == InputNormalization.PerChannelMeanStd) input_normalisation = new InputNormalisation(c);
+            long side = o.FullyConnectedInputSide;
 
             var featureList = new List<ClassifierFeatures>();
             if (o.Transform == SpatialTransformKind.None)
             {
-                featureList.Add(new ClassifierFeatures(o.Classifier, c, h, w, o.ClassifierWidths, o.Dropout, o.BatchNorm));
+                featureList.Add(new ClassifierFeatures(o.Classifier, c, h, w, o.ClassifierWidths, o.Dropout, o.BatchNorm, side));
             }
             else if (o.SeriesTransformers > 0)
             {
                 // The first ST keeps the input size so every stage sees the shapes it was built for.
-                var trunk = new ClassifierFeatures(o.Classifier, c, h, w, o.ClassifierWidths, o.Dropout, o.BatchNorm);
+                var trunk = new ClassifierFeatures(o.Classifier, c, h, w, o.ClassifierWidths, o.Dropout, o.BatchNorm, side);
                 series = SpatialTransformerSeries.Create(trunk, o.SeriesTransformers, o.Transform, o.Localisation,
-                    o.LocalisationWidths, o.TpsGridSize, o.Sampling, o.Padding);
+                    o.LocalisationWidths, o.TpsGridSize, o.Sampling, o.Padding, side);
                 featureList.Add(trunk);
             }
             else
             {
                 var sts = Enumerable.Range(0, o.ParallelTransformers).Select(_ => new SpatialTransformerModule(o.Transform, c, h, w,
-                    o.Localisation, o.LocalisationWidths, stH, stW, o.TpsGridSize, o.Sampling, o.Padding)).ToArray();
+                    o.Localisation, o.LocalisationWidths, stH, stW, o.TpsGridSize, o.Sampling, o.Padding,
+                    fullyConnectedInputSide: side)).ToArray();
                 input_transformers = new SpatialTransformerParallel(sts);
                 for (int i = 0; i < o.ParallelTransformers; i++)
-                    featureList.Add(new ClassifierFeatures(o.Classifier, c, featH, featW, o.ClassifierWidths, o.Dropout, o.BatchNorm));
+                    featureList.Add(new ClassifierFeatures(o.Classifier, c, featH, featW, o.ClassifierWidths, o.Dropout, o.BatchNorm, side));
             }
             branches = ModuleList(featureList.ToArray());
             head = Linear(featureList.Sum(f => f.FeatureSize), o.Classes);

@@ -44,6 +44,13 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// default None, which is also what models saved before the option existed load as.
         /// </summary>
         public InputNormalization InputNormalization { get; init; } = InputNormalization.None;
+        /// <summary>
+        /// Side, in feature-map pixels, that the convolutional localisation networks and classifiers average-pool their
+        /// last feature map to (adaptively) before the first fully connected layer, where that map is larger; so the
+        /// fully connected layers stop growing with the image. Default 0: off (also what models saved before the option
+        /// existed load as); otherwise positive. FCN localisation networks and classifiers are not pooled.
+        /// </summary>
+        public int FullyConnectedInputSide { get; init; }
 
         /// <summary>Throws ArgumentException naming the first invalid setting.</summary>
         public void Validate()
@@ -63,6 +70,10 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                 throw new ArgumentException($"The ST output size must be 0 (the input's) or positive; got {TransformOutputHeight}x{TransformOutputWidth}.", nameof(TransformOutputHeight));
             if (!Enum.IsDefined(InputNormalization))
                 throw new ArgumentException($"{nameof(InputNormalization)} is not a normalization kind: {(int)InputNormalization}.", nameof(InputNormalization));
+            if (FullyConnectedInputSide < 0)
+                throw new ArgumentException(
+                    $"{nameof(FullyConnectedInputSide)} must be 0 (off) or positive; got {FullyConnectedInputSide}.",
+                    nameof(FullyConnectedInputSide));
             if (Dropout < 0 || Dropout >= 1) throw new ArgumentException($"{nameof(Dropout)} must be in [0, 1); got {Dropout}.", nameof(Dropout));
         }
 

@@ -37,6 +37,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                     return _g.Node("AveragePool", new[] { input }, Ints("kernel_shape", pool.kernel_size),
                         Ints("strides", pool.stride ?? pool.kernel_size), Ints("pads", Pads(pool.padding, pool.kernel_size.Length)),
                         Int("count_include_pad", pool.count_include_pad ? 1 : 0));
+                case Modules.FixedSizePool pool:
+                    return FixedSizePool(pool, input, path);
                 case ReLU:
                     return _g.Node("Relu", new[] { input });
                 case Flatten flatten when flatten.start_dim == 1 && flatten.end_dim == -1:
@@ -62,6 +64,28 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             string mean = _g.Initializer(path + ".mean", normalisation.Mean.view(shape));   // [1,C,1,1]
             string std = _g.Initializer(path + ".std", normalisation.Std.view(shape));      // [1,C,1,1]
             return _g.Node("Div", new[] { _g.Node("Sub", new[] { input, mean }), std });
+        }
+
+        /// <summary>
+        /// Adaptive average pooling: AveragePool (kernel = stride = the ratio) where the output side divides the map
+        /// on both axes; otherwise its windows of varying length as two matrix products,
+        /// Ph [h',H] · X [N,C,H,W] · Pwᵀ [W,w'].
+        /// </summary>
+        private string FixedSizePool(Modules.FixedSizePool pool, string input, string path)
+        {
+            long inH = pool.InputHeight, inW = pool.InputWidth, outH = pool.OutputHeight, outW = pool.OutputWidth;
+            if (inH % outH == 0 && inW % outW == 0)
+            {
+                var kernel = new[] { inH / outH, inW / outW };
+                return _g.Node("AveragePool", new[] { input }, Ints("kernel_shape", kernel), Ints("strides", kernel),
+                    Ints("pads", new long[4]));
+            }
+            using var scope = NewDisposeScope();
+            var rows = tensor(Modules.FixedSizePool.AxisMatrix(inH, outH), new[] { outH, inH });          // [h',H]
+            var columns = tensor(Modules.FixedSizePool.AxisMatrix(inW, outW), new[] { outW, inW }).t();   // [W,w']
+            string rowsName = _g.Initializer(path + ".rows", rows), columnsName = _g.Initializer(path + ".columns", columns);
+            string pooledRows = _g.Node("MatMul", new[] { rowsName, input });                           // [N,C,h',W]
+            return _g.Node("MatMul", new[] { pooledRows, columnsName });                                 // [N,C,h',w']
         }
 
         public string Gemm(Linear linear, string input, string path)

@@ -19,6 +19,9 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
 
         private static double Half(double side) => Math.Ceiling(side / 2);
 
+        // A feature map side after FixedSizePool (side 0: off).
+        private static double Pooled(double mapSide, double side) => side > 0 ? Math.Min(mapSide, side) : mapSide;
+
         /// <summary>
         /// Fails unless the parameters fit in the weights entry (4 bytes each; a generous factor covers the overestimate)
         /// and the largest tensor of one image is within <see cref="LoadLimits.MaxImageValues"/>.
@@ -33,33 +36,34 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
 
         public static NetworkSizeBound Of(StNetworkOptions o)
         {
-            double c = o.InputChannels, h = o.InputHeight, w = o.InputWidth;
+            double c = o.InputChannels, h = o.InputHeight, w = o.InputWidth, side = o.FullyConnectedInputSide;
             var input = new NetworkSizeBound(0, c * h * w);
             if (o.Transform == SpatialTransformKind.None)
             {
-                var (plain, features) = Classifier(o.Classifier, o.ClassifierWidths, c, h, w, o.BatchNorm);
+                var (plain, features) = Classifier(o.Classifier, o.ClassifierWidths, c, h, w, o.BatchNorm, side);
                 return input + plain + Head(features, o.Classes);
             }
             if (o.SeriesTransformers > 0)
             {
-                var (trunk, features) = Classifier(o.Classifier, o.ClassifierWidths, c, h, w, o.BatchNorm);
+                var (trunk, features) = Classifier(o.Classifier, o.ClassifierWidths, c, h, w, o.BatchNorm, side);
                 // Each series ST sees one stage's input: at most the widest channel count at the input's size. The first has
                 // the chosen localisation network, the others an FCN of 32, 32 (SpatialTransformerSeries); both are counted.
                 double channels = Math.Max(c, ClassifierFeatures.Widths(o.Classifier, o.ClassifierWidths).Max());
-                var st = Transformer(o.Transform, o.TpsGridSize, o.Localisation, o.LocalisationWidths, channels, h, w, h, w)
+                var st = Transformer(o.Transform, o.TpsGridSize, o.Localisation, o.LocalisationWidths, channels, h, w, h, w, side)
                     + Transformer(o.Transform, o.TpsGridSize, LocalisationNetworkKind.Fcn, new[] { 32, 32 }, channels, h, w, h, w);
                 return input + trunk + Times(st, o.SeriesTransformers) + Head(features, o.Classes);
             }
             double stH = o.TransformOutputHeight > 0 ? o.TransformOutputHeight : h, stW = o.TransformOutputWidth > 0 ? o.TransformOutputWidth : w;
-            var transformer = Transformer(o.Transform, o.TpsGridSize, o.Localisation, o.LocalisationWidths, c, h, w, stH, stW);
+            var transformer = Transformer(o.Transform, o.TpsGridSize, o.Localisation, o.LocalisationWidths, c, h, w, stH, stW, side);
             double featH = o.DownsampleAfterTransform ? Half(stH) : stH, featW = o.DownsampleAfterTransform ? Half(stW) : stW;
-            var (branch, branchFeatures) = Classifier(o.Classifier, o.ClassifierWidths, c, featH, featW, o.BatchNorm);
+            var (branch, branchFeatures) = Classifier(o.Classifier, o.ClassifierWidths, c, featH, featW, o.BatchNorm, side);
             return input + Times(transformer + branch, o.ParallelTransformers) + Head(branchFeatures * o.ParallelTransformers, o.Classes);
         }
 
-        /// <summary>One spatial transformer: its localisation network on [c,h,w] and its grid of outH x outW.</summary>
+        /// <summary>One spatial transformer: its localisation network on [c,h,w] (its last feature map pooled to at most
+        /// <paramref name="side"/>, 0: not pooled) and its grid of outH x outW.</summary>
         public static NetworkSizeBound Transformer(SpatialTransformKind kind, int tpsGridSize, LocalisationNetworkKind localisation,
-            IReadOnlyList<int> widths, double c, double h, double w, double outH, double outW)
+            IReadOnlyList<int> widths, double c, double h, double w, double outH, double outW, double side = 0)
         {
             int p = TransformFamily.ParameterCount(kind, tpsGridSize);
             double points = kind == SpatialTransformKind.ThinPlateSpline ? (double)tpsGridSize * tpsGridSize + 3 : 3;
@@ -67,10 +71,11 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             // saved buffers, so they count as parameters too.
             double gridValues = Math.Max(outH * outW * Math.Max(points, 2) * 2, points * points);
             var grid = new NetworkSizeBound(gridValues, gridValues + c * outH * outW);
-            return Localisation(localisation, widths, c, h, w, p) + grid;
+            return Localisation(localisation, widths, c, h, w, p, side) + grid;
         }
 
-        private static NetworkSizeBound Localisation(LocalisationNetworkKind kind, IReadOnlyList<int> widths, double c, double h, double w, int p)
+        private static NetworkSizeBound Localisation(LocalisationNetworkKind kind, IReadOnlyList<int> widths, double c, double h, double w, int p,
+            double side)
         {
             var ws = LocalisationNetwork.Widths(kind, widths).Select(v => (double)v).ToArray();
             NetworkSizeBound trunk;
@@ -84,7 +89,7 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                 {
                     double h1 = Half(h), w1 = Half(w), h2 = Half(h1), w2 = Half(w1);
                     trunk = Conv(c, ws[0], 5, h1, w1) + Conv(ws[0], ws[1], 5, h2, w2); // pool, conv, pool, conv (padded)
-                    flat = ws[1] * h2 * w2;
+                    flat = ws[1] * Pooled(h2, side) * Pooled(w2, side);
                     trunk += Dense(flat, ws[2]).Size;
                     flat = ws[2];
                     break;
@@ -92,7 +97,7 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                 default:
                 {
                     trunk = Conv(c, ws[0], 7, h, w) + Conv(ws[0], ws[1], 5, Half(h), Half(w));
-                    flat = ws[1] * Half(Half(h)) * Half(Half(w));
+                    flat = ws[1] * Pooled(Half(Half(h)), side) * Pooled(Half(Half(w)), side);
                     trunk += Dense(flat, ws[2]).Size;
                     flat = ws[2];
                     break;
@@ -101,7 +106,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             return trunk + Dense(flat, p).Size;
         }
 
-        private static (NetworkSizeBound Size, double Features) Classifier(ClassifierKind kind, IReadOnlyList<int> widths, double c, double h, double w, bool batchNorm)
+        private static (NetworkSizeBound Size, double Features) Classifier(ClassifierKind kind, IReadOnlyList<int> widths, double c, double h, double w,
+            bool batchNorm, double side)
         {
             var ws = ClassifierFeatures.Widths(kind, widths).Select(v => (double)v).ToArray();
             switch (kind)
@@ -117,12 +123,12 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                         size += Conv(previous, ws[i], i == 0 ? 9 : 7, h, w) + new NetworkSizeBound(batchNorm ? 4 * ws[i] + 1 : 0, 0);
                         (h, w, previous) = (Half(h), Half(w), ws[i]);
                     }
-                    return (size, previous * h * w);
+                    return (size, previous * Pooled(h, side) * Pooled(w, side));
                 }
                 default:
                 {
                     var size = Conv(c, ws[0], 5, h, w) + Conv(ws[0], ws[1], 5, Half(h), Half(w));
-                    return (size + Dense(ws[1] * Half(Half(h)) * Half(Half(w)), ws[2]).Size, ws[2]);
+                    return (size + Dense(ws[1] * Pooled(Half(Half(h)), side) * Pooled(Half(Half(w)), side), ws[2]).Size, ws[2]);
                 }
             }
         }

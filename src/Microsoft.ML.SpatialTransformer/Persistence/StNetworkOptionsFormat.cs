@@ -8,24 +8,27 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
 {
     /// <summary>
     /// Binary layout of <see cref="StNetworkOptions"/> inside a model. Enum values are written as their explicit ints.
-    /// *** Binary format (layout 2; layout 1 ends before the last field) ***
-    /// int: layout (2)
+    /// *** Binary format (layout 3; layout 1 ends before the input normalization, layout 2 after it) ***
+    /// int: layout (3)
     /// int: input channels, input height, input width, classes
     /// int: transform kind, TPS grid size, localisation kind; int[]: localisation widths (count, then values)
     /// int: classifier kind; int[]: classifier widths
     /// int: parallel transformers, series transformers, ST output height, ST output width
     /// byte: downsample after transform; int: sampling, padding; double: dropout; byte: batch norm
     /// Added in layout 2: int: input normalization (layout 1 reads as None)
+    /// Added in layout 3: int: fully connected input side (layouts 1 and 2 read as 0, no pooling)
     /// </summary>
     internal static class StNetworkOptionsFormat
     {
-        private const int Layout = 2;
+        private const int Layout = 3;
+        private const int LayoutWithoutPooling = 2;
         private const int LayoutWithoutNormalization = 1;
 
         public static void Write(BinaryWriter w, StNetworkOptions o)
         {
             WriteLayout1(w, o, Layout);
             w.Write((int)o.InputNormalization);
+            w.Write(o.FullyConnectedInputSide);
         }
 
         private static void WriteLayout1(BinaryWriter w, StNetworkOptions o, int layout)
@@ -40,13 +43,15 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
 
         /// <summary>
         /// The canonical bytes of <paramref name="o"/>, for its architecture hash: layout 1's fields, then the normalization
-        /// only when there is one, so models saved before it existed (all None) keep the hash they recorded.
+        /// only when there is one, then the pooling side only when it is on, so models saved before either existed keep the
+        /// hash they recorded.
         /// </summary>
         public static byte[] ArchitectureHash(StNetworkOptions o, int[] featureDimensions) => WeightsIntegrity.ArchitectureHash(w =>
         {
             WriteLayout1(w, o, LayoutWithoutNormalization);
             WriteInts(w, featureDimensions);
             if (o.InputNormalization != InputNormalization.None) w.Write((int)o.InputNormalization);
+            if (o.FullyConnectedInputSide != 0) { w.Write(-1); w.Write(o.FullyConnectedInputSide); } // -1 marks the field: no normalization kind is negative
         });
 
         /// <summary>
@@ -56,8 +61,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         public static StNetworkOptions Read(IExceptionContext ectx, BinaryReader r)
         {
             int layout = r.ReadInt32();
-            if (layout != Layout && layout != LayoutWithoutNormalization)
-                throw ectx.ExceptDecode($"The network description has layout {layout}; this version of Stn.MLNet reads layouts {LayoutWithoutNormalization} and {Layout}. Update the package to load this model.");
+            if (layout < LayoutWithoutNormalization || layout > Layout)
+                throw ectx.ExceptDecode($"The network description has layout {layout}; this version of Stn.MLNet reads layouts {LayoutWithoutNormalization} to {Layout}. Update the package to load this model.");
             var o = new StNetworkOptions
             {
                 InputChannels = ReadInt(ectx, r, nameof(StNetworkOptions.InputChannels), 1, MaxChannels),
@@ -81,8 +86,10 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                 Dropout = r.ReadDouble(),
                 BatchNorm = r.ReadBoolean(),
             };
-            if (layout >= Layout)
+            if (layout >= LayoutWithoutPooling)
                 o = o with { InputNormalization = ReadEnum<InputNormalization>(ectx, r, nameof(StNetworkOptions.InputNormalization)) };
+            if (layout >= Layout)
+                o = o with { FullyConnectedInputSide = ReadInt(ectx, r, nameof(StNetworkOptions.FullyConnectedInputSide), 0, MaxSide) };
             if (!(o.Dropout >= 0 && o.Dropout < 1)) // NaN too
                 throw ectx.ExceptDecode($"{nameof(StNetworkOptions.Dropout)} must be in [0, 1); got {o.Dropout}.");
             try

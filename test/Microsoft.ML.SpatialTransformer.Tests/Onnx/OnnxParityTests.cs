@@ -149,6 +149,35 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             Transform = SpatialTransformKind.None, InputHeight = 16, InputWidth = 16, Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 4, 4 },
         }, rows: 500);
 
+        // Issue 12: pooled heads. Where the side divides the map the export is an AveragePool, elsewhere two MatMuls.
+        [Theory]
+        [InlineData(1, 32, 4, ClassifierKind.Cnn, LocalisationNetworkKind.Cnn, 17)]        // maps 8 -> 4: AveragePool
+        [InlineData(3, 40, 4, ClassifierKind.Cnn, LocalisationNetworkKind.Cnn, 17)]        // maps 10 -> 4: windows of 3 and 2
+        [InlineData(3, 44, 3, ClassifierKind.Tutorial, LocalisationNetworkKind.Tutorial, 17)]
+        [InlineData(3, 40, 4, ClassifierKind.Cnn, LocalisationNetworkKind.Cnn, 12)]        // ML.NET's ConvertToOnnx opset
+        public void PooledHeads(int channels, int side, int poolSide, ClassifierKind classifier, LocalisationNetworkKind localisation, long opset)
+            => AssertParity(new StNetworkOptions
+            {
+                InputChannels = channels, InputHeight = side, InputWidth = side, Classifier = classifier, Localisation = localisation,
+                ClassifierWidths = classifier == ClassifierKind.Cnn ? new[] { 8, 8 } : null, LocalisationWidths = new[] { 8, 8, 16 },
+                FullyConnectedInputSide = poolSide,
+            }, rows: 200, batch: 100, opset: opset);
+
+        [Fact]
+        public void PooledDownsamplingStCnnAndPlainCnnAtTheTrainersDefaultsOn100Pixels()
+        {
+            // 100 px: the ST samples 48 px; its localisation map 25 and the plain CNN's map 25 are pooled to 16.
+            AssertParity(new StNetworkOptions
+            {
+                InputChannels = 3, InputHeight = 100, InputWidth = 100, TransformOutputHeight = 48, TransformOutputWidth = 48,
+                FullyConnectedInputSide = 16,
+            }, rows: 40, batch: 20);
+            AssertParity(new StNetworkOptions
+            {
+                InputChannels = 3, InputHeight = 100, InputWidth = 100, Transform = SpatialTransformKind.None, FullyConnectedInputSide = 16,
+            }, rows: 40, batch: 20);
+        }
+
         [Fact]
         public void ADisposedNetworkIsRefused()
         {

@@ -13,8 +13,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             var zip = SavedModels.StCnn();
             string key = SavedModels.ModelKeyOf(zip, SavedModels.StCnnSignature);
             var content = SavedModels.Read(zip, key);
-            // The network description: layout 2, 1 channel, 12x12, 2 classes, ...; ParallelTransformers is its 15th int.
-            int options = SavedModels.IndexOfInts(content, 2, 1, 12, 12, 2);
+            // The network description: layout 3, 1 channel, 12x12, 2 classes, ...; ParallelTransformers is its 15th int.
+            int options = SavedModels.IndexOfInts(content, 3, 1, 12, 12, 2);
             Assert.True(options >= 0);
             int at = options + 14 * 4;
             Assert.Equal(1, BitConverter.ToInt32(content, at));

@@ -40,10 +40,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             // Models hashed before the flag existed hashed layout 1's bytes; a None network must hash the same today.
             using var stream = new MemoryStream();
             using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) StNetworkOptionsFormat.Write(writer, plain);
-            var layout2 = stream.ToArray();
-            Assert.Equal(2, BitConverter.ToInt32(layout2, 0));
-            Assert.Equal(0, BitConverter.ToInt32(layout2, layout2.Length - 4));
-            var layout1 = layout2[..^4];
+            var layout3 = stream.ToArray();
+            Assert.Equal(3, BitConverter.ToInt32(layout3, 0));
+            Assert.Equal(0, BitConverter.ToInt32(layout3, layout3.Length - 8)); // normalization None
+            Assert.Equal(0, BitConverter.ToInt32(layout3, layout3.Length - 4)); // no pooling
+            var layout1 = layout3[..^8];
             BitConverter.GetBytes(1).CopyTo(layout1, 0);
             var old = layout1.Concat(BitConverter.GetBytes(dims.Length)).Concat(dims.SelectMany(BitConverter.GetBytes)).ToArray();
             Assert.Equal(SHA256.HashData(old), StNetworkOptionsFormat.ArchitectureHash(plain, dims));

@@ -9,7 +9,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
     /// <summary>
     /// The feature extractor of a classifier network: input [N,C,H,W] -> features [N,F]. A linear head on top makes the
     /// classifier; parallel branches concatenate their features before one head. The CNN is split into stages (conv +
-    /// pool) so spatial transformers can sit before any of them.
+    /// pool) so spatial transformers can sit before any of them. The convolutional kinds can pool their last feature
+    /// map to a fixed side before flattening (<see cref="FixedSizePool"/>), so the features (and the head) stop
+    /// growing with the image.
     /// </summary>
     public sealed class ClassifierFeatures : Module<Tensor, Tensor>
     {
@@ -24,12 +26,20 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// Tutorial: conv 1 filters, conv 2 filters, FC width (default 10, 20, 50).</param>
         /// <param name="dropout">Dropout rate (Tutorial: its dropout layers; others: before the head), 0 for none.</param>
         /// <param name="batchNorm">Batch normalisation after each convolution of the Cnn.</param>
+        /// <param name="fullyConnectedInputSide">Cnn and Tutorial: the last feature map is average-pooled to at most
+        /// this side before it is flattened; 0 (default): no pooling. The Fcn is not pooled.</param>
         public ClassifierFeatures(ClassifierKind kind, long channels, long height, long width,
-            IReadOnlyList<int> widths = null, double dropout = 0, bool batchNorm = false) : base($"{kind}Features")
+            IReadOnlyList<int> widths = null, double dropout = 0, bool batchNorm = false,
+            long fullyConnectedInputSide = 0)
+            : base($"{kind}Features")
         {
             TorchNativeLibrary.EnsureLoaded(); // convolutions are checked (and repaired) before a network uses them
             ShapeInference.CheckPositive(channels, nameof(channels));
             if (dropout < 0 || dropout >= 1) throw new ArgumentException($"dropout must be in [0, 1); got {dropout}.", nameof(dropout));
+            if (fullyConnectedInputSide < 0)
+                throw new ArgumentException(
+                    $"fullyConnectedInputSide must be 0 (off) or positive; got {fullyConnectedInputSide}.",
+                    nameof(fullyConnectedInputSide));
             Kind = kind;
             var w = Widths(kind, widths);
             var stageList = new List<Module<Tensor, Tensor>>();
@@ -59,14 +69,20 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                         stageList.Add(Sequential(layers));
                         previous = w[i];
                     }
-                    tail = dropout > 0 ? Sequential(Flatten(), new SeededDropout(dropout)) : Flatten();
+                    var pool = Pool(stageList, fullyConnectedInputSide, channels, height, width, kind, 1L << w.Length);
+                    tail = pool is null
+                        ? (dropout > 0 ? Sequential(Flatten(), new SeededDropout(dropout)) : Flatten())
+                        : (dropout > 0
+                            ? Sequential(pool, Flatten(), new SeededDropout(dropout))
+                            : Sequential(pool, Flatten()));
                     break;
                 }
                 case ClassifierKind.Tutorial:
                 {
                     stageList.Add(Sequential(new CheckedConv2d(channels, w[0], 5), new MaxPool2x2(), ReLU()));
                     stageList.Add(Sequential(new CheckedConv2d(w[0], w[1], 5), new SeededDropout(dropout > 0 ? dropout : 0.5, channels: true), new MaxPool2x2(), ReLU()));
-                    tail = Flatten(); // the FC layer is appended below, once its input size is known
+                    var pool = Pool(stageList, fullyConnectedInputSide, channels, height, width, kind, 16);
+                    tail = pool is null ? Flatten() : Sequential(pool, Flatten()); // the FC layer is appended below
                     break;
                 }
                 default:
@@ -78,7 +94,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             FeatureSize = ShapeInference.FlatSize(body, channels, height, width, $"The {kind} classifier", minimum);
             if (kind == ClassifierKind.Tutorial)
             {
-                tail = Sequential(Flatten(), Linear(FeatureSize, w[2]), ReLU(), new SeededDropout(dropout > 0 ? dropout : 0.5));
+                tail = Sequential(tail, Linear(FeatureSize, w[2]), ReLU(),
+                    new SeededDropout(dropout > 0 ? dropout : 0.5));
                 FeatureSize = w[2];
             }
             RegisterComponents();
@@ -112,6 +129,16 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                 x = stages[i].call(x);
             }
             return tail.call(x).MoveToOuterDisposeScope(); // [N,F]
+        }
+
+        // A pooling of the last stage's output to the fixed side, or null where that map is no larger (or side is 0).
+        private static FixedSizePool Pool(List<Module<Tensor, Tensor>> stageList, long side, long channels, long height,
+            long width, ClassifierKind kind, long minimum)
+        {
+            if (side == 0) return null;
+            var map = ShapeInference.OutputShape(Sequential(stageList), channels, height, width,
+                $"The {kind} classifier", minimum);                                                        // [1,F,h,w]
+            return FixedSizePool.Needed(side, map[2], map[3]) ? new FixedSizePool(side, map[2], map[3]) : null;
         }
 
         /// <summary>The default widths of <paramref name="kind"/> where <paramref name="widths"/> is null or empty.</summary>

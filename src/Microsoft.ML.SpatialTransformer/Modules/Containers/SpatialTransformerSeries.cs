@@ -43,14 +43,16 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// on feature maps.
         /// </summary>
         public static SpatialTransformerSeries Create(ClassifierFeatures features, int count, SpatialTransformKind kind,
-            LocalisationNetworkKind firstLocalisation, IReadOnlyList<int> firstWidths, int tpsGridSize, SamplingMode sampling, PaddingMode padding)
+            LocalisationNetworkKind firstLocalisation, IReadOnlyList<int> firstWidths, int tpsGridSize, SamplingMode sampling, PaddingMode padding,
+            long fullyConnectedInputSide = 0)
         {
             var list = new List<SpatialTransformerModule>();
             for (int i = 0; i < count && i < features.StageCount; i++)
             {
                 var s = features.StageInputShapes[i];
                 list.Add(i == 0
-                    ? new SpatialTransformerModule(kind, s[0], s[1], s[2], firstLocalisation, firstWidths, 0, 0, tpsGridSize, sampling, padding)
+                    ? new SpatialTransformerModule(kind, s[0], s[1], s[2], firstLocalisation, firstWidths, 0, 0, tpsGridSize, sampling, padding,
+                        fullyConnectedInputSide: fullyConnectedInputSide)
                     : new SpatialTransformerModule(kind, s[0], s[1], s[2], LocalisationNetworkKind.Fcn, new[] { 32, 32 }, 0, 0, tpsGridSize, sampling, padding));
             }
             return new SpatialTransformerSeries(features, list);

@@ -8,7 +8,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 {
     /// <summary>
     /// A localisation network: input [N,C,H,W] -> theta [N,P]. A trunk of the chosen kind (flatten size inferred from
-    /// the input shape) followed by a <see cref="RegressionHead"/> initialised to the identity transform.
+    /// the input shape) followed by a <see cref="RegressionHead"/> initialised to the identity transform. The
+    /// convolutional trunks can pool their last feature map to a fixed side before the fully connected layer
+    /// (<see cref="FixedSizePool"/>), so that layer does not grow with the image.
     /// </summary>
     public sealed class LocalisationNetwork : Module<Tensor, Tensor>
     {
@@ -22,25 +24,47 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <param name="identityParameters">Identity theta [P] of the transform kind the network regresses.</param>
         /// <param name="widths">Fcn: hidden layer widths (default 32, 32, 32). Cnn: filters 1, filters 2, FC width
         /// (default 20, 20, 20). Tutorial: filters 1, filters 2, FC width (default 8, 10, 32).</param>
+        /// <param name="fullyConnectedInputSide">Cnn and Tutorial: the last feature map is average-pooled to at most
+        /// this side before the fully connected layer; 0 (default): no pooling. The Fcn trunk is not pooled.</param>
         public LocalisationNetwork(LocalisationNetworkKind kind, long channels, long height, long width,
-            float[] identityParameters, IReadOnlyList<int> widths = null) : base($"{kind}LocalisationNetwork")
+            float[] identityParameters, IReadOnlyList<int> widths = null, long fullyConnectedInputSide = 0)
+            : base($"{kind}LocalisationNetwork")
         {
             TorchNativeLibrary.EnsureLoaded(); // convolutions are checked (and repaired) before a network uses them
             ShapeInference.CheckPositive(channels, nameof(channels));
             Kind = kind;
+            if (fullyConnectedInputSide < 0)
+                throw new ArgumentException(
+                    $"fullyConnectedInputSide must be 0 (off) or positive; got {fullyConnectedInputSide}.",
+                    nameof(fullyConnectedInputSide));
             var w = Widths(kind, widths);
-            trunk = kind switch
+            var layers = kind switch
             {
-                LocalisationNetworkKind.Fcn => Fcn(channels * height * width, w),
-                LocalisationNetworkKind.Cnn => Sequential(
+                LocalisationNetworkKind.Fcn => null,
+                LocalisationNetworkKind.Cnn => new List<Module<Tensor, Tensor>> {
                     new MaxPool2x2(), new CheckedConv2d(channels, w[0], 5, 2), ReLU(), new MaxPool2x2(),
-                    new CheckedConv2d(w[0], w[1], 5, 2), ReLU(), Flatten()),
-                LocalisationNetworkKind.Tutorial => Sequential(
-                    new CheckedConv2d(channels, w[0], 7), new MaxPool2x2(), ReLU(), new CheckedConv2d(w[0], w[1], 5), new MaxPool2x2(), ReLU(), Flatten()),
+                    new CheckedConv2d(w[0], w[1], 5, 2), ReLU() },
+                LocalisationNetworkKind.Tutorial => new List<Module<Tensor, Tensor>> {
+                    new CheckedConv2d(channels, w[0], 7), new MaxPool2x2(), ReLU(),
+                    new CheckedConv2d(w[0], w[1], 5), new MaxPool2x2(), ReLU() },
                 _ => throw new ArgumentException($"kind must be Fcn, Cnn or Tutorial; got {kind}.", nameof(kind)),
             };
             long minimum = kind switch { LocalisationNetworkKind.Cnn => 4, LocalisationNetworkKind.Tutorial => 20, _ => 1 };
-            long flat = ShapeInference.FlatSize(trunk, channels, height, width, $"The {kind} localisation network", minimum);
+            string network = $"The {kind} localisation network";
+            if (layers is null)
+            {
+                trunk = Fcn(channels * height * width, w);
+            }
+            else
+            {
+                var map = ShapeInference.OutputShape(Sequential(layers), channels, height, width, network, minimum);
+                // map: [1,F,h,w]
+                if (FixedSizePool.Needed(fullyConnectedInputSide, map[2], map[3]))
+                    layers.Add(new FixedSizePool(fullyConnectedInputSide, map[2], map[3]));
+                layers.Add(Flatten());
+                trunk = Sequential(layers);
+            }
+            long flat = ShapeInference.FlatSize(trunk, channels, height, width, network, minimum);
             if (kind != LocalisationNetworkKind.Fcn)
             {
                 // The convolutional trunks end in one fully connected layer before the regression.
