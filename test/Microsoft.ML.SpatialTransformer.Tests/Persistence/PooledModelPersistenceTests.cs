@@ -30,7 +30,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
         }
 
         private static StCnnModelParameters Parameters(ITransformer model) =>
-            ((System.Collections.Generic.IEnumerable<ITransformer>)model).OfType<MulticlassPredictionTransformer<StCnnModelParameters>>().Single().Model;
+            ((System.Collections.Generic.IEnumerable<ITransformer>)model).OfType<ISingleFeaturePredictionTransformer<StCnnModelParameters>>().Single().Model;
 
         [Fact]
         public void APooledModelReloadsInAFreshProcessWithIdenticalScores()
