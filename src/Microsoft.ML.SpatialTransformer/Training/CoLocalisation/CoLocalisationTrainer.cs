@@ -12,7 +12,7 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
     /// Trains an attention <see cref="SpatialTransformerModule"/> to crop the object a set of images shares (the paper's
     /// co-localisation), with no labels: every step crops a shuffled batch, pairs each image n with the next one m of the
     /// batch, draws a random crop of n at the same scale, and descends the triplet hinge loss on the embeddings of the
-    /// three crops (<see cref="TripletHingeLoss"/>). Seeded by the MLContext: weights, shuffling and random crops come from
+    /// three crops (<see cref="TripletHingeLoss"/>) plus a penalty on boxes leaving the image (<see cref="BoxPenalty"/>). Seeded by the MLContext: weights, shuffling and random crops come from
     /// generators of this fit only. Adam with a cosine schedule over <see cref="TrainingSettings.MaxEpochs"/>.
     /// </summary>
     internal static class CoLocalisationTrainer
@@ -44,6 +44,7 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                         ParameterInitialisation.Reset(module, generator);
                         ParameterInitialisation.Reset(embedding, generator);
                     }
+                    StartBetweenWholeAndOutputResolution(module, config);
                     if (statistics is not null) module.LocalisationInput.SetStatistics(statistics.Mean, statistics.Std);
                     module.to(device);
                     embedding.to(device);
@@ -122,7 +123,21 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
             var anchor = embedding.call(crops);                                          // [B,D]
             var positive = anchor.roll(1, 0);                                            // [B,D]: image m = the previous row
             var negative = embedding.call(randomCrops);                                  // [B,D]
-            return TripletHingeLoss.Compute(anchor, positive, negative).MoveToOuterDisposeScope();
+            var loss = TripletHingeLoss.Compute(anchor, positive, negative) + BoxPenalty.Compute(theta);
+            return loss.MoveToOuterDisposeScope();
+        }
+
+        // The identity crops the whole image, and its random crops at the same scale are the image itself, so the triplet
+        // loss has nothing to tell apart; the crop starts instead centred, halfway between the whole image and the
+        // output's resolution (s = H'/H, one output pixel per input pixel), where crops hold most of an object that is
+        // about the output's size wherever it lies, and random crops shifted from them already differ.
+        private static void StartBetweenWholeAndOutputResolution(SpatialTransformerModule module, SpatialTransformConfig config)
+        {
+            double native = Math.Min(1.0, Math.Max((double)config.OutputHeight / config.InputShape.Height,
+                (double)config.OutputWidth / config.InputShape.Width));
+            double scale = (1 + native) / 2;
+            using var noGrad = no_grad();
+            module.Localisation.Head.Linear.bias[0].fill_(scale);
         }
 
         private static void Shuffle(int[] order, Random random)

@@ -12,6 +12,12 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
     internal static class UnlabeledImages
     {
         /// <summary>Reads every usable row of <paramref name="data"/>'s <paramref name="imageColumn"/>.</summary>
+        /// <param name="ectx">For errors in ML.NET's wording.</param>
+        /// <param name="data">The rows.</param>
+        /// <param name="imageColumn">The image column (float vector or ML.NET image).</param>
+        /// <param name="featureSize">Values per image.</param>
+        /// <param name="storage">Memory budget and temporary folder; null: everything in memory.</param>
+        /// <param name="cancellation">Checked before every row.</param>
         /// <param name="onRow">Called with the pixels of every row kept, in reading order.</param>
         public static (RowStore Rows, long SkippedBadPixels) Read(IExceptionContext ectx, IDataView data, string imageColumn,
             int featureSize, TrainingDataStorage storage, CancellationToken cancellation, RowCallback onRow)
