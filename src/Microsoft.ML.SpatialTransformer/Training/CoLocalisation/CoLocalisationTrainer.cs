@@ -72,14 +72,16 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
             int count = (int)rows.Count;
             int batchSize = Math.Max(2, Math.Min(s.BatchSize, count));
             int batches = (count + batchSize - 1) / batchSize;
-            var parameters = module.parameters().Concat(embedding.parameters()).ToList();
-            using var optimizer = optim.Adam(parameters, s.LearningRate);
+            // The embedding stays at its seeded random weights: trained with the transform, it collapses to a constant
+            // (every distance 0, the loss stuck at the margin), which tells the transform nothing.
+            foreach (var p in embedding.parameters()) p.requires_grad = false;
+            using var optimizer = optim.Adam(module.parameters(), s.LearningRate);
             var random = new Random(seed);
             using var cropGenerator = new Generator(unchecked((ulong)seed) ^ 0xC0C0C0C0C0C0C0C0UL, device);
             var order = Enumerable.Range(0, count).ToArray();
             var pixels = new float[(long)batchSize * shape.Size];
             module.train();
-            embedding.train();
+            embedding.eval();
             using var pch = host.StartProgressChannel("Learning a co-localising spatial transform");
             int done = 0;
             pch.SetHeader(new ProgressHeader("epochs"), e => e.SetProgress(0, done, s.MaxEpochs));
