@@ -18,7 +18,7 @@ namespace Stn.Benchmarks
     /// </summary>
     internal static class CoLocalisationExperiment
     {
-        public static int Run(bool clutter, int perClass, int epochs, string classes, double learningRate, bool verbose)
+        public static int Run(bool clutter, int perClass, int epochs, string classes, double learningRate, int batchSize, bool verbose)
         {
             string root = RepositoryPaths.FindRoot();
             var source = MnistDataset.LoadSplit(RepositoryPaths.TryFindFullMnist(root, out var full) ? full : RepositoryPaths.MnistSubset(root),
@@ -29,7 +29,7 @@ namespace Stn.Benchmarks
             });
             var digits = classes is null ? Enumerable.Range(0, 10).ToArray() : classes.Split(',').Select(int.Parse).ToArray();
             Console.WriteLine($"Co-localisation, {(clutter ? "with 16 6x6 clutter crops" : "no clutter")}: 28x28 digits in 84x84 " +
-                              $"canvases, {perClass} images per class, {epochs} epochs per class, learning rate {learningRate}, seeded; correct when IoU > 0.5.");
+                              $"canvases, {perClass} images per class, {epochs} epochs per class, learning rate {learningRate}, batches of {batchSize}, seeded; correct when IoU > 0.5.");
             Console.WriteLine();
             Console.WriteLine("| class | IoU > 0.5 | mean IoU | mean box side (px) | mean centre error (px) | fit (s) | paper |");
             Console.WriteLine("|---|---|---|---|---|---|---|");
@@ -40,7 +40,7 @@ namespace Stn.Benchmarks
                 var ml = new MLContext(seed: 1 + digit);
                 if (verbose) ml.Log += (_, e) => { if (e.Message.Contains("Co-localisation epoch")) Console.Error.WriteLine(e.Message); };
                 var watch = Stopwatch.StartNew();
-                var model = ml.Transforms.SpatialTransform(Options(epochs, learningRate)).Fit(set.ToDataView(ml));
+                var model = ml.Transforms.SpatialTransform(Options(epochs, learningRate, batchSize)).Fit(set.ToDataView(ml));
                 double seconds = watch.Elapsed.TotalSeconds;
                 var thetas = model.Transform(set.ToDataView(ml)).GetColumn<float[]>("Theta").ToArray();
                 var boxes = thetas.Select(t => ThetaDecomposition.AttentionBox(t, set.CanvasSize, set.CanvasSize)).ToArray();
@@ -63,11 +63,11 @@ namespace Stn.Benchmarks
         }).Average();
 
         /// <summary>The transform the experiment fits: an attention crop to 28x28, the digits' size.</summary>
-        public static SpatialTransformEstimator.Options Options(int epochs, double learningRate) => new()
+        public static SpatialTransformEstimator.Options Options(int epochs, double learningRate, int batchSize) => new()
         {
             OutputColumnName = "Crop", InputColumnName = DatasetColumns.Image, ThetaColumnName = "Theta",
             Objective = SpatialTransformObjective.CoLocalisation, Transform = SpatialTransformKind.Attention,
-            OutputHeight = 28, OutputWidth = 28, MaxEpochs = epochs, TrainingBatchSize = 32, LearningRate = learningRate,
+            OutputHeight = 28, OutputWidth = 28, MaxEpochs = epochs, TrainingBatchSize = batchSize, LearningRate = learningRate,
         };
     }
 }

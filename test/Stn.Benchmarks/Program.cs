@@ -26,7 +26,7 @@ using static TorchSharp.torch;
 //       the downsampling ST-CNN against the plain CNN on colour digits in clutter, the same time budget each:
 //       test accuracy and training images/s side by side
 //   Stn.Benchmarks colocalisation [--clutter] [--per-class 100] [--epochs 60] [--classes 0,1,...] [--learning-rate 0.001]
-//       [--verbose]   the paper's
+//       [--batch-size 32] [--verbose]   the paper's
 //       co-localisation: per class, a CoLocalisation SpatialTransform fitted on that class alone; share of IoU > 0.5
 string command = args.Length > 0 ? args[0] : "speed";
 int Option(string name, int fallback)
@@ -96,7 +96,7 @@ switch (command)
     case "colocalisation":
         return CoLocalisationExperiment.Run(args.Contains("--clutter"), Option("--per-class", 100), Option("--epochs", 60),
             Text("--classes", null), double.Parse(Text("--learning-rate", "0.001"), System.Globalization.CultureInfo.InvariantCulture),
-            args.Contains("--verbose"));
+            Option("--batch-size", 32), args.Contains("--verbose"));
     case "images":
         return ImageFolderBenchmark.Run(Option("--count", 3000), Option("--size", 128), Option("--epochs", 2));
     case "colour":
