@@ -97,9 +97,10 @@ namespace Microsoft.ML.SpatialTransformer
             /// What learned mode trains for; default <see cref="SpatialTransformObjective.Classification"/> (learned mode
             /// only when <see cref="LabelColumnName"/> is set). <see cref="SpatialTransformObjective.CoLocalisation"/>
             /// always learns theta, reads no label and needs <see cref="Transform"/> =
-            /// <see cref="SpatialTransformKind.Attention"/>; train it on the images of one class (the paper: about 100),
-            /// set OutputHeight and OutputWidth to about the object's size in pixels, and give it many more epochs than
-            /// the default (the paper's digits: hundreds of steps).
+            /// <see cref="SpatialTransformKind.Attention"/>; train it on the images of one class (the paper: 100) and set
+            /// OutputHeight and OutputWidth to about the object's size in pixels. Its crop starts centred, halfway between
+            /// the whole image and the output's resolution; the crop embedding is a fixed, seeded random network; a
+            /// penalty keeps boxes inside the image.
             /// </summary>
             public SpatialTransformObjective Objective = Defaults.Objective;
             /// <summary>Localisation network of the learned transform.</summary>
