@@ -12,7 +12,8 @@ namespace Microsoft.ML.SpatialTransformer
         /// </summary>
         Classification = 0,
         /// <summary>
-        /// The paper's co-localisation: from images that share an object class, with no labels and no boxes, an attention
+        /// The paper's co-localisation: from images that share an object class, with no labels and no boxes, an
+        /// attention
         /// transform learns to crop the common object. A triplet hinge loss (margin 1) on embeddings of crops pulls the
         /// crops of two images together and pushes a crop away from a random crop of its own image.
         /// </summary>

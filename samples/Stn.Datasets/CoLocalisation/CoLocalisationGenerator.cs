@@ -31,7 +31,8 @@ namespace Stn.Datasets.CoLocalisation
         /// <summary>Settings of <see cref="CoLocalisationGenerator"/>.</summary>
         public sealed class Options
         {
-            /// <summary>Side of the canvas, pixels; default 84; at least the source digits' side, at most 4096.</summary>
+            /// <summary>Side of the canvas, pixels; default 84; at least the source digits' side, at most
+            /// 4096.</summary>
             public int CanvasSize { get; set; } = Defaults.CanvasSize;
             /// <summary>Images of the class; default 100; 1 to the digits of that class in the source.</summary>
             public int PerClass { get; set; } = Defaults.PerClass;
@@ -55,7 +56,8 @@ namespace Stn.Datasets.CoLocalisation
         }
 
         /// <summary>
-        /// The first <see cref="Options.PerClass"/> digits of class <paramref name="digitClass"/> in <paramref name="source"/>,
+        /// The first <see cref="Options.PerClass"/> digits of class <paramref name="digitClass"/> in <paramref
+        /// name="source"/>,
         /// each placed (and cluttered) with draws from a Random seeded with <paramref name="seed"/>.
         /// </summary>
         public CoLocalisationSet Generate(LabeledImageSet source, int digitClass, int seed)
@@ -99,7 +101,8 @@ namespace Stn.Datasets.CoLocalisation
             return new CoLocalisationSet(digitClass, canvas, pixels, boxes);
         }
 
-        // Pastes the side x side crop at (cropX, cropY) of source image index at (x, y) of the canvas, keeping the maximum.
+        // Pastes the side x side crop at (cropX, cropY) of source image index at (x, y) of the canvas, keeping the
+        // maximum.
         private static void PasteMax(LabeledImageSet source, int index, int cropX, int cropY, int side, int x, int y,
             Span<float> image, int canvas)
         {

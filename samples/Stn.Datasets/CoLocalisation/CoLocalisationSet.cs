@@ -9,7 +9,8 @@ namespace Stn.Datasets.CoLocalisation
 {
     /// <summary>
     /// Images of one digit class on a larger canvas, with the true box of each digit (which a co-localisation learner
-    /// never sees). <see cref="ToDataView"/> gives the one column <see cref="DatasetColumns.Image"/>, Vector&lt;Single, 1, S, S&gt;.
+    /// never sees). <see cref="ToDataView"/> gives the one column <see cref="DatasetColumns.Image"/>, Vector&lt;Single,
+    /// 1, S, S&gt;.
     /// </summary>
     public sealed class CoLocalisationSet
     {

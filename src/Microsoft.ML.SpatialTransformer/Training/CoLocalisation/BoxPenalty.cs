@@ -4,7 +4,8 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
 {
     /// <summary>
     /// Keeps an attention box inside the image while co-localisation trains: without it the triplet loss has two empty
-    /// optima, a box off the image (every crop is padding, so all crops are alike) and a box larger than the image (every
+    /// optima, a box off the image (every crop is padding, so all crops are alike) and a box larger than the image
+    /// (every
     /// crop is the whole image shrunk). Mean over the batch of the squared excess of s over 1, of s + |tx| and s + |ty|
     /// over 1, and of <see cref="MinimumScale"/> over s; zero for any box inside the image.
     /// </summary>

@@ -9,15 +9,19 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
 {
     /// <summary>
-    /// Trains an attention <see cref="SpatialTransformerModule"/> to crop the object a set of images shares (the paper's
-    /// co-localisation), with no labels: every step crops a shuffled batch, pairs each image n with the next one m of the
+    /// Trains an attention <see cref="SpatialTransformerModule"/> to crop the object a set of images shares (the
+    /// paper's
+    /// co-localisation), with no labels: every step crops a shuffled batch, pairs each image n with the next one m of
+    /// the
     /// batch, draws a random crop of n at the same scale, and descends the triplet hinge loss on the embeddings of the
-    /// three crops (<see cref="TripletHingeLoss"/>) plus a penalty on boxes leaving the image (<see cref="BoxPenalty"/>). Seeded by the MLContext: weights, shuffling and random crops come from
+    /// three crops (<see cref="TripletHingeLoss"/>) plus a penalty on boxes leaving the image (<see
+    /// cref="BoxPenalty"/>). Seeded by the MLContext: weights, shuffling and random crops come from
     /// generators of this fit only. Adam with a cosine schedule over <see cref="TrainingSettings.MaxEpochs"/>.
     /// </summary>
     internal static class CoLocalisationTrainer
     {
-        /// <summary>Trains on <paramref name="data"/>'s images and returns the transform (on CPU, in eval mode).</summary>
+        /// <summary>Trains on <paramref name="data"/>'s images and returns the transform (on CPU, in eval
+        /// mode).</summary>
         public static SpatialTransformerModule Train(IHost host, SpatialTransformConfig config, TrainingSettings s,
             IDataView data, string imageColumn)
         {
@@ -129,7 +133,8 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
             return loss.MoveToOuterDisposeScope();
         }
 
-        // The identity crops the whole image, and its random crops at the same scale are the image itself, so the triplet
+        // The identity crops the whole image, and its random crops at the same scale are the image itself, so the
+        // triplet
         // loss has nothing to tell apart; the crop starts instead centred, halfway between the whole image and the
         // output's resolution (s = H'/H, one output pixel per input pixel), where crops hold most of an object that is
         // about the output's size wherever it lies, and random crops shifted from them already differ.

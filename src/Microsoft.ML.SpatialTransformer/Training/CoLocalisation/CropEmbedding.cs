@@ -5,7 +5,8 @@ using static TorchSharp.torch.nn;
 namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
 {
     /// <summary>
-    /// The paper's embedding e(): crops [N,C,h,w] -> vectors [N,D], two 3x3 convolutions (16 and 32 filters, each with a
+    /// The paper's embedding e(): crops [N,C,h,w] -> vectors [N,D], two 3x3 convolutions (16 and 32 filters, each with
+    /// a
     /// ReLU and a 2x2 max pool) and a linear layer, at seeded random weights that training leaves as they are (a fixed
     /// random feature map of the crop; no pretrained network ships with ML.NET). It only supplies the training signal
     /// and is discarded after Fit.
