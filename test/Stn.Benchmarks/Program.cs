@@ -25,9 +25,9 @@ using static TorchSharp.torch;
 //       [--dump FILE.ppm]
 //       the downsampling ST-CNN against the plain CNN on colour digits in clutter, the same time budget each:
 //       test accuracy and training images/s side by side
-//   Stn.Benchmarks colocalisation [--clutter] [--per-class 100] [--epochs 60] [--classes 0,1,...] [--learning-rate 0.001]
-//       [--batch-size 32] [--verbose]   the paper's
-//       co-localisation: per class, a CoLocalisation SpatialTransform fitted on that class alone; share of IoU > 0.5
+//   Stn.Benchmarks colocalisation [--clutter] [--per-class 100] [--epochs 60] [--classes 0,1,...]
+//       [--learning-rate 0.001] [--batch-size 32] [--verbose]   the paper's co-localisation: per class, a
+//       CoLocalisation SpatialTransform fitted on that class alone; share of boxes with IoU > 0.5
 string command = args.Length > 0 ? args[0] : "speed";
 int Option(string name, int fallback)
 {
@@ -95,7 +95,8 @@ switch (command)
         return AccuracyGrid.Run(args, Option, Text);
     case "colocalisation":
         return CoLocalisationExperiment.Run(args.Contains("--clutter"), Option("--per-class", 100), Option("--epochs", 60),
-            Text("--classes", null), double.Parse(Text("--learning-rate", "0.001"), System.Globalization.CultureInfo.InvariantCulture),
+            Text("--classes", null),
+            double.Parse(Text("--learning-rate", "0.001"), System.Globalization.CultureInfo.InvariantCulture),
             Option("--batch-size", 32), args.Contains("--verbose"));
     case "images":
         return ImageFolderBenchmark.Run(Option("--count", 3000), Option("--size", 128), Option("--epochs", 2));
