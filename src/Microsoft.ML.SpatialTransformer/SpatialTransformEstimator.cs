@@ -15,7 +15,10 @@ namespace Microsoft.ML.SpatialTransformer
     /// transform row by row (augmentation, canonicalisation by known pose, cropping at another resolution). Given a label
     /// column instead (<see cref="Options.LabelColumnName"/>), Fit learns a localisation network end to end through a
     /// small auxiliary classifier, and the transformer outputs the canonicalised image and the theta it regressed, so any
-    /// ML.NET trainer can consume canonicalised images. Create it with <c>mlContext.Transforms.SpatialTransform(...)</c>.
+    /// ML.NET trainer can consume canonicalised images. With <see cref="Options.Objective"/> =
+    /// <see cref="SpatialTransformObjective.CoLocalisation"/> it learns, from images of one object class and no labels,
+    /// an attention transform that crops the object they share (theta is then its box, see
+    /// <see cref="ThetaDecomposition.AttentionBox"/>). Create it with <c>mlContext.Transforms.SpatialTransform(...)</c>.
     /// </summary>
     public sealed class SpatialTransformEstimator : IEstimator<SpatialTransformTransformer>
     {
@@ -40,6 +43,8 @@ namespace Microsoft.ML.SpatialTransformer
             public const int TrainingBatchSize = 64;
             /// <summary>Adam learning rate in learned mode.</summary>
             public const double LearningRate = 1e-3;
+            /// <summary>Learned-mode objective: classification through an auxiliary classifier.</summary>
+            public const SpatialTransformObjective Objective = SpatialTransformObjective.Classification;
         }
 
         /// <summary>Settings of the spatial transform.</summary>
@@ -85,8 +90,19 @@ namespace Microsoft.ML.SpatialTransformer
             // Learned mode.
             /// <summary>
             /// A key column: set it to learn theta end to end instead of reading it (theta becomes an output column).
+            /// Not read by <see cref="SpatialTransformObjective.CoLocalisation"/>.
             /// </summary>
             public string LabelColumnName;
+            /// <summary>
+            /// What learned mode trains for; default <see cref="SpatialTransformObjective.Classification"/> (learned mode
+            /// only when <see cref="LabelColumnName"/> is set). <see cref="SpatialTransformObjective.CoLocalisation"/>
+            /// always learns theta, reads no label and needs <see cref="Transform"/> =
+            /// <see cref="SpatialTransformKind.Attention"/>; train it on the images of one class (the paper: 100) and set
+            /// OutputHeight and OutputWidth to about the object's size in pixels. Its crop starts centred, halfway between
+            /// the whole image and the output's resolution; the crop embedding is a fixed, seeded random network; a
+            /// penalty keeps boxes inside the image.
+            /// </summary>
+            public SpatialTransformObjective Objective = Defaults.Objective;
             /// <summary>Localisation network of the learned transform.</summary>
             public LocalisationNetworkKind Localisation = LocalisationNetworkKind.Cnn;
             /// <summary>Its widths (null: the architecture's defaults).</summary>
@@ -153,6 +169,9 @@ namespace Microsoft.ML.SpatialTransformer
             OutputSize.Check(_host, 1, options.OutputHeight, options.OutputWidth);
             _host.CheckUserArg(options.TpsGridSize >= 2, nameof(options.TpsGridSize), $"must be at least 2; got {options.TpsGridSize}");
             _host.CheckUserArg(Enum.IsDefined(options.InputNormalization), nameof(options.InputNormalization), $"is not a normalization kind: {(int)options.InputNormalization}");
+            _host.CheckUserArg(Enum.IsDefined(options.Objective), nameof(options.Objective), $"is not an objective: {(int)options.Objective}");
+            _host.CheckUserArg(options.Objective != SpatialTransformObjective.CoLocalisation || options.Transform == SpatialTransformKind.Attention,
+                nameof(options.Transform), $"must be Attention for the CoLocalisation objective; got {options.Transform}");
             _host.CheckUserArg(options.BatchSize > 0, nameof(options.BatchSize), $"must be positive; got {options.BatchSize}");
             TorchNativeLibrary.EnsureLoaded();
             _options = options;
@@ -160,7 +179,9 @@ namespace Microsoft.ML.SpatialTransformer
 
         private string InputColumnName => _options.InputColumnName ?? _options.OutputColumnName;
 
-        private bool Learned => !string.IsNullOrEmpty(_options.LabelColumnName);
+        private bool CoLocalisation => _options.Objective == SpatialTransformObjective.CoLocalisation;
+
+        private bool Learned => CoLocalisation || !string.IsNullOrEmpty(_options.LabelColumnName);
 
         /// <summary>
         /// Checks the input schema and returns the transformer; with a label column it first trains the localisation network
@@ -185,8 +206,19 @@ namespace Microsoft.ML.SpatialTransformer
             }
             config = config with { Learned = true, Localisation = _options.Localisation, LocalisationWidths = _options.LocalisationWidths,
                 InputNormalization = _options.InputNormalization };
-            return new SpatialTransformTransformer(_host, config, LearnModule(input, config));
+            return new SpatialTransformTransformer(_host, config, CoLocalisation ? CoLocalise(input, config) : LearnModule(input, config));
         }
+
+        // Trains the attention transform alone on the triplet loss (no label, no classifier).
+        private Modules.SpatialTransformerModule CoLocalise(IDataView input, SpatialTransformConfig config) =>
+            Training.CoLocalisation.CoLocalisationTrainer.Train(_host, config, Settings(), input, InputColumnName);
+
+        private TrainingSettings Settings() => new TrainingSettings
+        {
+            LearningRate = _options.LearningRate, MaxEpochs = _options.MaxEpochs, BatchSize = _options.TrainingBatchSize,
+            Cancellation = _options.CancellationToken,
+            Storage = TrainingDataStorage.From(_options.TrainingDataMemoryBudgetBytes, _options.TemporaryDirectory),
+        };
 
         // Trains ST + auxiliary classifier on the label, then keeps a copy of the ST alone.
         private Modules.SpatialTransformerModule LearnModule(IDataView input, SpatialTransformConfig config)
@@ -207,13 +239,7 @@ namespace Microsoft.ML.SpatialTransformer
                 TransformOutputHeight = config.OutputHeight, TransformOutputWidth = config.OutputWidth,
                 Sampling = config.Sampling, Padding = config.Padding, InputNormalization = config.InputNormalization,
             };
-            var (trained, _) = NetworkTrainer.Train(_host, network, new TrainingSettings
-                {
-                    LearningRate = _options.LearningRate, MaxEpochs = _options.MaxEpochs, BatchSize = _options.TrainingBatchSize,
-                    Cancellation = _options.CancellationToken,
-                    Storage = TrainingDataStorage.From(_options.TrainingDataMemoryBudgetBytes, _options.TemporaryDirectory),
-                },
-                input, null, InputColumnName, _options.LabelColumnName, "Learning a spatial transform");
+            var (trained, _) = NetworkTrainer.Train(_host, network, Settings(), input, null, InputColumnName, _options.LabelColumnName, "Learning a spatial transform");
             using (trained)
             {
                 var module = config.CreateModule();
@@ -234,6 +260,12 @@ namespace Microsoft.ML.SpatialTransformer
                 SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
             if (Learned)
             {
+                if (CoLocalisation)
+                {
+                    columns[_options.ThetaColumnName] = new SchemaShape.Column(_options.ThetaColumnName,
+                        SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+                    return new SchemaShape(columns.Values);
+                }
                 if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
                     throw _host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName);
                 if (!label.IsKey)

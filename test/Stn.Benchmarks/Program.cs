@@ -25,6 +25,9 @@ using static TorchSharp.torch;
 //       [--dump FILE.ppm]
 //       the downsampling ST-CNN against the plain CNN on colour digits in clutter, the same time budget each:
 //       test accuracy and training images/s side by side
+//   Stn.Benchmarks colocalisation [--clutter] [--per-class 100] [--epochs 60] [--classes 0,1,...]
+//       [--learning-rate 0.001] [--batch-size 32] [--verbose]   the paper's co-localisation: per class, a
+//       CoLocalisation SpatialTransform fitted on that class alone; share of boxes with IoU > 0.5
 string command = args.Length > 0 ? args[0] : "speed";
 int Option(string name, int fallback)
 {
@@ -90,12 +93,17 @@ switch (command)
         return MemoryBenchmark.Part(int.Parse(args[1]), int.Parse(args[2]), args[3], int.Parse(args[4]));
     case "accuracy":
         return AccuracyGrid.Run(args, Option, Text);
+    case "colocalisation":
+        return CoLocalisationExperiment.Run(args.Contains("--clutter"), Option("--per-class", 100), Option("--epochs", 60),
+            Text("--classes", null),
+            double.Parse(Text("--learning-rate", "0.001"), System.Globalization.CultureInfo.InvariantCulture),
+            Option("--batch-size", 32), args.Contains("--verbose"));
     case "images":
         return ImageFolderBenchmark.Run(Option("--count", 3000), Option("--size", 128), Option("--epochs", 2));
     case "colour":
         return ColourBenchmark.Run(args);
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, profile, latency, accuracy, onnx, soak, memory, memory-part, images, colour.");
+        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, profile, latency, accuracy, onnx, soak, memory, memory-part, images, colour, colocalisation.");
         return 2;
 }
 
