@@ -32,6 +32,28 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
             return ml.Data.LoadFromBinary(outputPath);
         }
 
+        /// <summary>
+        /// Scores every row of <paramref name="input"/> in a fresh process through a PredictionEngine over the model's StCnn
+        /// prediction transformer, one row at a time, with <paramref name="engine"/>; returns the scores in row order.
+        /// </summary>
+        public static float[][] PredictEach(MLContext ml, string modelPath, IDataView input, ScoringEngine engine, string workDirectory)
+        {
+            string inputPath = Path.Combine(workDirectory, "input.idv");
+            string outputPath = Path.Combine(workDirectory, "scores.bin");
+            using (var stream = File.Create(inputPath))
+                ml.Data.SaveAsBinary(input, stream);
+            Run(new[] { "--predict", modelPath, inputPath, outputPath, engine.ToString() });
+            using var reader = new BinaryReader(File.OpenRead(outputPath));
+            int rows = reader.ReadInt32(), classes = reader.ReadInt32();
+            var scores = new float[rows][];
+            for (int r = 0; r < rows; r++)
+            {
+                scores[r] = new float[classes];
+                for (int k = 0; k < classes; k++) scores[r][k] = reader.ReadSingle();
+            }
+            return scores;
+        }
+
         /// <summary>Runs Stn.ModelRunner with <paramref name="arguments"/> (and extra environment variables) and returns its output.</summary>
         public static string Run(string[] arguments, params (string Name, string Value)[] environment)
         {

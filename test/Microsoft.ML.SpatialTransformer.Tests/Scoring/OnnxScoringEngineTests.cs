@@ -55,7 +55,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
                     o.Classifier = ClassifierKind.Fcn; o.ClassifierWidths = new[] { 32 };
                     break;
                 case "Parallel": o.ParallelTransformers = 2; break;
-                case "Series": o.SeriesTransformers = 2; o.ParallelTransformers = 0; break;
+                case "Series": o.SeriesTransformers = 2; break;
                 case "BatchNormBicubicBorder":
                     o.BatchNorm = true; o.Sampling = SamplingMode.Bicubic; o.Padding = PaddingMode.Border; o.Dropout = 0.2;
                     break;
