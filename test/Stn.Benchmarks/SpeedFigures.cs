@@ -26,9 +26,15 @@ namespace Stn.Benchmarks
 
         private static double Min(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : System.Math.Min(a, b);
 
-        public string ToJson() => JsonSerializer.Serialize(this);
+        // NaN marks a figure a contender does not have.
+        private static readonly JsonSerializerOptions s_json = new()
+        {
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        };
 
-        public static SpeedFigures FromJson(string line) => JsonSerializer.Deserialize<SpeedFigures>(line);
+        public string ToJson() => JsonSerializer.Serialize(this, s_json);
+
+        public static SpeedFigures FromJson(string line) => JsonSerializer.Deserialize<SpeedFigures>(line, s_json);
 
         /// <summary>Peak resident memory of this process so far (Linux VmHWM), in MiB; NaN elsewhere.</summary>
         public static double PeakResidentMiB()

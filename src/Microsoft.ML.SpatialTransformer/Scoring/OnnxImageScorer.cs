@@ -36,15 +36,13 @@ namespace Microsoft.ML.SpatialTransformer.Scoring
         {
             public Buffers(ImageShape shape, int classes)
             {
-                Inputs = new[] { OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float,
-                    new long[] { 1, shape.Channels, shape.Height, shape.Width }) };
-                try
-                {
-                    Outputs = new[] { OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float,
-                        new long[] { 1, classes }) };
-                }
+                Inputs = new[] { Tensor(1, shape.Channels, shape.Height, shape.Width) };
+                try { Outputs = new[] { Tensor(1, classes) }; }
                 catch { Inputs[0].Dispose(); throw; }
             }
+
+            private static OrtValue Tensor(params long[] shape) =>
+                OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, shape);
 
             public OrtValue[] Inputs { get; }
             public OrtValue[] Outputs { get; }
@@ -79,14 +77,19 @@ namespace Microsoft.ML.SpatialTransformer.Scoring
             return buffers;
         }
 
-        /// <summary>Writes the class probabilities of the image in <paramref name="pixels"/> ([C,H,W] row-major) to <paramref name="probabilities"/>.</summary>
+        /// <summary>
+        /// Writes the class probabilities of the image in <paramref name="pixels"/> ([C,H,W] row-major) to
+        /// <paramref name="probabilities"/>.
+        /// </summary>
         public void Score(ReadOnlySpan<float> pixels, Span<float> probabilities)
         {
             if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(OnnxImageScorer));
             if (pixels.Length != _shape.Size)
-                throw new ArgumentException($"expected {_shape.Size} values ({_shape}); got {pixels.Length}", nameof(pixels));
+                throw new ArgumentException($"expected {_shape.Size} values ({_shape}); got {pixels.Length}",
+                    nameof(pixels));
             if (probabilities.Length != _classes)
-                throw new ArgumentException($"expected room for {_classes} classes; got {probabilities.Length}", nameof(probabilities));
+                throw new ArgumentException($"expected room for {_classes} classes; got {probabilities.Length}",
+                    nameof(probabilities));
             var buffers = _buffers.Value;
             pixels.CopyTo(buffers.Inputs[0].GetTensorMutableDataAsSpan<float>());
             _session.Run(_runOptions, s_inputNames, buffers.Inputs, s_outputNames, buffers.Outputs);

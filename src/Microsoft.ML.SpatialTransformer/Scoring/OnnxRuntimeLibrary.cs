@@ -26,8 +26,9 @@ namespace Microsoft.ML.SpatialTransformer.Scoring
                 OrtEnv.Instance().GetVersionString();
                 return null;
             }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException
-                                          or TypeInitializationException or OnnxRuntimeException or InvalidOperationException)
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException
+                or BadImageFormatException or TypeInitializationException or OnnxRuntimeException
+                or InvalidOperationException)
             {
                 var inner = e;
                 while (inner.InnerException is not null) inner = inner.InnerException;

@@ -22,7 +22,7 @@ namespace Microsoft.ML.SpatialTransformer.Scoring
         private OnnxImageScorer _scorer;
         private string _unavailable; // why ONNX Runtime cannot score this model; null: not tried yet, or it can
 
-        /// <param name="export">Writes the model's ONNX export (throws NotSupportedException for a part ONNX lacks).</param>
+        /// <param name="export">The model's ONNX export (throws NotSupportedException for a part ONNX lacks).</param>
         /// <param name="shape">The image layout the model takes.</param>
         /// <param name="classes">The number of class probabilities it returns.</param>
         public SingleImageEngine(Func<byte[]> export, ImageShape shape, int classes)
@@ -32,21 +32,27 @@ namespace Microsoft.ML.SpatialTransformer.Scoring
             _classes = classes;
         }
 
-        /// <summary>The engine asked for. Setting <see cref="ScoringEngine.OnnxRuntime"/> builds the session at once, so a
-        /// model that cannot run on ONNX Runtime says so here, not at its first prediction.</summary>
+        /// <summary>
+        /// The engine asked for. Setting <see cref="ScoringEngine.OnnxRuntime"/> builds the session at once, so a model
+        /// that cannot run on ONNX Runtime says so here, not at its first prediction.
+        /// </summary>
         public ScoringEngine Requested
         {
             get => (ScoringEngine)Volatile.Read(ref _requested);
             set
             {
                 if (!Enum.IsDefined(value))
-                    throw new ArgumentOutOfRangeException(nameof(value), value, "ScoringEngine must be Auto, TorchSharp or OnnxRuntime.");
+                    throw new ArgumentOutOfRangeException(nameof(value), value,
+                        "ScoringEngine must be Auto, TorchSharp or OnnxRuntime.");
                 if (value == ScoringEngine.OnnxRuntime && TryGetScorer() is null) throw Unavailable();
                 Volatile.Write(ref _requested, (int)value);
             }
         }
 
-        /// <summary>The engine single images run on now: <see cref="ScoringEngine.TorchSharp"/> or <see cref="ScoringEngine.OnnxRuntime"/>.</summary>
+        /// <summary>
+        /// The engine single images run on now: <see cref="ScoringEngine.TorchSharp"/> or
+        /// <see cref="ScoringEngine.OnnxRuntime"/>.
+        /// </summary>
         public ScoringEngine Active => Scorer() is null ? ScoringEngine.TorchSharp : ScoringEngine.OnnxRuntime;
 
         /// <summary>The ONNX Runtime scorer to use, or null to score through TorchSharp.</summary>
@@ -68,8 +74,9 @@ namespace Microsoft.ML.SpatialTransformer.Scoring
                 if (_scorer is null && _unavailable is null)
                 {
                     if (!OnnxRuntimeLibrary.IsAvailable)
-                        _unavailable = "ONNX Runtime's native library could not be loaded (" + OnnxRuntimeLibrary.Failure +
-                                       "); the application must reference the Microsoft.ML.OnnxRuntime package";
+                        _unavailable = "ONNX Runtime's native library could not be loaded ("
+                            + OnnxRuntimeLibrary.Failure + "); the application must reference the "
+                            + "Microsoft.ML.OnnxRuntime package";
                     else
                         Volatile.Write(ref _scorer, Build());
                 }
@@ -96,6 +103,7 @@ namespace Microsoft.ML.SpatialTransformer.Scoring
         }
 
         private InvalidOperationException Unavailable() => new(
-            $"ScoringEngine.OnnxRuntime was asked for, but {_unavailable}. Use ScoringEngine.Auto to fall back to TorchSharp.");
+            $"ScoringEngine.OnnxRuntime was asked for, but {_unavailable}. "
+            + "Use ScoringEngine.Auto to fall back to TorchSharp.");
     }
 }

@@ -10,8 +10,8 @@ using Xunit;
 namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
 {
     /// <summary>
-    /// An application without ONNX Runtime's native library (no Microsoft.ML.OnnxRuntime reference): Auto scores through
-    /// TorchSharp, the same bits as TorchSharp here, and OnnxRuntime asked for explicitly says what is missing.
+    /// An application without ONNX Runtime's native library (no Microsoft.ML.OnnxRuntime reference): Auto scores
+    /// through TorchSharp, the same bits as TorchSharp here, and OnnxRuntime asked for explicitly says what is missing.
     /// Stn.ModelRunner runs from a copy of the test folder (symbolic links) without libonnxruntime.
     /// </summary>
     public class MissingOnnxRuntimeTests
