@@ -35,7 +35,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
         public static IEnumerable<object[]> Families() => new[]
         {
             "Cnn", "Fcn", "Affine", "AffineFcn", "Attention", "Similarity", "Translation", "Projective", "ThinPlateSpline",
-            "Parallel", "Series", "BatchNormBicubicBorder", "Tutorial",
+            "Parallel", "Series", "BatchNormBicubicBorder", "PooledHeads", "Tutorial",
         }.Select(f => new object[] { f });
 
         private static StCnnTrainer.Options Options(string family)
@@ -59,6 +59,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
                 case "BatchNormBicubicBorder":
                     o.BatchNorm = true; o.Sampling = SamplingMode.Bicubic; o.Padding = PaddingMode.Border; o.Dropout = 0.2;
                     break;
+                case "PooledHeads": o.FullyConnectedInputSide = 2; break; // 12x12 maps average-pooled to 2x2
                 case "Tutorial": o.Localisation = LocalisationNetworkKind.Tutorial; o.Classifier = ClassifierKind.Tutorial;
                     o.LocalisationWidths = null; o.ClassifierWidths = null; break;
                 default: o.Transform = Enum.Parse<SpatialTransformKind>(family); break;
