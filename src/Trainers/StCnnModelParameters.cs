@@ -11,6 +11,7 @@ using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Persistence;
+using Microsoft.ML.SpatialTransformer.Scoring;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.SpatialTransformer.Training;
 using static TorchSharp.torch;
@@ -41,6 +42,7 @@ namespace Microsoft.ML.Trainers
         private readonly ThreadLocal<LastPrediction> _lastPrediction;
         private readonly SingleImageThreading _singleImageThreading;
         private readonly NativeMemoryPressure _memoryPressure;
+        private readonly SingleImageEngine _singleImageEngine;
 
         /// <summary>One thread's last scored input (see GetMapper).</summary>
         private sealed class LastPrediction
@@ -63,6 +65,7 @@ namespace Microsoft.ML.Trainers
             _lastPrediction = new ThreadLocal<LastPrediction>(() => new LastPrediction(Shape.Size, ClassCount));
             _memoryPressure = NativeMemoryPressure.Of(_network);
             _singleImageThreading = new SingleImageThreading(Shape.Size);
+            _singleImageEngine = new SingleImageEngine(ExportOnnxBytes, Shape, ClassCount);
         }
 
         private StCnnModelParameters(IHostEnvironment env, ModelLoadContext ctx) : base(env, LoaderSignature, ctx)
@@ -102,6 +105,7 @@ namespace Microsoft.ML.Trainers
             _lastPrediction = new ThreadLocal<LastPrediction>(() => new LastPrediction(Shape.Size, ClassCount));
             _memoryPressure = NativeMemoryPressure.Of(_network);
             _singleImageThreading = new SingleImageThreading(Shape.Size);
+            _singleImageEngine = new SingleImageEngine(ExportOnnxBytes, Shape, ClassCount);
         }
 
         // Factory for SignatureLoadModel: private constructor + internal Create, as ML.NET's loader requires.
@@ -147,6 +151,33 @@ namespace Microsoft.ML.Trainers
 
         /// <summary>Per-epoch training metrics, in order.</summary>
         public IReadOnlyList<EpochMetrics> History => _history;
+
+        /// <summary>
+        /// The runtime that scores single images (PredictionEngine calls, and every path that scores one row at a time);
+        /// default <see cref="SpatialTransformer.ScoringEngine.Auto"/>: ONNX Runtime when the application ships its native
+        /// library (the Microsoft.ML.OnnxRuntime package), TorchSharp otherwise. A runtime choice, not saved: a loaded model
+        /// starts at Auto. Setting <see cref="SpatialTransformer.ScoringEngine.OnnxRuntime"/> builds the session at once and
+        /// throws InvalidOperationException when ONNX Runtime cannot score this model. Batched scoring is unaffected.
+        /// </summary>
+        public ScoringEngine ScoringEngine
+        {
+            get => _singleImageEngine.Requested;
+            set
+            {
+                CheckNotDisposed();
+                _singleImageEngine.Requested = value;
+            }
+        }
+
+        /// <summary>The engine single images run on now (TorchSharp or OnnxRuntime), as <see cref="ScoringEngine"/> resolved.</summary>
+        internal ScoringEngine ActiveScoringEngine => _singleImageEngine.Active;
+
+        private byte[] ExportOnnxBytes()
+        {
+            using var stream = new MemoryStream();
+            Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.Export(_network, stream);
+            return stream.ToArray();
+        }
 
         /// <summary>The trained network itself, for inspection or export. Disposing it ends this model: it can no longer score or be saved.</summary>
         public StNetwork TorchNetwork => _network;
@@ -291,6 +322,12 @@ namespace Microsoft.ML.Trainers
         internal void PredictOne(float[] pixels, float[] probabilities)
         {
             CheckNotDisposed();
+            var onnx = _singleImageEngine.Scorer(); // null: TorchSharp (ScoringEngine)
+            if (onnx is not null)
+            {
+                onnx.Score(pixels, probabilities);
+                return;
+            }
             // Single images of a small network run on the calling thread alone (SingleImageThreading: a fixed rule, never timing).
             _singleImageThreading.Run(() =>
             {

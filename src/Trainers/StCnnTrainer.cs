@@ -8,6 +8,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Scoring;
 using Microsoft.ML.SpatialTransformer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -120,6 +121,13 @@ namespace Microsoft.ML.Trainers
             public long? TrainingDataMemoryBudgetBytes;
             /// <summary>The folder of the temporary file for training rows past <see cref="TrainingDataMemoryBudgetBytes"/> (deleted when Fit ends); null (default): Path.GetTempPath().</summary>
             public string TemporaryDirectory;
+            /// <summary>
+            /// The runtime the trained model scores single images with (its <see cref="StCnnModelParameters.ScoringEngine"/>);
+            /// default Auto: ONNX Runtime when the application ships its native library (the Microsoft.ML.OnnxRuntime package),
+            /// TorchSharp otherwise. OnnxRuntime makes the trainer throw when ONNX Runtime cannot be loaded. Training always
+            /// runs on TorchSharp.
+            /// </summary>
+            public ScoringEngine ScoringEngine = ScoringEngine.Auto;
             /// <summary>Receives the epoch, batch, running loss and accuracy after every batch (for a progress bar); null: none.</summary>
             public IProgress<TrainingProgress> Progress;
 
@@ -162,6 +170,13 @@ namespace Microsoft.ML.Trainers
             OptionChecks.InRange(Host, options.AugmentRotationDegrees, nameof(options.AugmentRotationDegrees), 0, 180, maxIncluded: true);
             OptionChecks.InRange(Host, options.AugmentScale, nameof(options.AugmentScale), 0, 1, maxIncluded: false);
             OptionChecks.InRange(Host, options.AugmentTranslation, nameof(options.AugmentTranslation), 0, 1, maxIncluded: true);
+            Host.CheckUserArg(Enum.IsDefined(options.ScoringEngine), nameof(options.ScoringEngine),
+                $"must be Auto, TorchSharp or OnnxRuntime; got {(int)options.ScoringEngine}");
+            // Asked for explicitly, ONNX Runtime must be there before hours of training, not after.
+            if (options.ScoringEngine == ScoringEngine.OnnxRuntime && !OnnxRuntimeLibrary.IsAvailable)
+                throw Host.ExceptUserArg(nameof(options.ScoringEngine), "is OnnxRuntime, but ONNX Runtime's native library "
+                    + $"could not be loaded ({OnnxRuntimeLibrary.Failure}); the application must reference the "
+                    + "Microsoft.ML.OnnxRuntime package");
             _options = options;
         }
 
@@ -217,8 +232,10 @@ namespace Microsoft.ML.Trainers
                 },
                 data, _options.ValidationSet, FeatureColumn.Name, LabelColumn.Name, "StCnn training");
             History = history;
-            var dimensions = FeatureDimensions(featureColumn.Type);
-            return new StCnnModelParameters(Host, model, dimensions, history, FeatureColumn.Name);
+            var parameters = new StCnnModelParameters(Host, model, FeatureDimensions(featureColumn.Type), history,
+                FeatureColumn.Name);
+            parameters.ScoringEngine = _options.ScoringEngine;
+            return parameters;
         }
 
         private StNetworkOptions NetworkOptions(ImageShape shape, int classes)

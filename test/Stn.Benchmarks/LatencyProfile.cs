@@ -13,7 +13,7 @@ namespace Stn.Benchmarks
     /// <summary>
     /// Where a single-image prediction (batch 1, eval, no_grad) of the tutorial ST-CNN spends its time: the bare
     /// TorchSharp network, the library's network and its pieces, the model's Predict (tensor in, probabilities out) and
-    /// ML.NET's PredictionEngine around it.
+    /// ML.NET's PredictionEngine around it, through each scoring engine.
     /// </summary>
     internal static class LatencyProfile
     {
@@ -26,7 +26,8 @@ namespace Stn.Benchmarks
                 FeatureColumnName = "Pixels", Transform = SpatialTransformKind.Affine,
                 Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial, MaxEpochs = 1, BatchSize = 64,
             }).Fit(ml.Data.LoadFromEnumerable(RandomDigits.Make(random, 128)));
-            var net = model.Model.TorchNetwork;
+            var parameters = model.Model;
+            var net = parameters.TorchNetwork;
             var st = net.Transformers.Single();
             using var bare = new BareTutorialStCnn();
             bare.eval();
@@ -47,8 +48,14 @@ namespace Stn.Benchmarks
                 ("  grid generator", () => { using var scope = NewDisposeScope(); st.Generator.call(theta); }),
                 ("  sampler", () => { using var scope = NewDisposeScope(); st.Sampler.call(x, grid); }),
                 ("  classifier branch + head", () => { using var scope = NewDisposeScope(); net.Head.call(net.Branches[0].call(warped)); }),
-                ("model Predict (array in, probabilities out)", () => model.Model.PredictOne(inputs[next++ % inputs.Length].Pixels, probabilities)),
-                ("PredictionEngine.Predict", () => engine.Predict(inputs[next++ % inputs.Length])),
+                ("model Predict (array in, probabilities out), TorchSharp", () =>
+                    { parameters.ScoringEngine = ScoringEngine.TorchSharp; parameters.PredictOne(inputs[next++ % inputs.Length].Pixels, probabilities); }),
+                ("model Predict (array in, probabilities out), ONNX Runtime", () =>
+                    { parameters.ScoringEngine = ScoringEngine.OnnxRuntime; parameters.PredictOne(inputs[next++ % inputs.Length].Pixels, probabilities); }),
+                ("PredictionEngine.Predict, TorchSharp", () =>
+                    { parameters.ScoringEngine = ScoringEngine.TorchSharp; engine.Predict(inputs[next++ % inputs.Length]); }),
+                ("PredictionEngine.Predict, ONNX Runtime", () =>
+                    { parameters.ScoringEngine = ScoringEngine.OnnxRuntime; engine.Predict(inputs[next++ % inputs.Length]); }),
             };
             var best = pieces.ToDictionary(p => p.Name, _ => double.PositiveInfinity);
             foreach (var (_, call) in pieces) for (int i = 0; i < BareTorchSharpSpeed.LatencyWarmUp; i++) call();

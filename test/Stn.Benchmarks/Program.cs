@@ -75,6 +75,10 @@ switch (command)
                               $"{mlnet.RowByRowImagesPerSecond:F0} img/s ({mlnet.InferImagesPerSecond / mlnet.RowByRowImagesPerSecond:F1}x).");
         Console.WriteLine($"ML.NET path vs bare TorchSharp: training {mlnet.TrainImagesPerSecond / bare.TrainImagesPerSecond:F2}x, " +
                           $"batch inference {mlnet.InferImagesPerSecond / bare.InferImagesPerSecond:F2}x, latency {bare.LatencyMs / mlnet.LatencyMs:F2}x.");
+        string VsPyTorch(double ms) => pytorch is null ? "" : $" ({pytorch.LatencyMs / ms:F2}x PyTorch)";
+        Console.WriteLine($"PredictionEngine single-image latency by ScoringEngine: ONNX Runtime {mlnet.OnnxRuntimeLatencyMs:F3} ms" +
+                          $"{VsPyTorch(mlnet.OnnxRuntimeLatencyMs)}, TorchSharp {mlnet.TorchSharpLatencyMs:F3} ms" +
+                          $"{VsPyTorch(mlnet.TorchSharpLatencyMs)}" + (pytorch is null ? "." : $", PyTorch {pytorch.LatencyMs:F3} ms."));
         return 0;
     }
     case "profile":

@@ -7,6 +7,8 @@ using Microsoft.ML;
 //        Stn.ModelRunner --describe <model.zip>                  prints the type of each transformer of the model
 //        Stn.ModelRunner --malloc-faults [adaptive]              prints the page faults of a tensor-like allocation pattern
 //        Stn.ModelRunner --fit-image-folder <dir> <size> <epochs> <plain|cached>   an ImageAnalytics Fit (benchmarks)
+//        Stn.ModelRunner --predict <model.zip> <input.idv> <scores.bin> <Auto|TorchSharp|OnnxRuntime>
+//                                                                scores each row through a PredictionEngine with that engine
 if (args.Length == 3 && args[0] == "--resave")
 {
     var resaving = new MLContext();
@@ -27,6 +29,9 @@ if (args.Length == 2 && args[0] == "--describe")
         Console.WriteLine(transformer.GetType().FullName);
     return 0;
 }
+if (args.Length == 5 && args[0] == "--predict")
+    return SingleImagePredictions.Run(args[1], args[2], args[3],
+        Enum.Parse<Microsoft.ML.SpatialTransformer.ScoringEngine>(args[4]));
 if (args.Length >= 1 && args[0] == "--malloc-faults")
     return MallocProbe.Run(keepAdaptive: args.Length > 1 && args[1] == "adaptive");
 if (args.Length != 3)

@@ -32,11 +32,38 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
             return ml.Data.LoadFromBinary(outputPath);
         }
 
+        /// <summary>
+        /// Scores every row of <paramref name="input"/> in a fresh process through a PredictionEngine over the model's StCnn
+        /// prediction transformer, one row at a time, with <paramref name="engine"/>; returns the scores in row order.
+        /// </summary>
+        public static float[][] PredictEach(MLContext ml, string modelPath, IDataView input, ScoringEngine engine, string workDirectory,
+            string runnerDirectory = null)
+        {
+            string inputPath = Path.Combine(workDirectory, "input.idv");
+            string outputPath = Path.Combine(workDirectory, "scores.bin");
+            using (var stream = File.Create(inputPath))
+                ml.Data.SaveAsBinary(input, stream);
+            RunIn(runnerDirectory ?? AppContext.BaseDirectory, new[] { "--predict", modelPath, inputPath, outputPath, engine.ToString() });
+            using var reader = new BinaryReader(File.OpenRead(outputPath));
+            int rows = reader.ReadInt32(), classes = reader.ReadInt32();
+            var scores = new float[rows][];
+            for (int r = 0; r < rows; r++)
+            {
+                scores[r] = new float[classes];
+                for (int k = 0; k < classes; k++) scores[r][k] = reader.ReadSingle();
+            }
+            return scores;
+        }
+
         /// <summary>Runs Stn.ModelRunner with <paramref name="arguments"/> (and extra environment variables) and returns its output.</summary>
-        public static string Run(string[] arguments, params (string Name, string Value)[] environment)
+        public static string Run(string[] arguments, params (string Name, string Value)[] environment) =>
+            RunIn(AppContext.BaseDirectory, arguments, environment);
+
+        /// <summary>As <see cref="Run"/>, with the copy of Stn.ModelRunner in <paramref name="runnerDirectory"/>.</summary>
+        public static string RunIn(string runnerDirectory, string[] arguments, params (string Name, string Value)[] environment)
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Stn.ModelRunner.dll"));
+            start.ArgumentList.Add(Path.Combine(runnerDirectory, "Stn.ModelRunner.dll"));
             foreach (var a in arguments) start.ArgumentList.Add(a);
             foreach (var (name, value) in environment) start.Environment[name] = value;
             using var process = Process.Start(start)!;
