@@ -64,6 +64,7 @@ namespace Microsoft.ML.SpatialTransformer.Scoring
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
                 // Warnings (an unused initializer, say) are not the application's business.
                 LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+                EnableCpuMemArena = false,
             };
             _session = new InferenceSession(onnxModel, options);
             _runOptions = new RunOptions();
@@ -104,13 +105,19 @@ namespace Microsoft.ML.SpatialTransformer.Scoring
             _session.Dispose();
             _runOptions.Dispose();
             GC.SuppressFinalize(this);
+            GlibcMalloc.ReturnFreeMemory();
         }
 
-        // Unreachable, so no thread is scoring: the tensors' native memory goes back. The session and the run options
-        // release themselves through their own finalizers.
+        // Unreachable, so no thread is scoring: the tensors and the session go back now (disposing twice is harmless
+        // should their own finalizers have run first), and glibc returns the freed pages: a session holds a copy of the
+        // weights, which raised malloc thresholds would otherwise keep resident after the app drops the model.
         ~OnnxImageScorer()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) ReleaseBuffers();
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            ReleaseBuffers();
+            _session.Dispose();
+            _runOptions.Dispose();
+            GlibcMalloc.ReturnFreeMemory();
         }
 
         private void ReleaseBuffers()
