@@ -47,16 +47,16 @@ namespace Microsoft.ML
             var label = data.Schema.GetColumnOrNull(labelColumnName) ?? throw env.ExceptSchemaMismatch(nameof(data), "label", labelColumnName);
             var predicted = data.Schema.GetColumnOrNull(predictedSequenceColumnName)
                 ?? throw env.ExceptSchemaMismatch(nameof(data), "predicted sequence", predictedSequenceColumnName);
-            DigitSequenceLabels.CheckColumn(env, label.Value, nameof(data));
-            if (predicted.Value.Type is not TextDataViewType)
-                throw env.ExceptSchemaMismatch(nameof(data), "predicted sequence", predictedSequenceColumnName, "String", predicted.Value.Type.ToString());
+            DigitSequenceLabels.CheckColumn(env, label, nameof(data));
+            if (predicted.Type is not TextDataViewType)
+                throw env.ExceptSchemaMismatch(nameof(data), "predicted sequence", predictedSequenceColumnName, "String", predicted.Type.ToString());
             long rows = 0, right = 0, positionsRight = 0;
             Span<int> truth = stackalloc int[DigitSequenceLabels.MaxPositions];
             Span<int> guess = stackalloc int[DigitSequenceLabels.MaxPositions];
-            using (var cursor = data.GetRowCursor(new[] { label.Value, predicted.Value }))
+            using (var cursor = data.GetRowCursor(new[] { label, predicted }))
             {
-                var getLabel = cursor.GetGetter<ReadOnlyMemory<char>>(label.Value);
-                var getPredicted = cursor.GetGetter<ReadOnlyMemory<char>>(predicted.Value);
+                var getLabel = cursor.GetGetter<ReadOnlyMemory<char>>(label);
+                var getPredicted = cursor.GetGetter<ReadOnlyMemory<char>>(predicted);
                 ReadOnlyMemory<char> l = default, p = default;
                 while (cursor.MoveNext())
                 {

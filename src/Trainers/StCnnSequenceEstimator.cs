@@ -130,8 +130,8 @@ namespace Microsoft.ML.Trainers
                 ?? throw _host.ExceptSchemaMismatch(nameof(input), "feature", _options.FeatureColumnName);
             var label = input.Schema.GetColumnOrNull(_options.LabelColumnName)
                 ?? throw _host.ExceptSchemaMismatch(nameof(input), "label", _options.LabelColumnName);
-            DigitSequenceLabels.CheckColumn(_host, label.Value, nameof(input));
-            var shape = ImageShape.Resolve(_host, _options.FeatureColumnName, features.Value.Type,
+            DigitSequenceLabels.CheckColumn(_host, label, nameof(input));
+            var shape = ImageShape.Resolve(_host, _options.FeatureColumnName, features.Type,
                 _options.ImageChannels, _options.ImageHeight, _options.ImageWidth);
             var network = NetworkOptions(shape);
             var (model, history) = NetworkTrainer.Train(_host, network, new TrainingSettings
@@ -145,7 +145,7 @@ namespace Microsoft.ML.Trainers
                 input, _options.ValidationSet, _options.FeatureColumnName, _options.LabelColumnName, "StCnnSequence training",
                 DigitSequenceLabels.Instance);
             History = history;
-            var dims = features.Value.Type is VectorDataViewType { Dimensions.Length: > 1 } v ? v.Dimensions.ToArray() : new[] { shape.Size };
+            var dims = features.Type is VectorDataViewType { Dimensions.Length: > 1 } v ? v.Dimensions.ToArray() : new[] { shape.Size };
             return new StCnnSequenceTransformer(_host, model, dims, history, _options.FeatureColumnName,
                 _options.PredictedSequenceColumnName, _options.ScoreColumnName);
         }

@@ -116,8 +116,8 @@ namespace Microsoft.ML.Trainers
             _network.eval();
         }
 
-        // Factory for SignatureLoadModel.
-        private static StCnnSequenceTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+        // Factory for SignatureLoadModel: private constructor + internal Create, as ML.NET's loader requires.
+        internal static StCnnSequenceTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
         {
             Contracts.CheckValue(env, nameof(env));
             env.CheckValue(ctx, nameof(ctx));
