@@ -25,6 +25,9 @@ using static TorchSharp.torch;
 //       [--dump FILE.ppm]
 //       the downsampling ST-CNN against the plain CNN on colour digits in clutter, the same time budget each:
 //       test accuracy and training images/s side by side
+//   Stn.Benchmarks sequences [--size 64|128] [--budget-minutes 3] [--train-count 10000] [--test-count 1000]
+//       [--speed-rounds 3]
+//       MNIST digit sequences: CNN vs ST-CNN single vs multi at an equal training time, sequence error %, time per step
 string command = args.Length > 0 ? args[0] : "speed";
 int Option(string name, int fallback)
 {
@@ -94,8 +97,13 @@ switch (command)
         return ImageFolderBenchmark.Run(Option("--count", 3000), Option("--size", 128), Option("--epochs", 2));
     case "colour":
         return ColourBenchmark.Run(args);
+    case "sequences":
+        return SequenceExperiment.Run(Option("--size", 64), double.Parse(Text("--budget-minutes", "3"),
+            System.Globalization.CultureInfo.InvariantCulture), Option("--train-count", 10000), Option("--test-count", 1000),
+            Option("--speed-rounds", 3));
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, profile, latency, accuracy, onnx, soak, memory, memory-part, images, colour.");
+        Console.Error.WriteLine("Unknown command '" + command + "'. Commands: speed, speed-part, profile, latency, accuracy, " +
+                                "onnx, soak, memory, memory-part, images, colour, sequences.");
         return 2;
 }
 
