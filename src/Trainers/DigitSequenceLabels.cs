@@ -6,9 +6,12 @@ using Microsoft.ML.SpatialTransformer.Training;
 namespace Microsoft.ML.Trainers
 {
     /// <summary>
-    /// The label of a sequence model: a text column of 1 to <see cref="Positions"/> digits ("307"), read as one class per
-    /// position, 0-9 for a digit and <see cref="None"/> past the sequence's end. An empty value is a missing label (the row
-    /// is skipped, as ML.NET's trainers skip rows with missing labels); anything else that is not 1-5 digits is an error
+    /// The label of a sequence model: a text column of 1 to <see cref="Positions"/> digits ("307"), read as one class
+    /// per
+    /// position, 0-9 for a digit and <see cref="None"/> past the sequence's end. An empty value is a missing label (the
+    /// row
+    /// is skipped, as ML.NET's trainers skip rows with missing labels); anything else that is not 1-5 digits is an
+    /// error
     /// naming the column.
     /// </summary>
     internal sealed class DigitSequenceLabels : LabelFormat
@@ -24,7 +27,8 @@ namespace Microsoft.ML.Trainers
 
         public override int Positions => MaxPositions;
 
-        public override RowLabelReader CreateReader(IExceptionContext ectx, DataViewRow row, DataViewSchema.Column column)
+        public override RowLabelReader CreateReader(IExceptionContext ectx, DataViewRow row,
+            DataViewSchema.Column column)
         {
             CheckColumn(ectx, column, "input");
             var getLabel = row.GetGetter<ReadOnlyMemory<char>>(column);
@@ -45,17 +49,20 @@ namespace Microsoft.ML.Trainers
                 throw ectx.ExceptSchemaMismatch(schemaName, "label", column.Name, "String", column.Type.ToString());
         }
 
-        /// <summary>Writes the class of each position of <paramref name="text"/> into <paramref name="classes"/> (length 5).</summary>
+        /// <summary>Writes the class of each position of <paramref name="text"/> into <paramref name="classes"/>
+        /// (length 5).</summary>
         public static void Parse(IExceptionContext ectx, string columnName, ReadOnlySpan<char> text, Span<int> classes)
         {
             if (text.Length > MaxPositions)
-                throw ectx.Except($"The label column '{columnName}' must hold 1 to {MaxPositions} digits; got '{Shown(text)}' ({text.Length} characters).");
+                throw ectx.Except($"The label column '{columnName}' must hold 1 to {MaxPositions} digits; " +
+                    $"got '{Shown(text)}' ({text.Length} characters).");
             for (int p = 0; p < MaxPositions; p++)
             {
                 if (p >= text.Length) { classes[p] = None; continue; }
                 char c = text[p];
                 if (c < '0' || c > '9')
-                    throw ectx.Except($"The label column '{columnName}' must hold only the digits '0'-'9'; got '{Shown(text)}' (character '{c}' at position {p}).");
+                    throw ectx.Except($"The label column '{columnName}' must hold only the digits '0'-'9'; " +
+                        $"got '{Shown(text)}' (character '{c}' at position {p}).");
                 classes[p] = c - '0';
             }
         }
@@ -65,10 +72,15 @@ namespace Microsoft.ML.Trainers
         {
             Span<char> digits = stackalloc char[MaxPositions];
             int length = 0;
-            while (length < classes.Length && classes[length] != None) { digits[length] = (char)('0' + classes[length]); length++; }
+            while (length < classes.Length && classes[length] != None)
+            {
+                digits[length] = (char)('0' + classes[length]);
+                length++;
+            }
             return new string(digits.Slice(0, length));
         }
 
-        private static string Shown(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : text.Slice(0, 40).ToString() + "...";
+        private static string Shown(ReadOnlySpan<char> text) =>
+            text.Length <= 40 ? text.ToString() : text.Slice(0, 40).ToString() + "...";
     }
 }

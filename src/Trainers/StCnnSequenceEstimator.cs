@@ -12,10 +12,13 @@ using Microsoft.ML.SpatialTransformer.Training;
 namespace Microsoft.ML.Trainers
 {
     /// <summary>
-    /// Trains a multi-digit sequence reader (the paper's SVHN models): a CNN whose last layer is one softmax head per digit
+    /// Trains a multi-digit sequence reader (the paper's SVHN models): a CNN whose last layer is one softmax head per
+    /// digit
     /// position (5 positions, 11 classes each: the digits and "none"), with spatial transformers at the input (ST-CNN
-    /// single), in series before the first classifier stages (ST-CNN multi, <see cref="Options.SeriesTransformers"/>), or
-    /// none (<see cref="SpatialTransformKind.None"/>, the CNN). Features: an image vector [C,H,W]; label: a text column of
+    /// single), in series before the first classifier stages (ST-CNN multi, <see cref="Options.SeriesTransformers"/>),
+    /// or
+    /// none (<see cref="SpatialTransformKind.None"/>, the CNN). Features: an image vector [C,H,W]; label: a text column
+    /// of
     /// 1 to 5 digits ("307"). The fitted <see cref="StCnnSequenceTransformer"/> adds PredictedSequence (text) and Score
     /// (Vector&lt;Single, 5, 11&gt;: each position's probabilities). Create it with
     /// <c>mlContext.MulticlassClassification.Trainers.StCnnSequence(...)</c>; evaluate with
@@ -36,7 +39,8 @@ namespace Microsoft.ML.Trainers
             public const double LearningRate = 1e-3;
         }
 
-        /// <summary>Settings of the network and of its training. Defaults: ST-CNN single (one affine ST at the input), Adam.</summary>
+        /// <summary>Settings of the network and of its training. Defaults: ST-CNN single (one affine ST at the input),
+        /// Adam.</summary>
         public sealed class Options
         {
             /// <summary>The text column of digits; default "Label".</summary>
@@ -45,24 +49,28 @@ namespace Microsoft.ML.Trainers
             public string FeatureColumnName = DefaultColumnNames.Features;
             /// <summary>Output: the predicted digits as text; default "PredictedSequence".</summary>
             public string PredictedSequenceColumnName = StCnnSequenceTransformer.DefaultPredictedSequenceColumnName;
-            /// <summary>Output: each position's class probabilities, Vector&lt;Single, 5, 11&gt;; default "Score".</summary>
+            /// <summary>Output: each position's class probabilities, Vector&lt;Single, 5, 11&gt;; default
+            /// "Score".</summary>
             public string ScoreColumnName = DefaultColumnNames.Score;
 
             /// <summary>Transform family of every ST; None trains the plain CNN; default Affine.</summary>
             public SpatialTransformKind Transform = Defaults.Transform;
-            /// <summary>0 (default): one ST at the input (ST-CNN single). k > 0: an ST before each of the first k classifier stages (ST-CNN multi; at most the classifier's stage count).</summary>
+            /// <summary>0 (default): one ST at the input (ST-CNN single). k > 0: an ST before each of the first k
+            /// classifier stages (ST-CNN multi; at most the classifier's stage count).</summary>
             public int SeriesTransformers;
             /// <summary>Localisation network of every ST; default Cnn.</summary>
             public LocalisationNetworkKind Localisation = LocalisationNetworkKind.Cnn;
             /// <summary>Localisation widths; null: the architecture's defaults.</summary>
             public int[] LocalisationWidths;
-            /// <summary>Filters of each CNN stage (conv + 2x2 pool); null: 32, 64. The paper's SVHN CNN is deeper; four stages suit 64-128 px.</summary>
+            /// <summary>Filters of each CNN stage (conv + 2x2 pool); null: 32, 64. The paper's SVHN CNN is deeper; four
+            /// stages suit 64-128 px.</summary>
             public int[] ClassifierWidths;
             /// <summary>Dropout before the heads; default 0; in [0, 1).</summary>
             public double Dropout;
             /// <summary>Batch normalisation after each convolution; default false.</summary>
             public bool BatchNorm;
-            /// <summary>How the input is scaled; default PerChannelMeanStd (statistics measured at Fit, saved with the model).</summary>
+            /// <summary>How the input is scaled; default PerChannelMeanStd (statistics measured at Fit, saved with the
+            /// model).</summary>
             public InputNormalization InputNormalization = InputNormalization.PerChannelMeanStd;
             /// <summary>Shape of a flat feature vector (vectors with [C,H,W] dimensions need none).</summary>
             public int ImageChannels;
@@ -77,7 +85,8 @@ namespace Microsoft.ML.Trainers
             public double LearningRate = Defaults.LearningRate;
             /// <summary>L2 weight decay; default 0; 0 or positive.</summary>
             public double WeightDecay;
-            /// <summary>Learning rate of the localisation networks relative to the rest (the paper's SVHN: 0.1); default 1.</summary>
+            /// <summary>Learning rate of the localisation networks relative to the rest (the paper's SVHN: 0.1);
+            /// default 1.</summary>
             public double LocalisationLearningRateMultiplier = 1.0;
             /// <summary>Learning-rate schedule over the planned epochs; default Cosine.</summary>
             public LearningRateScheduleKind LearningRateSchedule = LearningRateScheduleKind.Cosine;
@@ -87,9 +96,11 @@ namespace Microsoft.ML.Trainers
             public int BatchSize = Defaults.BatchSize;
             /// <summary>Clip the gradients' global norm to this value; 0 (default): off.</summary>
             public double GradientClipNorm;
-            /// <summary>Training time to use (the schedule is fitted to the epochs that fit); null (default): no limit.</summary>
+            /// <summary>Training time to use (the schedule is fitted to the epochs that fit); null (default): no
+            /// limit.</summary>
             public TimeSpan? TrainingTimeBudget;
-            /// <summary>Rows scored after every epoch (validation loss and sequence accuracy in the history); null: none.</summary>
+            /// <summary>Rows scored after every epoch (validation loss and sequence accuracy in the history); null:
+            /// none.</summary>
             public IDataView ValidationSet;
             /// <summary>Cancels Fit within one batch; default: none.</summary>
             public CancellationToken CancellationToken;
@@ -112,14 +123,16 @@ namespace Microsoft.ML.Trainers
             OptionChecks.Positive(_host, options.BatchSize, nameof(options.BatchSize));
             OptionChecks.Positive(_host, options.LearningRate, nameof(options.LearningRate));
             OptionChecks.NonNegative(_host, options.WeightDecay, nameof(options.WeightDecay));
-            OptionChecks.NonNegative(_host, options.LocalisationLearningRateMultiplier, nameof(options.LocalisationLearningRateMultiplier));
+            OptionChecks.NonNegative(_host, options.LocalisationLearningRateMultiplier,
+                nameof(options.LocalisationLearningRateMultiplier));
             OptionChecks.InRange(_host, options.Dropout, nameof(options.Dropout), 0, 1, maxIncluded: false);
             OptionChecks.NonNegative(_host, options.GradientClipNorm, nameof(options.GradientClipNorm));
             OptionChecks.Positive(_host, options.TrainingTimeBudget, nameof(options.TrainingTimeBudget));
             _options = options;
         }
 
-        /// <summary>Per-epoch metrics of the last Fit (accuracy: whole sequences right); also the model's History.</summary>
+        /// <summary>Per-epoch metrics of the last Fit (accuracy: whole sequences right); also the model's
+        /// History.</summary>
         public IReadOnlyList<EpochMetrics> History { get; private set; } = Array.Empty<EpochMetrics>();
 
         /// <summary>Trains the network on <paramref name="input"/>'s images and digit strings.</summary>
@@ -136,32 +149,41 @@ namespace Microsoft.ML.Trainers
             var network = NetworkOptions(shape);
             var (model, history) = NetworkTrainer.Train(_host, network, new TrainingSettings
                 {
-                    Optimizer = _options.Optimizer, LearningRate = _options.LearningRate, WeightDecay = _options.WeightDecay,
+                    Optimizer = _options.Optimizer, LearningRate = _options.LearningRate,
+                    WeightDecay = _options.WeightDecay,
                     Schedule = _options.LearningRateSchedule,
                     LocalisationLearningRateMultiplier = _options.LocalisationLearningRateMultiplier,
-                    MaxEpochs = _options.MaxEpochs, BatchSize = _options.BatchSize, GradientClipNorm = _options.GradientClipNorm,
-                    TimeBudget = _options.TrainingTimeBudget, Progress = _options.Progress, Cancellation = _options.CancellationToken,
+                    MaxEpochs = _options.MaxEpochs, BatchSize = _options.BatchSize,
+                    GradientClipNorm = _options.GradientClipNorm,
+                    TimeBudget = _options.TrainingTimeBudget, Progress = _options.Progress,
+                    Cancellation = _options.CancellationToken,
                 },
-                input, _options.ValidationSet, _options.FeatureColumnName, _options.LabelColumnName, "StCnnSequence training",
+                input, _options.ValidationSet, _options.FeatureColumnName, _options.LabelColumnName,
+                "StCnnSequence training",
                 DigitSequenceLabels.Instance);
             History = history;
-            var dims = features.Type is VectorDataViewType { Dimensions.Length: > 1 } v ? v.Dimensions.ToArray() : new[] { shape.Size };
+            var dims = features.Type is VectorDataViewType { Dimensions.Length: > 1 } v
+                ? v.Dimensions.ToArray()
+                : new[] { shape.Size };
             return new StCnnSequenceTransformer(_host, model, dims, history, _options.FeatureColumnName,
                 _options.PredictedSequenceColumnName, _options.ScoreColumnName);
         }
 
-        /// <summary>The input schema with PredictedSequence (Text) and Score (Vector&lt;Single, 55&gt;) added.</summary>
+        /// <summary>The input schema with PredictedSequence (Text) and Score (Vector&lt;Single, 55&gt;)
+        /// added.</summary>
         public SchemaShape GetOutputSchema(SchemaShape inputSchema)
         {
             _host.CheckValue(inputSchema, nameof(inputSchema));
             if (!inputSchema.TryFindColumn(_options.FeatureColumnName, out var features))
                 throw _host.ExceptSchemaMismatch(nameof(inputSchema), "feature", _options.FeatureColumnName);
             if (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single)
-                throw _host.ExceptSchemaMismatch(nameof(inputSchema), "feature", _options.FeatureColumnName, "known-size vector of Single", features.GetTypeString());
+                throw _host.ExceptSchemaMismatch(nameof(inputSchema), "feature", _options.FeatureColumnName,
+                    "known-size vector of Single", features.GetTypeString());
             if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
                 throw _host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName);
             if (label.ItemType is not TextDataViewType || label.Kind != SchemaShape.Column.VectorKind.Scalar)
-                throw _host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName, "String", label.GetTypeString());
+                throw _host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName, "String",
+                    label.GetTypeString());
             var columns = inputSchema.ToDictionary(c => c.Name);
             columns[_options.PredictedSequenceColumnName] = new SchemaShape.Column(_options.PredictedSequenceColumnName,
                 SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, false);
@@ -176,10 +198,12 @@ namespace Microsoft.ML.Trainers
             {
                 InputChannels = shape.Channels, InputHeight = shape.Height, InputWidth = shape.Width,
                 Classes = DigitSequenceLabels.MaxPositions * DigitSequenceLabels.ClassesPerPosition,
-                Transform = _options.Transform, Localisation = _options.Localisation, LocalisationWidths = _options.LocalisationWidths,
+                Transform = _options.Transform, Localisation = _options.Localisation,
+                LocalisationWidths = _options.LocalisationWidths,
                 Classifier = ClassifierKind.Cnn, ClassifierWidths = _options.ClassifierWidths,
                 SeriesTransformers = _options.Transform == SpatialTransformKind.None ? 0 : _options.SeriesTransformers,
-                Dropout = _options.Dropout, BatchNorm = _options.BatchNorm, InputNormalization = _options.InputNormalization,
+                Dropout = _options.Dropout, BatchNorm = _options.BatchNorm,
+                InputNormalization = _options.InputNormalization,
             };
             try { o.Validate(); }
             catch (ArgumentException e) { throw _host.ExceptUserArg(e.ParamName, e.Message); }

@@ -21,8 +21,10 @@ namespace Microsoft.ML.Trainers
 {
     /// <summary>
     /// A trained multi-digit sequence reader (<see cref="StCnnSequenceEstimator"/>): adds PredictedSequence (text: the
-    /// most probable class of each position, read up to the first "none") and Score (Vector&lt;Single, 5, 11&gt;: position
-    /// p's probabilities of the digits 0-9, then of "none", at [p, 0..10]). Saves and loads with <c>mlContext.Model</c>;
+    /// most probable class of each position, read up to the first "none") and Score (Vector&lt;Single, 5, 11&gt;:
+    /// position
+    /// p's probabilities of the digits 0-9, then of "none", at [p, 0..10]). Saves and loads with
+    /// <c>mlContext.Model</c>;
     /// <see cref="ExportOnnx(Stream)"/> writes the network.
     /// </summary>
     /// <remarks>
@@ -44,7 +46,8 @@ namespace Microsoft.ML.Trainers
         private readonly List<EpochMetrics> _history;
 
         internal StCnnSequenceTransformer(IHostEnvironment env, StNetwork network, int[] featureDimensions,
-            IEnumerable<EpochMetrics> history, string featureColumnName, string predictedSequenceColumnName, string scoreColumnName)
+            IEnumerable<EpochMetrics> history, string featureColumnName, string predictedSequenceColumnName,
+            string scoreColumnName)
             : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(StCnnSequenceTransformer)))
         {
             _network = network;
@@ -74,7 +77,8 @@ namespace Microsoft.ML.Trainers
         // int: positions (5), int: classes per position (11)
         // int: feature dimension count; int[]: feature dimensions
         // string: feature, predicted sequence and score column names
-        // int: history count; per epoch: int epoch, double lr, loss, accuracy, validation loss (NaN: none), validation accuracy (NaN: none), seconds
+        // int: history count; per epoch: int epoch, double lr, loss, accuracy, validation loss (NaN: none), validation
+        // accuracy (NaN: none), seconds
         // byte[32] SHA-256 of the architecture, byte[32] SHA-256 of the weights
         // stream "TSModel": the network's weights (TorchSharp Module.save)
         private static VersionInfo GetVersionInfo() => new VersionInfo(
@@ -92,19 +96,22 @@ namespace Microsoft.ML.Trainers
             int positions = LoadLimits.ReadInt(Host, ctx.Reader, "positions", Positions, Positions);
             int classes = LoadLimits.ReadInt(Host, ctx.Reader, "classes per position", Classes, Classes);
             Host.CheckDecode(options.Classes == positions * classes,
-                $"The network has {options.Classes} outputs; {positions} positions of {classes} classes need {positions * classes}.");
+                $"The network has {options.Classes} outputs; {positions} positions of {classes} classes " +
+                $"need {positions * classes}.");
             int dims = LoadLimits.ReadInt(Host, ctx.Reader, "feature dimension count", 1, 3);
             _featureDimensions = new int[dims];
             for (int i = 0; i < dims; i++)
                 _featureDimensions[i] = LoadLimits.ReadInt(Host, ctx.Reader, $"feature dimension {i}", 1, int.MaxValue);
             long imageSize = (long)options.InputChannels * options.InputHeight * options.InputWidth;
             Host.CheckDecode(_featureDimensions.Aggregate(1L, (a, d) => a * d) == imageSize,
-                $"The feature dimensions ({string.Join("x", _featureDimensions)}) do not hold the network's input of {imageSize} values.");
+                $"The feature dimensions ({string.Join("x", _featureDimensions)}) do not hold the network's input " +
+                $"of {imageSize} values.");
             FeatureColumnName = ctx.Reader.ReadString();
             PredictedSequenceColumnName = ctx.Reader.ReadString();
             ScoreColumnName = ctx.Reader.ReadString();
             long remaining = ctx.Reader.BaseStream.Length - ctx.Reader.BaseStream.Position;
-            int epochs = LoadLimits.ReadInt(Host, ctx.Reader, "history count", 0, (int)Math.Min(int.MaxValue, remaining / MetricsSize));
+            int epochs = LoadLimits.ReadInt(Host, ctx.Reader, "history count", 0,
+                (int)Math.Min(int.MaxValue, remaining / MetricsSize));
             _history = Enumerable.Range(0, epochs).Select(_ => ReadMetrics(ctx.Reader)).ToList();
             var weights = WeightsIntegrity.ReadCheckedWeights(Host, ctx, WeightsEntry, hashed: true,
                 StNetworkOptionsFormat.ArchitectureHash(options, _featureDimensions), "StCnnSequence model");
@@ -152,13 +159,16 @@ namespace Microsoft.ML.Trainers
         }
 
         /// <summary>
-        /// Writes the network as ONNX (opset 17): input "image" [N,C,H,W]; outputs "probabilities" [N,5,11] (a softmax per
+        /// Writes the network as ONNX (opset 17): input "image" [N,C,H,W]; outputs "probabilities" [N,5,11] (a softmax
+        /// per
         /// position), "predicted_label" [N,5] (int64: 0-9 a digit, 10 "none") and "theta_i" per spatial transformer.
         /// </summary>
-        public void ExportOnnx(Stream destination) => Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.Export(_network, destination, Positions);
+        public void ExportOnnx(Stream destination) =>
+            Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.Export(_network, destination, Positions);
 
         /// <summary>As <see cref="ExportOnnx(Stream)"/>, to a file written through a temporary file.</summary>
-        public void ExportOnnx(string path) => Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.Export(_network, path, Positions);
+        public void ExportOnnx(string path) =>
+            Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.Export(_network, path, Positions);
 
         /// <inheritdoc/>
         protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new Mapper(this, schema);
@@ -168,12 +178,13 @@ namespace Microsoft.ML.Trainers
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var x = HostTensors.FromSpan(pixels, new long[] { 1, Shape.Channels, Shape.Height, Shape.Width }); // [1,C,H,W]
-            var logits = _network.call(x).view(1, Positions, Classes);                                          // [1,P,K]
+            var x = HostTensors.FromSpan(pixels, new long[] { 1, Shape.Channels, Shape.Height, Shape.Width });  // [1,C,H,W]
+            var logits = _network.call(x).view(1, Positions, Classes);                                           // [1,P,K]
             HostTensors.CopyTo(nn.functional.softmax(logits, 2), probabilities);
         }
 
-        /// <summary>The text of per-position probabilities [5 x 11]: each position's most probable class, up to the first "none".</summary>
+        /// <summary>The text of per-position probabilities [5 x 11]: each position's most probable class, up to the
+        /// first "none".</summary>
         internal static string Decode(ReadOnlySpan<float> probabilities)
         {
             Span<int> classes = stackalloc int[Positions];
@@ -198,8 +209,10 @@ namespace Microsoft.ML.Trainers
         private static EpochMetrics ReadMetrics(BinaryReader r)
         {
             int epoch = r.ReadInt32();
-            double lr = r.ReadDouble(), loss = r.ReadDouble(), acc = r.ReadDouble(), vLoss = r.ReadDouble(), vAcc = r.ReadDouble(), s = r.ReadDouble();
-            return new EpochMetrics(epoch, lr, loss, acc, double.IsNaN(vLoss) ? null : vLoss, double.IsNaN(vAcc) ? null : vAcc, s);
+            double lr = r.ReadDouble(), loss = r.ReadDouble(), acc = r.ReadDouble();
+            double vLoss = r.ReadDouble(), vAcc = r.ReadDouble(), s = r.ReadDouble();
+            return new EpochMetrics(epoch, lr, loss, acc, double.IsNaN(vLoss) ? null : vLoss,
+                double.IsNaN(vAcc) ? null : vAcc, s);
         }
 
         private sealed class Mapper : MapperBase
@@ -220,7 +233,8 @@ namespace Microsoft.ML.Trainers
             protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore() => new[]
             {
                 new DataViewSchema.DetachedColumn(_parent.PredictedSequenceColumnName, TextDataViewType.Instance),
-                new DataViewSchema.DetachedColumn(_parent.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, Positions, Classes)),
+                new DataViewSchema.DetachedColumn(_parent.ScoreColumnName,
+                    new VectorDataViewType(NumberDataViewType.Single, Positions, Classes)),
             };
 
             protected override Func<int, bool> GetDependenciesCore(Func<int, bool> activeOutput)
@@ -232,7 +246,8 @@ namespace Microsoft.ML.Trainers
             protected override void SaveModel(ModelSaveContext ctx) => _parent.SaveModel(ctx);
 
             // One forward pass per row feeds both columns.
-            public override Delegate[] CreateGetters(DataViewRow input, Func<int, bool> activeOutput, out Action disposer)
+            public override Delegate[] CreateGetters(DataViewRow input, Func<int, bool> activeOutput,
+                out Action disposer)
             {
                 disposer = null;
                 var read = InputReader.Create(Host, input, input.Schema[_featureIndex]);
@@ -264,7 +279,8 @@ namespace Microsoft.ML.Trainers
                 return getters;
             }
 
-            protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
+            protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput,
+                out Action disposer)
                 => CreateGetters(input, i => i == iinfo, out disposer)[iinfo];
         }
     }

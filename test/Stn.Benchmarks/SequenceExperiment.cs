@@ -11,7 +11,8 @@ using Stn.Datasets.Sequences;
 namespace Stn.Benchmarks
 {
     /// <summary>
-    /// The paper's SVHN experiment on MNIST digit sequences: CNN vs ST-CNN single (one affine ST at the input) vs ST-CNN
+    /// The paper's SVHN experiment on MNIST digit sequences: CNN vs ST-CNN single (one affine ST at the input) vs
+    /// ST-CNN
     /// multi (an ST before each of the 4 classifier stages), the same training time each, sequence error % on sequences
     /// of test-split digits, and the time per training step of each, measured side by side in interleaved rounds.
     /// </summary>
@@ -22,7 +23,8 @@ namespace Stn.Benchmarks
         private sealed record Model(string Name, SpatialTransformKind Transform, int Series, LocalisationNetworkKind Localisation,
             int[] LocalisationWidths);
 
-        // As the paper: single has a CNN localisation on the image; multi an FC 32-32 localisation in front of every stage.
+        // As the paper: single has a CNN localisation on the image; multi an FC 32-32 localisation in front of every
+        // stage.
         private static readonly Model[] Models =
         {
             new("CNN", SpatialTransformKind.None, 0, LocalisationNetworkKind.Cnn, null),
@@ -70,7 +72,8 @@ namespace Stn.Benchmarks
             LocalisationLearningRateMultiplier = 0.1, MaxEpochs = epochs, BatchSize = 64, TrainingTimeBudget = budget,
         };
 
-        // Each model trains one epoch of 10 steps per round, the models in turn, and keeps its fastest round: the machine
+        // Each model trains one epoch of 10 steps per round, the models in turn, and keeps its fastest round: the
+        // machine
         // is shared, so a ratio is only meaningful between runs this close together.
         private static double[] MeasureSteps(MLContext ml, IDataView train, int size, int rounds)
         {

@@ -38,7 +38,8 @@ namespace Stn.Datasets.Sequences
         {
             _digits = digits ?? throw new ArgumentNullException(nameof(digits));
             if (digits.Height != Glyph || digits.Width != Glyph)
-                throw new ArgumentException($"digits must be {Glyph}x{Glyph} MNIST images; got {digits.Height}x{digits.Width}.", nameof(digits));
+                throw new ArgumentException($"digits must be {Glyph}x{Glyph} MNIST images; got {digits.Height}x{digits.Width}.",
+                    nameof(digits));
             if (digits.Count == 0) throw new ArgumentException("digits must hold at least one image.", nameof(digits));
             Options = options ?? new DigitSequenceOptions();
             Options.Validate();
@@ -102,7 +103,8 @@ namespace Stn.Datasets.Sequences
             if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be 0 or positive.");
             var schema = SchemaDefinition.Create(typeof(DigitSequenceRow));
             schema[Columns.Pixels].ColumnType = ImageDataViews.ImageType(1, Options.CanvasSize, Options.CanvasSize);
-            schema[Columns.Boxes].ColumnType = new VectorDataViewType(NumberDataViewType.Single, DigitSequenceOptions.MaxPositions, 4);
+            schema[Columns.Boxes].ColumnType =
+                new VectorDataViewType(NumberDataViewType.Single, DigitSequenceOptions.MaxPositions, 4);
             return mlContext.Data.LoadFromEnumerable(Rows(count), schema);
         }
 
@@ -145,7 +147,9 @@ namespace Stn.Datasets.Sequences
                 left = Math.Min(left, x); right = Math.Max(right, x);
                 top = Math.Min(top, y); bottom = Math.Max(bottom, y);
             }
-            return right < 0 ? new DigitBox((int)cx, (int)cy, 0, 0) : new DigitBox(left, top, right - left + 1, bottom - top + 1);
+            return right < 0
+                ? new DigitBox((int)cx, (int)cy, 0, 0)
+                : new DigitBox(left, top, right - left + 1, bottom - top + 1);
         }
 
         // The glyph's value at (u, v) in [0, 1], zero outside it.

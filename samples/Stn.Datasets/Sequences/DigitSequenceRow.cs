@@ -1,6 +1,7 @@
 namespace Stn.Datasets.Sequences
 {
-    /// <summary>One row of <see cref="DigitSequenceGenerator.ToDataView"/>; also the type for <c>CreateEnumerable</c>.</summary>
+    /// <summary>One row of <see cref="DigitSequenceGenerator.ToDataView"/>; also the type for
+    /// <c>CreateEnumerable</c>.</summary>
     public sealed class DigitSequenceRow
     {
         /// <summary>The canvas, Vector&lt;Single, 1, S, S&gt;, in [0, 1].</summary>
@@ -10,7 +11,8 @@ namespace Stn.Datasets.Sequences
         public string Label { get; set; }
 
         /// <summary>
-        /// Vector&lt;Single, 5, 4&gt;: x, y, width, height in pixels of each digit's true box, left to right; zeros past the
+        /// Vector&lt;Single, 5, 4&gt;: x, y, width, height in pixels of each digit's true box, left to right; zeros
+        /// past the
         /// sequence's end.
         /// </summary>
         public float[] Boxes { get; set; }

@@ -55,7 +55,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             }
         }
 
-        internal static global::Onnx.ModelProto ToModel(StNetwork network, long opset = OnnxGraphBuilder.DefaultOpset, int positions = 1)
+        internal static global::Onnx.ModelProto ToModel(StNetwork network, long opset = OnnxGraphBuilder.DefaultOpset,
+            int positions = 1)
         {
             var o = network.Options;
             var g = new OnnxGraphBuilder(opset);
@@ -111,7 +112,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             {
                 // One softmax head per position: logits [N, P*K] -> [N, P, K], as the sequence model reads them.
                 int perPosition = o.Classes / positions;
-                string heads = g.Node("Reshape", new[] { logits, g.Int64Initializer("head_shape", 0, positions, perPosition) });
+                string shape = g.Int64Initializer("head_shape", 0, positions, perPosition);
+                string heads = g.Node("Reshape", new[] { logits, shape });
                 g.Rename(g.Node("Softmax", new[] { heads }, Int("axis", 2)), "probabilities");
                 g.Rename(g.Node("ArgMax", new[] { heads }, Int("axis", 2), Int("keepdims", 0)), "predicted_label");
                 g.Output("probabilities", FloatType, null, positions, perPosition);

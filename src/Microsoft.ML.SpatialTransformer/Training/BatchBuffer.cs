@@ -2,7 +2,8 @@ using System;
 
 namespace Microsoft.ML.SpatialTransformer.Training
 {
-    /// <summary>One batch's pixels and labels in arrays reused from batch to batch (only the first <see cref="Count"/> rows are valid).</summary>
+    /// <summary>One batch's pixels and labels in arrays reused from batch to batch (only the first <see cref="Count"/>
+    /// rows are valid).</summary>
     internal sealed class BatchBuffer
     {
         // Sized once for the largest batch: a fresh array per batch lands on the large object heap and makes the GC run

@@ -10,7 +10,8 @@ using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Sequences
 {
-    /// <summary>The digit-sequence reader: training, scoring, save/load in a fresh process, ONNX, evaluation, bad labels.</summary>
+    /// <summary>The digit-sequence reader: training, scoring, save/load in a fresh process, ONNX, evaluation, bad
+    /// labels.</summary>
     public class StCnnSequenceTests
     {
         private static StCnnSequenceEstimator.Options Small(SpatialTransformKind transform, int series, int epochs) => new()

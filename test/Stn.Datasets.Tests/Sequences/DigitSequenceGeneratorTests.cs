@@ -8,7 +8,8 @@ using Xunit;
 
 namespace Stn.Datasets.Tests.Sequences
 {
-    /// <summary>The multi-digit sequence generator: seeded rows, labels of 1-5 digits, true boxes, the lazy view.</summary>
+    /// <summary>The multi-digit sequence generator: seeded rows, labels of 1-5 digits, true boxes, the lazy
+    /// view.</summary>
     public class DigitSequenceGeneratorTests
     {
         [Theory]
