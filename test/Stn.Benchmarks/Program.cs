@@ -28,6 +28,9 @@ using static TorchSharp.torch;
 //   Stn.Benchmarks colocalisation [--clutter] [--per-class 100] [--epochs 60] [--classes 0,1,...]
 //       [--learning-rate 0.001] [--batch-size 32] [--verbose]   the paper's co-localisation: per class, a
 //       CoLocalisation SpatialTransform fitted on that class alone; share of boxes with IoU > 0.5
+//   Stn.Benchmarks sequences [--size 64|128] [--budget-minutes 3] [--train-count 10000] [--test-count 1000]
+//       [--speed-rounds 3]
+//       MNIST digit sequences: CNN vs ST-CNN single vs multi at an equal training time, sequence error %, time per step
 string command = args.Length > 0 ? args[0] : "speed";
 int Option(string name, int fallback)
 {
@@ -106,8 +109,13 @@ switch (command)
         return ImageFolderBenchmark.Run(Option("--count", 3000), Option("--size", 128), Option("--epochs", 2));
     case "colour":
         return ColourBenchmark.Run(args);
+    case "sequences":
+        return SequenceExperiment.Run(Option("--size", 64), double.Parse(Text("--budget-minutes", "3"),
+            System.Globalization.CultureInfo.InvariantCulture), Option("--train-count", 10000), Option("--test-count", 1000),
+            Option("--speed-rounds", 3));
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Commands: speed, speed-part, profile, latency, accuracy, onnx, soak, memory, memory-part, images, colour, colocalisation.");
+        Console.Error.WriteLine("Unknown command '" + command + "'. Commands: speed, speed-part, profile, latency, accuracy, " +
+                                "onnx, soak, memory, memory-part, images, colour, colocalisation, sequences.");
         return 2;
 }
 

@@ -21,23 +21,32 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         internal const long MinimumOpset = 12;
 
         /// <summary>Writes the ONNX model of <paramref name="network"/> to <paramref name="destination"/>.</summary>
-        public static void Export(StNetwork network, Stream destination)
+        public static void Export(StNetwork network, Stream destination) => Export(network, destination, positions: 1);
+
+        /// <summary>
+        /// As <see cref="Export(StNetwork, Stream)"/>, reading the logits as <paramref name="positions"/> heads of K / positions
+        /// classes (sequence models): "probabilities" [N,P,K/P] (a softmax per position), "predicted_label" [N,P].
+        /// </summary>
+        internal static void Export(StNetwork network, Stream destination, int positions)
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
             if (destination is null) throw new ArgumentNullException(nameof(destination));
             if (network.IsDisposed) throw new ObjectDisposedException(nameof(network), "The network has been disposed; there is nothing to export.");
-            ToModel(network).WriteTo(destination);
+            ToModel(network, positions: positions).WriteTo(destination);
         }
 
         /// <summary>Writes the ONNX model to <paramref name="path"/> through a temporary file, so a failure leaves no partial file.</summary>
-        public static void Export(StNetwork network, string path)
+        public static void Export(StNetwork network, string path) => Export(network, path, positions: 1);
+
+        /// <summary>As <see cref="Export(StNetwork, Stream, int)"/>, to a file written through a temporary file.</summary>
+        internal static void Export(StNetwork network, string path, int positions)
         {
             if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
             string full = Path.GetFullPath(path);
             string temp = full + ".tmp";
             try
             {
-                using (var stream = File.Create(temp)) Export(network, stream);
+                using (var stream = File.Create(temp)) Export(network, stream, positions);
                 File.Move(temp, full, overwrite: true);
             }
             finally
@@ -46,7 +55,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             }
         }
 
-        internal static global::Onnx.ModelProto ToModel(StNetwork network, long opset = OnnxGraphBuilder.DefaultOpset)
+        internal static global::Onnx.ModelProto ToModel(StNetwork network, long opset = OnnxGraphBuilder.DefaultOpset,
+            int positions = 1)
         {
             var o = network.Options;
             var g = new OnnxGraphBuilder(opset);
@@ -91,10 +101,24 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                 features = Branch(layers, branches[0], image, "branches.0");
             }
             string logits = layers.Gemm(network.Head, features, "head");
-            g.Rename(g.Node("Softmax", new[] { logits }, Int("axis", 1)), "probabilities");
-            g.Rename(g.Node("ArgMax", new[] { logits }, Int("axis", 1), Int("keepdims", 0)), "predicted_label");
-            g.Output("probabilities", FloatType, null, o.Classes);
-            g.Output("predicted_label", Int64Type, new long?[] { null });
+            if (positions == 1)
+            {
+                g.Rename(g.Node("Softmax", new[] { logits }, Int("axis", 1)), "probabilities");
+                g.Rename(g.Node("ArgMax", new[] { logits }, Int("axis", 1), Int("keepdims", 0)), "predicted_label");
+                g.Output("probabilities", FloatType, null, o.Classes);
+                g.Output("predicted_label", Int64Type, new long?[] { null });
+            }
+            else
+            {
+                // One softmax head per position: logits [N, P*K] -> [N, P, K], as the sequence model reads them.
+                int perPosition = o.Classes / positions;
+                string shape = g.Int64Initializer("head_shape", 0, positions, perPosition);
+                string heads = g.Node("Reshape", new[] { logits, shape });
+                g.Rename(g.Node("Softmax", new[] { heads }, Int("axis", 2)), "probabilities");
+                g.Rename(g.Node("ArgMax", new[] { heads }, Int("axis", 2), Int("keepdims", 0)), "predicted_label");
+                g.Output("probabilities", FloatType, null, positions, perPosition);
+                g.Output("predicted_label", Int64Type, null, positions);
+            }
             for (int i = 0; i < thetas.Count; i++)
             {
                 g.Rename(thetas[i], $"theta_{i}");

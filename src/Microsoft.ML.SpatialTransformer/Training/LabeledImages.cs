@@ -18,17 +18,21 @@ namespace Microsoft.ML.SpatialTransformer.Training
         private readonly RowStore _rows;
         private readonly int[] _labels;
 
-        private LabeledImages(RowStore rows, int[] labels, long skippedMissingLabel, long skippedBadPixels, float maxMagnitude)
+        private LabeledImages(RowStore rows, int[] labels, int positions, long skippedMissingLabel, long skippedBadPixels,
+            float maxMagnitude)
         {
             _rows = rows;
             _labels = labels;
+            Positions = positions;
             MaxMagnitude = maxMagnitude;
             SkippedMissingLabel = skippedMissingLabel;
             SkippedBadPixels = skippedBadPixels;
         }
 
         public int FeatureSize => _rows.RowSize;
-        public int Count => _labels.Length;
+        public int Count => _labels.Length / Positions;
+        /// <summary>Class indices per row: 1 for a classifier, the sequence length for sequence labels.</summary>
+        public int Positions { get; }
         public long SkippedMissingLabel { get; }
         public long SkippedBadPixels { get; }
         /// <summary>The largest absolute pixel value kept, for naming over-large inputs when the loss overflows.</summary>
@@ -36,10 +40,16 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <summary>Where the rows are: in memory, on disk, or both.</summary>
         public RowStore Store => _rows;
 
-        /// <summary>0-based class index of row <paramref name="row"/>.</summary>
-        public int Label(int row) => _labels[row];
+        /// <summary>0-based class index of row <paramref name="row"/> (its first position's).</summary>
+        public int Label(int row) => _labels[row * Positions];
 
-        /// <summary>The 0-based class index of every row, in reading order.</summary>
+        /// <summary>Copies the <see cref="Positions"/> class indices of row <paramref name="row"/>.</summary>
+        public void CopyLabels(int row, Span<long> destination)
+        {
+            for (int p = 0; p < Positions; p++) destination[p] = _labels[row * Positions + p];
+        }
+
+        /// <summary>The 0-based class indices of every row, in reading order (<see cref="Positions"/> per row).</summary>
         public ReadOnlySpan<int> Labels => _labels;
 
         /// <summary>Copies the pixels of row <paramref name="row"/> (thread-safe).</summary>
@@ -49,17 +59,20 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <param name="ectx">For errors in ML.NET's wording.</param>
         /// <param name="data">The rows.</param>
         /// <param name="featureColumn">The image column (float vector or ML.NET image).</param>
-        /// <param name="labelColumn">The key-typed label column.</param>
+        /// <param name="labelColumn">The label column (a key column unless <paramref name="labelFormat"/> says otherwise).</param>
         /// <param name="featureSize">Values per image.</param>
         /// <param name="dataName">What the data is, in messages ("training data").</param>
         /// <param name="storage">Memory budget and temporary folder; null: everything in memory.</param>
         /// <param name="cancellation">Checked before every row.</param>
         /// <param name="onRow">Called with the pixels of every row kept (not with skipped rows), in reading order.</param>
+        /// <param name="labelFormat">How the label column becomes class indices; null: <see cref="LabelFormat.Key"/>.</param>
         public static LabeledImages Read(IExceptionContext ectx, IDataView data, string featureColumn, string labelColumn,
             int featureSize, string dataName, TrainingDataStorage storage, CancellationToken cancellation = default,
-            RowCallback onRow = null)
+            RowCallback onRow = null, LabelFormat labelFormat = null)
         {
             storage ??= TrainingDataStorage.InMemory;
+            labelFormat ??= LabelFormat.Key;
+            int positions = labelFormat.Positions;
             var features = data.Schema[featureColumn];
             var label = data.Schema[labelColumn];
             var store = new RowStore(featureSize, storage.MemoryBudgetBytes, storage.Directory);
@@ -74,29 +87,28 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 {
                     // Float vectors or ML.NET image columns alike (InputReader checks the size and names the column).
                     var readFeatures = InputReader.Create(ectx, cursor, features);
-                    var getLabel = cursor.GetGetter<uint>(label);
-                    uint key = 0;
+                    var readLabel = labelFormat.CreateReader(ectx, cursor, label);
+                    var classes = new int[positions];
                     while (cursor.MoveNext())
                     {
                         cancellation.ThrowIfCancellationRequested();
-                        getLabel(ref key);
-                        if (key == 0) { missingLabel++; continue; }
+                        if (!readLabel(classes)) { missingLabel++; continue; }
                         readFeatures(buffer);
                         float magnitude = MaxAbs(buffer);
                         if (!float.IsFinite(magnitude)) { badPixels++; continue; }
                         // Batches and the shuffled order index rows with an int.
-                        if (labels.Count == Array.MaxLength)
+                        if (labels.Count / positions == Array.MaxLength / positions)
                             throw ectx.Except($"The {dataName} has more than {Array.MaxLength} usable rows; train on fewer rows.");
                         maxMagnitude = Math.Max(maxMagnitude, magnitude);
                         store.Add(buffer);
-                        labels.Add((int)key - 1);
+                        labels.AddRange(classes);
                         onRow?.Invoke(buffer);
                     }
                 }
                 if (labels.Count == 0)
                     throw ectx.Except($"The {dataName} has no usable row: {missingLabel} row(s) have a missing label and {badPixels} a NaN or infinite value in '{featureColumn}'.");
                 store.Seal();
-                return new LabeledImages(store, labels.ToArray(), missingLabel, badPixels, maxMagnitude);
+                return new LabeledImages(store, labels.ToArray(), positions, missingLabel, badPixels, maxMagnitude);
             }
             catch
             {

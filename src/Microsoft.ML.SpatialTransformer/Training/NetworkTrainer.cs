@@ -35,8 +35,10 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <param name="featureColumn">The image column (float vector or ML.NET image).</param>
         /// <param name="labelColumn">The key-typed label column.</param>
         /// <param name="task">What is being trained, for the log and the progress channel.</param>
+        /// <param name="labelFormat">How the label column becomes class indices; null: a key column, one class per row.</param>
         public static (StNetwork Network, IReadOnlyList<EpochMetrics> History) Train(IHost host, StNetworkOptions options,
-            TrainingSettings s, IDataView train, IDataView validation, string featureColumn, string labelColumn, string task)
+            TrainingSettings s, IDataView train, IDataView validation, string featureColumn, string labelColumn, string task,
+            LabelFormat labelFormat = null)
         {
             var shape = new ImageShape(options.InputChannels, options.InputHeight, options.InputWidth);
             int seed = TorchDevice.Seed(host);
@@ -52,14 +54,15 @@ namespace Microsoft.ML.SpatialTransformer.Training
             try
             {
                 trainRows = LabeledImages.Read(host, train, featureColumn, labelColumn, shape.Size, "training data", s.Storage, s.Cancellation,
-                    statistics is null ? null : statistics.Add);
+                    statistics is null ? null : statistics.Add, labelFormat);
                 ReportSkipped(ch, trainRows, "training data");
                 ch.Info(trainRows.Describe("training data"));
                 if (validation is not null)
                 {
                     // The validation set gets what the training rows left of the memory budget.
                     var storage = s.Storage is null ? null : s.Storage with { MemoryBudgetBytes = Math.Max(0, s.Storage.MemoryBudgetBytes - trainRows.Store.MemoryBytes) };
-                    validationRows = LabeledImages.Read(host, validation, featureColumn, labelColumn, shape.Size, "validation set", storage, s.Cancellation);
+                    validationRows = LabeledImages.Read(host, validation, featureColumn, labelColumn, shape.Size, "validation set", storage, s.Cancellation,
+                        labelFormat: labelFormat);
                     ReportSkipped(ch, validationRows, "validation set");
                     ch.Info(validationRows.Describe("validation set"));
                 }
@@ -119,7 +122,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         // A model whose last epoch trained to chance has learned nothing; say so and why it may be (issue 12).
         private static void WarnIfAtChance(IChannel ch, string task, IReadOnlyList<EpochMetrics> history, StNetworkOptions options, LabeledImages rows)
         {
-            if (history.Count == 0) return;
+            // Chance for sequences depends on the length distribution; only one label per row is checked.
+            if (history.Count == 0 || rows.Positions != 1) return;
             var last = history[history.Count - 1];
             double majority = ChanceLevel.MajorityShare(rows.Labels, options.Classes);
             if (ChanceLevel.IsAtChance(last.TrainLoss, last.TrainAccuracy, options.Classes, majority))

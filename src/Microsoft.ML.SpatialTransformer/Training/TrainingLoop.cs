@@ -148,8 +148,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 if (_settings.Augmentation is { IsActive: true } augmentation)
                     x = augmentation.Apply(x, augmentationGenerator);       // [B,C,H,W]
                 optimizer.zero_grad();
-                var logits = _network.call(x);                              // [B,K]
-                var loss = nn.functional.cross_entropy(logits, y);
+                var logits = _network.call(x);                              // [B,K] or [B,P*K]
+                var (loss, rightRows) = LossAndCorrect(logits, y, nn.Reduction.Mean);
                 double value = loss.item<float>();
                 if (!double.IsFinite(value))
                     throw _host.Except(NonFiniteLoss.Explain(value, epoch + 1, b + 1, _steps, _firstLoss, _settings.LearningRate,
@@ -161,7 +161,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 optimizer.step();
                 _steps++;
                 lossSum += value * count;
-                correct += logits.argmax(1).eq(y).sum().item<long>();
+                correct += rightRows.item<long>();
                 seen = start + count;
                 _settings.Progress?.Report(new TrainingProgress(epoch + 1, epochs, b + 1, batches, lossSum / seen, (double)correct / seen));
             }
@@ -191,8 +191,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 using var scope = NewDisposeScope();
                 var (x, y) = ToTensors(prefetcher.Next());
                 var logits = _network.call(x);
-                lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
-                correct += logits.argmax(1).eq(y).sum().item<long>();
+                var (loss, rightRows) = LossAndCorrect(logits, y, nn.Reduction.Sum);
+                lossSum += loss.item<float>();
+                correct += rightRows.item<long>();
             }
             return (lossSum / data.Count, (double)correct / data.Count);
         }
@@ -216,14 +217,28 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 int count = Math.Min(batchSize, order.Length - start);
                 stop.ThrowIfCancellationRequested();
                 buffer.Fill(data, order.AsSpan(start, count));
-            });
+            }, data.Positions);
 
         // The tensors get a copy of the values, so the buffer can be refilled once the next batch is requested.
         private (Tensor X, Tensor Y) ToTensors(BatchBuffer batch)
         {
             var x = HostTensors.FromSpan(batch.PixelSpan, new long[] { batch.Count, _shape.Channels, _shape.Height, _shape.Width }, _device); // [B,C,H,W]
-            var y = HostTensors.FromSpan(batch.LabelSpan, _device);                                                                          // [B]
-            return (x, y);
+            var y = HostTensors.FromSpan(batch.LabelSpan, _device);                                                                          // [B] or [B*P]
+            return (x, batch.Positions == 1 ? y : y.view(batch.Count, batch.Positions));                                                     // [B] or [B,P]
+        }
+
+        // Cross-entropy (mean, or sum with Reduction.Sum) and rows right. One label per row: the classifier's loss as
+        // always. P labels per row (sequences): logits [B, P*K] are P heads of K classes, the loss is averaged over rows
+        // and positions, and a row is right only when every position is.
+        private static (Tensor Loss, Tensor Correct) LossAndCorrect(Tensor logits, Tensor y, nn.Reduction reduction)
+        {
+            if (y.dim() == 1)
+                return (nn.functional.cross_entropy(logits, y, reduction: reduction), logits.argmax(1).eq(y).sum());
+            long rows = y.size(0), positions = y.size(1);
+            var perPosition = logits.view(rows, positions, -1);                                                            // [B,P,K]
+            var loss = nn.functional.cross_entropy(perPosition.view(rows * positions, -1), y.view(-1), reduction: reduction);
+            if (reduction == nn.Reduction.Sum) loss = loss / positions; // per row, as the mean is
+            return (loss, perPosition.argmax(2).eq(y).all(1).sum());
         }
 
         private OptimizerHelper CreateOptimizer()
