@@ -75,7 +75,9 @@ switch (command)
         SpeedTable.Print(pytorch, bare, mlnet);
         if (mlnet.RowByRowImagesPerSecond > 0)
             Console.WriteLine($"ML.NET path model.Transform: batched {mlnet.InferImagesPerSecond:F0} img/s, row by row " +
-                              $"{mlnet.RowByRowImagesPerSecond:F0} img/s ({mlnet.InferImagesPerSecond / mlnet.RowByRowImagesPerSecond:F1}x).");
+                              $"{mlnet.RowByRowImagesPerSecond:F0} img/s ({mlnet.InferImagesPerSecond / mlnet.RowByRowImagesPerSecond:F1}x), " +
+                              $"row by row through TorchSharp {mlnet.RowByRowTorchSharpImagesPerSecond:F0} img/s " +
+                              $"({mlnet.InferImagesPerSecond / mlnet.RowByRowTorchSharpImagesPerSecond:F1}x).");
         Console.WriteLine($"ML.NET path vs bare TorchSharp: training {mlnet.TrainImagesPerSecond / bare.TrainImagesPerSecond:F2}x, " +
                           $"batch inference {mlnet.InferImagesPerSecond / bare.InferImagesPerSecond:F2}x, latency {bare.LatencyMs / mlnet.LatencyMs:F2}x.");
         string VsPyTorch(double ms) => pytorch is null ? "" : $" ({pytorch.LatencyMs / ms:F2}x PyTorch)";

@@ -14,6 +14,8 @@ namespace Stn.Benchmarks
     {
         /// <summary>The ML.NET path's rows scored row by row (ML.NET's scorer, as a PredictionEngine), img/s; 0: not measured.</summary>
         public double RowByRowImagesPerSecond { get; init; }
+        /// <summary>The same, with the model's ScoringEngine set to TorchSharp, img/s; 0: not measured.</summary>
+        public double RowByRowTorchSharpImagesPerSecond { get; init; }
 
         /// <summary>The better of two measurements of one contender, figure by figure (null where there is none).</summary>
         public static SpeedFigures Best(SpeedFigures a, SpeedFigures b) => a is null ? b : b is null ? a : new SpeedFigures(a.Name,
@@ -22,6 +24,8 @@ namespace Stn.Benchmarks
             Min(a.TorchSharpLatencyMs, b.TorchSharpLatencyMs), Min(a.OnnxRuntimeLatencyMs, b.OnnxRuntimeLatencyMs))
         {
             RowByRowImagesPerSecond = System.Math.Max(a.RowByRowImagesPerSecond, b.RowByRowImagesPerSecond),
+            RowByRowTorchSharpImagesPerSecond =
+                System.Math.Max(a.RowByRowTorchSharpImagesPerSecond, b.RowByRowTorchSharpImagesPerSecond),
         };
 
         private static double Min(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : System.Math.Min(a, b);
