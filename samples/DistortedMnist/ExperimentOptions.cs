@@ -20,9 +20,15 @@ namespace DistortedMnist
         public string OutputDirectory { get; init; } = "out";
         public int TrainCount { get; init; }
         public int Seed { get; init; } = 1;
-        /// <summary>Fresh random warps of the training digits every epoch (rotation 15 degrees, scale 10 %, shift 10 %), for both models.</summary>
+        /// <summary>
+        /// Fresh random warps of the training digits every epoch (rotation 15 degrees, scale 10 %, shift 10 %), for
+        /// both models.
+        /// </summary>
         public bool Augment { get; init; }
-        /// <summary>Distorted copies of every training digit, each with its own random distortion (the paper drew fresh ones all along).</summary>
+        /// <summary>
+        /// Distorted copies of every training digit, each with its own random distortion (the paper drew fresh ones all
+        /// along).
+        /// </summary>
         public int Copies { get; init; } = 1;
         /// <summary>Whether to train the plain network beside the spatial-transformer network.</summary>
         public bool Baseline { get; init; } = true;

@@ -4,7 +4,9 @@ using Stn.Datasets.Distortions;
 
 namespace DistortedMnist
 {
-    /// <summary>Test error (%) reported by Jaderberg et al. 2015 (Table 1 and the addition experiment), for comparison.</summary>
+    /// <summary>
+    /// Test error (%) reported by Jaderberg et al. 2015 (Table 1 and the addition experiment), for comparison.
+    /// </summary>
     public static class PaperResults
     {
         public static double? Error(DistortionKind distortion, ClassifierKind model, SpatialTransformKind transform)

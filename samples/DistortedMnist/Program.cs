@@ -80,7 +80,9 @@ AnsiConsole.MarkupLine($"Saved the {Markup.Escape(st.Name)} model to [bold]{Mark
                        $"each folder with an index.md of captions, training-curves.png and results.md to [bold]{Markup.Escape(options.OutputDirectory)}[/].");
 return 0;
 
-/// <summary>An IProgress that runs its handler on the reporting thread (Progress&lt;T&gt; would post it elsewhere, late).</summary>
+/// <summary>
+/// An IProgress that runs its handler on the reporting thread (Progress&lt;T&gt; would post it elsewhere, late).
+/// </summary>
 internal sealed class InlineProgress<T> : IProgress<T>
 {
     private readonly Action<T> _handler;

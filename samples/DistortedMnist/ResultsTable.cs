@@ -7,7 +7,9 @@ using Stn.Datasets.Distortions;
 
 namespace DistortedMnist
 {
-    /// <summary>The results in the shape of the paper's Table 1: test error (%) per model, ours beside the paper's.</summary>
+    /// <summary>
+    /// The results in the shape of the paper's Table 1: test error (%) per model, ours beside the paper's.
+    /// </summary>
     public static class ResultsTable
     {
         public static string Abbreviation(DistortionKind kind) => kind switch

@@ -7,10 +7,12 @@ namespace Stn.Datasets
     /// <summary>
     /// Finds the repository root and the MNIST folders the samples, benchmarks and tests read:
     /// <list type="bullet">
-    /// <item>the shipped subset, <c>&lt;root&gt;/samples/data/mnist-subset</c> (6,000 training and 1,000 test images);</item>
-    /// <item>the full MNIST on team machines, <c>&lt;root&gt;/../shared/data/mnist</c>. A git worktree may sit deeper than the
-    /// main checkout (e.g. <c>/work/wt/x</c> beside <c>/work/shared</c>), so every ancestor's <c>shared/data/mnist</c> is
-    /// tried, nearest first; the environment variable <c>STN_MNIST_DIR</c> overrides the search.</item>
+    /// <item>the shipped subset, <c>&lt;root&gt;/samples/data/mnist-subset</c> (6,000 training and 1,000 test
+    /// images);</item>
+    /// <item>the full MNIST on team machines, <c>&lt;root&gt;/../shared/data/mnist</c>. A git worktree may sit deeper
+    /// than the main checkout (e.g. <c>/work/wt/x</c> beside <c>/work/shared</c>), so every ancestor's
+    /// <c>shared/data/mnist</c> is tried, nearest first; the environment variable <c>STN_MNIST_DIR</c> overrides the
+    /// search.</item>
     /// </list>
     /// </summary>
     public static class RepositoryPaths
@@ -18,7 +20,9 @@ namespace Stn.Datasets
         /// <summary>The file that marks the repository root.</summary>
         public const string SolutionFileName = "Stn.MLNet.sln";
 
-        /// <summary>Environment variable naming a folder with the full MNIST; checked before the shared folder.</summary>
+        /// <summary>
+        /// Environment variable naming a folder with the full MNIST; checked before the shared folder.
+        /// </summary>
         public const string MnistDirectoryVariable = "STN_MNIST_DIR";
 
         /// <summary>The shipped subset's folder, relative to the root.</summary>
@@ -60,8 +64,8 @@ namespace Stn.Datasets
         public static string MnistSubset(string root = null) => Path.Combine(root ?? FindRoot(), MnistSubsetRelative);
 
         /// <summary>
-        /// The full MNIST folder: <c>STN_MNIST_DIR</c> if set, else the nearest <c>shared/data/mnist</c> beside the root or
-        /// one of its ancestors. Throws <see cref="DirectoryNotFoundException"/> listing what was tried.
+        /// The full MNIST folder: <c>STN_MNIST_DIR</c> if set, else the nearest <c>shared/data/mnist</c> beside the
+        /// root or one of its ancestors. Throws <see cref="DirectoryNotFoundException"/> listing what was tried.
         /// </summary>
         public static string FullMnist(string root = null)
         {

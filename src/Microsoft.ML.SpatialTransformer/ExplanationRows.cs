@@ -1,6 +1,9 @@
 namespace Microsoft.ML.SpatialTransformer
 {
-    /// <summary>Which rows <see cref="SpatialTransformExplanations.SaveExplanations(SpatialTransformTransformer, IDataView, string, ExplanationOptions)"/> shows.</summary>
+    /// <summary>
+    /// Which rows <see cref="SpatialTransformExplanations.SaveExplanations(SpatialTransformTransformer, IDataView,
+    /// string, ExplanationOptions)"/> shows.
+    /// </summary>
     public enum ExplanationRows
     {
         /// <summary>The first <see cref="ExplanationOptions.MaxRows"/> rows.</summary>
@@ -13,8 +16,8 @@ namespace Microsoft.ML.SpatialTransformer
         Misclassified,
 
         /// <summary>
-        /// The first <see cref="ExplanationOptions.RowsPerClass"/> rows of each class (by true label where given, else by
-        /// prediction), up to <see cref="ExplanationOptions.MaxRows"/> rows in all.
+        /// The first <see cref="ExplanationOptions.RowsPerClass"/> rows of each class (by true label where given, else
+        /// by prediction), up to <see cref="ExplanationOptions.MaxRows"/> rows in all.
         /// </summary>
         PerClass,
     }

@@ -27,8 +27,8 @@ namespace Microsoft.ML
                 // advisory lock on Unix, a sharing mode on Windows) tells other savers the file is not abandoned.
                 using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Delete);
                 catalog.Save(model, inputSchema, stream);
-                // Flushed to the OS, not forced to disk: this guards against a failed or killed save, not against power loss
-                // (fsync took seconds per save on a busy disk here).
+                // Flushed to the OS, not forced to disk: this guards against a failed or killed save, not against power
+                // loss (fsync took seconds per save on a busy disk here).
                 stream.Flush();
                 File.Move(temp, full, overwrite: true);
             }

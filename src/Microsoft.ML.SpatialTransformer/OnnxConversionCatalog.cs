@@ -21,14 +21,14 @@ namespace Microsoft.ML
         /// <param name="catalog">mlContext.Model.</param>
         /// <param name="model">The fitted pipeline (a TransformerChain; nested chains are opened).</param>
         /// <param name="inputData">Data of the pipeline's input schema (only its schema is read).</param>
-        /// <param name="pixelColumnName">The column the graph starts at: a known-size vector of Single written by a step
-        /// of <paramref name="model"/> or present in <paramref name="inputData"/>. Null exports every step from the
-        /// pipeline's input on (the label-only steps still left out).</param>
+        /// <param name="pixelColumnName">The column the graph starts at: a known-size vector of Single written by a
+        /// step of <paramref name="model"/> or present in <paramref name="inputData"/>. Null exports every step from
+        /// the pipeline's input on (the label-only steps still left out).</param>
         /// <param name="stream">Where the ONNX model is written.</param>
         /// <exception cref="System.ArgumentException">No step writes <paramref name="pixelColumnName"/>, or it is not a
         /// known-size vector of Single, or no exported step reads it.</exception>
-        /// <exception cref="System.InvalidOperationException">A step to export has no ONNX form; the message names the step
-        /// (its position, type and the columns it writes) and the pixel column to export from instead.</exception>
+        /// <exception cref="System.InvalidOperationException">A step to export has no ONNX form; the message names the
+        /// step (its position, type and the columns it writes) and the pixel column to export from instead.</exception>
         public static void ConvertToOnnxFromPixels(this ModelOperationsCatalog catalog, ITransformer model, IDataView inputData,
             string pixelColumnName, Stream stream)
             => PixelPipelineExport.Convert(catalog, CatalogUtils.GetEnvironment(catalog), model, inputData, pixelColumnName, stream);

@@ -8,20 +8,24 @@ namespace Microsoft.ML
     {
         /// <summary>
         /// Warps the images of <paramref name="inputColumnName"/> by the transform of each row's
-        /// <paramref name="thetaColumnName"/> (parameters of <paramref name="transform"/>) into <paramref name="outputColumnName"/>.
-        /// With <paramref name="labelColumnName"/>, Fit instead learns the transform from labelled images (a localisation
-        /// network trained end to end), and <paramref name="thetaColumnName"/> becomes an output: the theta of each row.
+        /// <paramref name="thetaColumnName"/> (parameters of <paramref name="transform"/>) into <paramref
+        /// name="outputColumnName"/>. With <paramref name="labelColumnName"/>, Fit instead learns the transform from
+        /// labelled images (a localisation network trained end to end), and <paramref name="thetaColumnName"/> becomes
+        /// an output: the theta of each row.
         /// </summary>
         /// <param name="catalog">The transform catalog.</param>
         /// <param name="outputColumnName">Name of the warped image column, Vector&lt;Single, C, H', W'&gt;.</param>
-        /// <param name="inputColumnName">Name of the image column, Vector&lt;Single, C, H, W&gt;; null means <paramref name="outputColumnName"/>.</param>
-        /// <param name="thetaColumnName">Name of the transform-parameter column, Vector&lt;Single, P&gt;: an input, or with
+        /// <param name="inputColumnName">Name of the image column, Vector&lt;Single, C, H, W&gt;; null means <paramref
+        /// name="outputColumnName"/>.</param>
+        /// <param name="thetaColumnName">Name of the transform-parameter column, Vector&lt;Single, P&gt;: an input, or
+        /// with
         /// <paramref name="labelColumnName"/> an output.</param>
         /// <param name="transform">The transform family of the parameters (as in the StCnn trainer).</param>
         /// <param name="outputHeight">Output height; 0 keeps the input's.</param>
         /// <param name="outputWidth">Output width; 0 keeps the input's.</param>
-        /// <param name="labelColumnName">Name of a key-typed label column to learn the transform from; null (the default)
-        /// warps by the given theta column. Other settings of learning are in <see cref="SpatialTransformEstimator.Options"/>.</param>
+        /// <param name="labelColumnName">Name of a key-typed label column to learn the transform from; null (the
+        /// default) warps by the given theta column. Other settings of learning are in <see
+        /// cref="SpatialTransformEstimator.Options"/>.</param>
         public static SpatialTransformEstimator SpatialTransform(this TransformsCatalog catalog, string outputColumnName,
             string inputColumnName = null, string thetaColumnName = SpatialTransformEstimator.Defaults.ThetaColumnName,
             SpatialTransformKind transform = SpatialTransformEstimator.Defaults.Transform, int outputHeight = 0, int outputWidth = 0,
@@ -37,7 +41,9 @@ namespace Microsoft.ML
                 LabelColumnName = labelColumnName,
             });
 
-        /// <summary>Warps images by a theta column with every setting of <see cref="SpatialTransformEstimator.Options"/>.</summary>
+        /// <summary>
+        /// Warps images by a theta column with every setting of <see cref="SpatialTransformEstimator.Options"/>.
+        /// </summary>
         public static SpatialTransformEstimator SpatialTransform(this TransformsCatalog catalog, SpatialTransformEstimator.Options options)
             => new SpatialTransformEstimator(CatalogUtils.GetEnvironment(catalog), options);
     }

@@ -12,13 +12,14 @@ namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>
     /// Warps an image column [C,H,W] with any of the paper's transform families. Given a theta column, it applies that
-    /// transform row by row (augmentation, canonicalisation by known pose, cropping at another resolution). Given a label
-    /// column instead (<see cref="Options.LabelColumnName"/>), Fit learns a localisation network end to end through a
-    /// small auxiliary classifier, and the transformer outputs the canonicalised image and the theta it regressed, so any
-    /// ML.NET trainer can consume canonicalised images. With <see cref="Options.Objective"/> =
+    /// transform row by row (augmentation, canonicalisation by known pose, cropping at another resolution). Given a
+    /// label column instead (<see cref="Options.LabelColumnName"/>), Fit learns a localisation network end to end
+    /// through a small auxiliary classifier, and the transformer outputs the canonicalised image and the theta it
+    /// regressed, so any ML.NET trainer can consume canonicalised images. With <see cref="Options.Objective"/> =
     /// <see cref="SpatialTransformObjective.CoLocalisation"/> it learns, from images of one object class and no labels,
     /// an attention transform that crops the object they share (theta is then its box, see
-    /// <see cref="ThetaDecomposition.AttentionBox"/>). Create it with <c>mlContext.Transforms.SpatialTransform(...)</c>.
+    /// <see cref="ThetaDecomposition.AttentionBox"/>). Create it with
+    /// <c>mlContext.Transforms.SpatialTransform(...)</c>.
     /// </summary>
     public sealed class SpatialTransformEstimator : IEstimator<SpatialTransformTransformer>
     {
@@ -82,8 +83,9 @@ namespace Microsoft.ML.SpatialTransformer
             /// <summary>Width of a flat image vector.</summary>
             public int ImageWidth;
             /// <summary>
-            /// Rows warped together by <see cref="SpatialTransformTransformer"/>'s Transform; default 256; positive. Fewer run
-            /// together where a batch's buffer would pass 16 M values (64 MB; large outputs) or the data has fewer rows.
+            /// Rows warped together by <see cref="SpatialTransformTransformer"/>'s Transform; default 256; positive.
+            /// Fewer run together where a batch's buffer would pass 16 M values (64 MB; large outputs) or the data has
+            /// fewer rows.
             /// </summary>
             public int BatchSize = Defaults.BatchSize;
 
@@ -94,13 +96,14 @@ namespace Microsoft.ML.SpatialTransformer
             /// </summary>
             public string LabelColumnName;
             /// <summary>
-            /// What learned mode trains for; default <see cref="SpatialTransformObjective.Classification"/> (learned mode
-            /// only when <see cref="LabelColumnName"/> is set). <see cref="SpatialTransformObjective.CoLocalisation"/>
-            /// always learns theta, reads no label and needs <see cref="Transform"/> =
-            /// <see cref="SpatialTransformKind.Attention"/>; train it on the images of one class (the paper: 100) and set
-            /// OutputHeight and OutputWidth to about the object's size in pixels. Its crop starts centred, halfway between
-            /// the whole image and the output's resolution; the crop embedding is a fixed, seeded random network; a
-            /// penalty keeps boxes inside the image.
+            /// What learned mode trains for; default <see cref="SpatialTransformObjective.Classification"/> (learned
+            /// mode only when <see cref="LabelColumnName"/> is set). <see
+            /// cref="SpatialTransformObjective.CoLocalisation"/> always learns theta, reads no label and needs <see
+            /// cref="Transform"/> =
+            /// <see cref="SpatialTransformKind.Attention"/>; train it on the images of one class (the paper: 100) and
+            /// set OutputHeight and OutputWidth to about the object's size in pixels. Its crop starts centred, halfway
+            /// between the whole image and the output's resolution; the crop embedding is a fixed, seeded random
+            /// network; a penalty keeps boxes inside the image.
             /// </summary>
             public SpatialTransformObjective Objective = Defaults.Objective;
             /// <summary>Localisation network of the learned transform.</summary>
@@ -121,9 +124,10 @@ namespace Microsoft.ML.SpatialTransformer
             /// </summary>
             public int TrainingBatchSize = Defaults.TrainingBatchSize;
             /// <summary>
-            /// Learned mode: how the localisation network's input is scaled; default PerChannelMeanStd (each channel's mean and
-            /// standard deviation measured on the training rows at Fit and saved with the transform). The warp itself always
-            /// applies to the image as given, so the output keeps the input's pixel scale. None feeds the pixels as they are.
+            /// Learned mode: how the localisation network's input is scaled; default PerChannelMeanStd (each channel's
+            /// mean and standard deviation measured on the training rows at Fit and saved with the transform). The warp
+            /// itself always applies to the image as given, so the output keeps the input's pixel scale. None feeds the
+            /// pixels as they are.
             /// </summary>
             public InputNormalization InputNormalization = InputNormalization.PerChannelMeanStd;
             /// <summary>
@@ -138,8 +142,8 @@ namespace Microsoft.ML.SpatialTransformer
             /// <summary>
             /// Bytes of training rows (float32 pixels) Fit keeps in memory; the rows past it go to a temporary file in
             /// <see cref="TemporaryDirectory"/>, read back every epoch, so the training data can be larger than memory.
-            /// Null (default): a quarter of the memory available to the process (GC.GetGCMemoryInfo().TotalAvailableMemoryBytes); 0: every row on disk.
-            /// Results do not depend on it.
+            /// Null (default): a quarter of the memory available to the process
+            /// (GC.GetGCMemoryInfo().TotalAvailableMemoryBytes); 0: every row on disk. Results do not depend on it.
             /// </summary>
             public long? TrainingDataMemoryBudgetBytes;
             /// <summary>
@@ -184,8 +188,8 @@ namespace Microsoft.ML.SpatialTransformer
         private bool Learned => CoLocalisation || !string.IsNullOrEmpty(_options.LabelColumnName);
 
         /// <summary>
-        /// Checks the input schema and returns the transformer; with a label column it first trains the localisation network
-        /// on <paramref name="input"/> (given-transform mode learns nothing).
+        /// Checks the input schema and returns the transformer; with a label column it first trains the localisation
+        /// network on <paramref name="input"/> (given-transform mode learns nothing).
         /// </summary>
         public SpatialTransformTransformer Fit(IDataView input)
         {

@@ -9,21 +9,23 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>
-    /// Shows what a spatial transformer does to given rows: one PNG per row with the input, the transformer's output and
-    /// the input with the transformer's sampling grid drawn over it (where an n x n lattice of output pixels reads from),
-    /// and an index page (index.md) that shows them together with their captions: the true label where given, the
-    /// prediction and its probability where the rows were scored, and theta in words (angle, scale, shift; a box for
-    /// attention).
+    /// Shows what a spatial transformer does to given rows: one PNG per row with the input, the transformer's output
+    /// and the input with the transformer's sampling grid drawn over it (where an n x n lattice of output pixels reads
+    /// from), and an index page (index.md) that shows them together with their captions: the true label where given,
+    /// the prediction and its probability where the rows were scored, and theta in words (angle, scale, shift; a box
+    /// for attention).
     /// </summary>
     public static class SpatialTransformExplanations
     {
         /// <summary>
-        /// Writes <c>row0.png</c>, <c>row1.png</c>, ... and <c>index.md</c> into <paramref name="directory"/> for the first
-        /// <paramref name="maxRows"/> rows of <paramref name="data"/> and returns the PNGs' paths. Works for learned and
-        /// given-theta transformers alike (theta is read from the transformer's theta column).
+        /// Writes <c>row0.png</c>, <c>row1.png</c>, ... and <c>index.md</c> into <paramref name="directory"/> for the
+        /// first
+        /// <paramref name="maxRows"/> rows of <paramref name="data"/> and returns the PNGs' paths. Works for learned
+        /// and given-theta transformers alike (theta is read from the transformer's theta column).
         /// </summary>
         /// <param name="transformer">The spatial transformer to explain.</param>
-        /// <param name="data">Rows holding the transformer's input column (and, for a given-theta transformer, its theta column).</param>
+        /// <param name="data">Rows holding the transformer's input column (and, for a given-theta transformer, its
+        /// theta column).</param>
         /// <param name="directory">Where the files go; created if missing.</param>
         /// <param name="maxRows">How many rows to render.</param>
         /// <param name="zoom">How many screen pixels each image pixel takes.</param>
@@ -38,8 +40,8 @@ namespace Microsoft.ML.SpatialTransformer
         }
 
         /// <summary>
-        /// As <see cref="SaveExplanations(SpatialTransformTransformer, IDataView, string, int, int, int)"/>, with the rows,
-        /// captions and pixel scale chosen by <paramref name="options"/>. Pass rows a trained model scored
+        /// As <see cref="SaveExplanations(SpatialTransformTransformer, IDataView, string, int, int, int)"/>, with the
+        /// rows, captions and pixel scale chosen by <paramref name="options"/>. Pass rows a trained model scored
         /// (<c>model.Transform(data)</c>) for predictions in the captions, and set
         /// <see cref="ExplanationOptions.LabelColumnName"/> for the truth and to pick misclassified rows.
         /// </summary>

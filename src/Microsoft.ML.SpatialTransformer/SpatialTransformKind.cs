@@ -17,7 +17,9 @@ namespace Microsoft.ML.SpatialTransformer
         Translation = 4,
         /// <summary>Homography with h33 = 1, 8 parameters (h11, h12, h13, h21, h22, h23, h31, h32).</summary>
         Projective = 5,
-        /// <summary>Thin plate spline through K = k x k control points, 2K parameters: the source (x, y) of each control point.</summary>
+        /// <summary>
+        /// Thin plate spline through K = k x k control points, 2K parameters: the source (x, y) of each control point.
+        /// </summary>
         ThinPlateSpline = 6,
     }
 }

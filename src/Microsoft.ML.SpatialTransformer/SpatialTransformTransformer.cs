@@ -16,14 +16,14 @@ using Microsoft.ML.SpatialTransformer.Persistence;
 namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>
-    /// The fitted spatial transform. Given-theta mode adds the image warped by each row's theta column; learned mode adds
-    /// the image warped by a trained localisation network and the theta it regressed (an output column). Saves and loads
-    /// with <c>mlContext.Model</c>.
+    /// The fitted spatial transform. Given-theta mode adds the image warped by each row's theta column; learned mode
+    /// adds the image warped by a trained localisation network and the theta it regressed (an output column). Saves and
+    /// loads with <c>mlContext.Model</c>.
     /// </summary>
     /// <remarks>
-    /// Not disposable on purpose: ML.NET disposes the transformer behind a PredictionEngine when the engine is disposed,
-    /// which must not end the transform for everyone else. Its native state is released when the garbage collector
-    /// reclaims it.
+    /// Not disposable on purpose: ML.NET disposes the transformer behind a PredictionEngine when the engine is
+    /// disposed, which must not end the transform for everyone else. Its native state is released when the garbage
+    /// collector reclaims it.
     /// </remarks>
     public sealed class SpatialTransformTransformer : RowToRowTransformerBase, ITransformer
     {
@@ -120,8 +120,8 @@ namespace Microsoft.ML.SpatialTransformer
         protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new Mapper(this, schema);
 
         /// <summary>
-        /// Adds the output column(s), running <see cref="SpatialTransformEstimator.Options.BatchSize"/> rows per native call.
-        /// (PredictionEngine and GetRowToRowMapper process one row at a time.)
+        /// Adds the output column(s), running <see cref="SpatialTransformEstimator.Options.BatchSize"/> rows per native
+        /// call. (PredictionEngine and GetRowToRowMapper process one row at a time.)
         /// </summary>
         public new IDataView Transform(IDataView input)
         {
@@ -132,8 +132,8 @@ namespace Microsoft.ML.SpatialTransformer
         }
 
         /// <summary>
-        /// Writes this transform as ONNX (opset 17). Learned mode: input "image" [N,C,H,W], outputs "warped" [N,C,H',W']
-        /// and "theta" [N,P]. Given-theta mode: inputs "image" and "theta", output "warped".
+        /// Writes this transform as ONNX (opset 17). Learned mode: input "image" [N,C,H,W], outputs "warped"
+        /// [N,C,H',W'] and "theta" [N,P]. Given-theta mode: inputs "image" and "theta", output "warped".
         /// </summary>
         public void ExportOnnx(System.IO.Stream destination)
         {
@@ -174,7 +174,8 @@ namespace Microsoft.ML.SpatialTransformer
                 throw Host.Except($"ONNX export: the input column '{c.InputColumnName}' is not produced by an ONNX-exportable step (ML.NET images are not; use a float vector column).");
             var inputs = new System.Collections.Generic.Dictionary<string, string> { ["image"] = Onnx.OnnxContextWriter.Reshape(ctx,
                 ctx.GetVariableName(c.InputColumnName), new long[] { -1, c.InputShape.Channels, c.InputShape.Height, c.InputShape.Width }, "stn_image") };
-            // The graph's warped output is [N,C,H',W'], the output column's own dimensions, so it is written to the column directly.
+            // The graph's warped output is [N,C,H',W'], the output column's own dimensions, so it is written to the
+            // column directly.
             var outputs = new System.Collections.Generic.Dictionary<string, string> { ["warped"] = ctx.AddIntermediateVariable(c.OutputType, c.OutputColumnName) };
             if (_runner is LearnedTransformRunner)
                 outputs["theta"] = ctx.AddIntermediateVariable(c.ThetaType, c.ThetaColumnName);

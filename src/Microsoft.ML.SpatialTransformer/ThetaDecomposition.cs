@@ -3,13 +3,15 @@ using System;
 namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>
-    /// An affine theta's linear part read as M = R(angle) . [[ScaleX, Shear * ScaleY], [0, ScaleY]], plus its translation.
-    /// Theta maps output (canonical) coordinates to source (input) coordinates, normalised to [-1, 1].
+    /// An affine theta's linear part read as M = R(angle) . [[ScaleX, Shear * ScaleY], [0, ScaleY]], plus its
+    /// translation. Theta maps output (canonical) coordinates to source (input) coordinates, normalised to [-1, 1].
     /// </summary>
     public readonly record struct AffineDecomposition(
         double RotationDegrees, double ScaleX, double ScaleY, double Shear, double TranslationX, double TranslationY);
 
-    /// <summary>A rectangle in pixels of the input image (left/top edges, as pixel coordinates from 0 at the image's edge).</summary>
+    /// <summary>
+    /// A rectangle in pixels of the input image (left/top edges, as pixel coordinates from 0 at the image's edge).
+    /// </summary>
     public readonly record struct PixelBox(double Left, double Top, double Width, double Height);
 
     /// <summary>
@@ -19,7 +21,9 @@ namespace Microsoft.ML.SpatialTransformer
     /// </summary>
     public static class ThetaDecomposition
     {
-        /// <summary>Rotation, scales, shear and translation of an affine theta (a11, a12, a13, a21, a22, a23).</summary>
+        /// <summary>
+        /// Rotation, scales, shear and translation of an affine theta (a11, a12, a13, a21, a22, a23).
+        /// </summary>
         public static AffineDecomposition DecomposeAffine(ReadOnlySpan<float> theta)
         {
             if (theta.Length != 6)
@@ -38,7 +42,8 @@ namespace Microsoft.ML.SpatialTransformer
 
         /// <summary>
         /// The region of the input an attention theta (s, tx, ty) crops: the output's [-1, 1]^2 comes from
-        /// [tx - s, tx + s] x [ty - s, ty + s], here in pixels of a <paramref name="width"/> x <paramref name="height"/> input.
+        /// [tx - s, tx + s] x [ty - s, ty + s], here in pixels of a <paramref name="width"/> x <paramref
+        /// name="height"/> input.
         /// </summary>
         public static PixelBox AttentionBox(ReadOnlySpan<float> theta, int width, int height)
         {

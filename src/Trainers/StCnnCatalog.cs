@@ -4,13 +4,15 @@ using Microsoft.ML.Trainers;
 
 namespace Microsoft.ML
 {
-    /// <summary>Spatial transformer trainers on <see cref="MulticlassClassificationCatalog.MulticlassClassificationTrainers"/>.</summary>
+    /// <summary>
+    /// Spatial transformer trainers on <see cref="MulticlassClassificationCatalog.MulticlassClassificationTrainers"/>.
+    /// </summary>
     public static class StCnnCatalog
     {
         /// <summary>
-        /// Trains an image classifier with spatial transformers (an affine ST-CNN by default; <see cref="SpatialTransformKind.None"/>
-        /// gives the plain CNN baseline). Features: an image vector [C,H,W] (ExtractPixels output or Vector&lt;Single, C, H, W&gt;);
-        /// label: a key column (MapValueToKey).
+        /// Trains an image classifier with spatial transformers (an affine ST-CNN by default; <see
+        /// cref="SpatialTransformKind.None"/> gives the plain CNN baseline). Features: an image vector [C,H,W]
+        /// (ExtractPixels output or Vector&lt;Single, C, H, W&gt;); label: a key column (MapValueToKey).
         /// </summary>
         public static StCnnTrainer StCnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
             string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
@@ -25,7 +27,10 @@ namespace Microsoft.ML
                 BatchSize = batchSize,
             });
 
-        /// <summary>Trains an image classifier with spatial transformers with every setting of <see cref="StCnnTrainer.Options"/>.</summary>
+        /// <summary>
+        /// Trains an image classifier with spatial transformers with every setting of <see
+        /// cref="StCnnTrainer.Options"/>.
+        /// </summary>
         public static StCnnTrainer StCnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, StCnnTrainer.Options options)
             => new StCnnTrainer(CatalogUtils.GetEnvironment(catalog), options);
     }

@@ -72,14 +72,15 @@ namespace Microsoft.ML.Trainers
         {
             // *** Binary format ***
             // <base>: int sizeof(float)
-            // network options (StNetworkOptionsFormat; layout 2 with the input normalization from 0x00010003, layout 3 with the
-            // fully connected input side from 0x00010004)
+            // network options (StNetworkOptionsFormat; layout 2 with the input normalization from 0x00010003, layout 3
+            // with the fully connected input side from 0x00010004)
             // int: feature dimension count; int[]: feature dimensions
-            // int: history count; per epoch: int epoch, double lr, loss, accuracy, validation loss (NaN: none), validation accuracy (NaN: none), seconds
-            // Added in 0x00010002: byte[32] SHA-256 of the options and feature dimensions, byte[32] SHA-256 of the "TSModel" entry
-            // Added in 0x00010004: id of string: the feature column trained on (older models: "Features")
-            // stream "TSModel": the network's weights (TorchSharp Module.save)
-            // Every field is range-checked as it is read and the network's size bounded before anything is built (issue 11).
+            // int: history count; per epoch: int epoch, double lr, loss, accuracy, validation loss (NaN: none),
+            // validation accuracy (NaN: none), seconds Added in 0x00010002: byte[32] SHA-256 of the options and feature
+            // dimensions, byte[32] SHA-256 of the "TSModel" entry Added in 0x00010004: id of string: the feature column
+            // trained on (older models: "Features") stream "TSModel": the network's weights (TorchSharp Module.save)
+            // Every field is range-checked as it is read and the network's size bounded before anything is built (issue
+            // 11).
             var options = StNetworkOptionsFormat.Read(Host, ctx.Reader);
             int dims = LoadLimits.ReadInt(Host, ctx.Reader, "feature dimension count", 1, 3);
             _featureDimensions = new int[dims];
@@ -119,7 +120,9 @@ namespace Microsoft.ML.Trainers
 
         /// <summary>0x00010002: SHA-256 hashes of the architecture and the weights in the header.</summary>
         private const uint VersionHashed = 0x00010002;
-        /// <summary>0x00010003: the network options' layout 2 (input normalization; its statistics are in the weights).</summary>
+        /// <summary>
+        /// 0x00010003: the network options' layout 2 (input normalization; its statistics are in the weights).
+        /// </summary>
         private const uint VersionNormalized = 0x00010003;
         /// <summary>
         /// 0x00010004: the feature column the model was trained on, and the network options' layout 3 (the pooling side
@@ -144,8 +147,9 @@ namespace Microsoft.ML.Trainers
         public int ClassCount => _network.Options.Classes;
 
         /// <summary>
-        /// The feature (image) column the model was trained on: the default input column of <see cref="ScoreInBatches"/>
-        /// and <see cref="GetSpatialTransformer"/>. Models saved before it was recorded give "Features".
+        /// The feature (image) column the model was trained on: the default input column of <see
+        /// cref="ScoreInBatches"/> and <see cref="GetSpatialTransformer"/>. Models saved before it was recorded give
+        /// "Features".
         /// </summary>
         public string FeatureColumnName => _featureColumnName;
 
@@ -153,11 +157,12 @@ namespace Microsoft.ML.Trainers
         public IReadOnlyList<EpochMetrics> History => _history;
 
         /// <summary>
-        /// The runtime that scores single images (PredictionEngine calls, and every path that scores one row at a time);
-        /// default <see cref="SpatialTransformer.ScoringEngine.Auto"/>: ONNX Runtime when the application ships its native
-        /// library (the Microsoft.ML.OnnxRuntime package), TorchSharp otherwise. A runtime choice, not saved: a loaded model
-        /// starts at Auto. Setting <see cref="SpatialTransformer.ScoringEngine.OnnxRuntime"/> builds the session at once and
-        /// throws InvalidOperationException when ONNX Runtime cannot score this model. Batched scoring is unaffected.
+        /// The runtime that scores single images (PredictionEngine calls, and every path that scores one row at a
+        /// time); default <see cref="SpatialTransformer.ScoringEngine.Auto"/>: ONNX Runtime when the application ships
+        /// its native library (the Microsoft.ML.OnnxRuntime package), TorchSharp otherwise. A runtime choice, not
+        /// saved: a loaded model starts at Auto. Setting <see cref="SpatialTransformer.ScoringEngine.OnnxRuntime"/>
+        /// builds the session at once and throws InvalidOperationException when ONNX Runtime cannot score this model.
+        /// Batched scoring is unaffected.
         /// </summary>
         public ScoringEngine ScoringEngine
         {
@@ -169,7 +174,9 @@ namespace Microsoft.ML.Trainers
             }
         }
 
-        /// <summary>The engine single images run on now (TorchSharp or OnnxRuntime), as <see cref="ScoringEngine"/> resolved.</summary>
+        /// <summary>
+        /// The engine single images run on now (TorchSharp or OnnxRuntime), as <see cref="ScoringEngine"/> resolved.
+        /// </summary>
         internal ScoringEngine ActiveScoringEngine => _singleImageEngine.Active;
 
         private byte[] ExportOnnxBytes()
@@ -179,16 +186,20 @@ namespace Microsoft.ML.Trainers
             return stream.ToArray();
         }
 
-        /// <summary>The trained network itself, for inspection or export. Disposing it ends this model: it can no longer score or be saved.</summary>
+        /// <summary>
+        /// The trained network itself, for inspection or export. Disposing it ends this model: it can no longer score
+        /// or be saved.
+        /// </summary>
         public StNetwork TorchNetwork => _network;
 
         /// <summary>
-        /// The trained spatial transformer number <paramref name="index"/> (an input one: the parallel STs in order, or the
-        /// first ST of a series) as a transformer that adds, per row, the canonicalised image and the theta it regressed.
-        /// The returned transformer holds its own copy of the weights.
+        /// The trained spatial transformer number <paramref name="index"/> (an input one: the parallel STs in order, or
+        /// the first ST of a series) as a transformer that adds, per row, the canonicalised image and the theta it
+        /// regressed. The returned transformer holds its own copy of the weights.
         /// </summary>
         /// <param name="index">Which input spatial transformer, from 0.</param>
-        /// <param name="inputColumnName">The image column it reads; null (default): <see cref="FeatureColumnName"/>.</param>
+        /// <param name="inputColumnName">The image column it reads; null (default): <see
+        /// cref="FeatureColumnName"/>.</param>
         /// <param name="outputColumnName">The canonicalised image column it adds; default "Canonical".</param>
         /// <param name="thetaColumnName">The theta column it adds; default "Theta".</param>
         public SpatialTransformTransformer GetSpatialTransformer(int index = 0, string inputColumnName = null,
@@ -215,8 +226,9 @@ namespace Microsoft.ML.Trainers
         }
 
         /// <summary>
-        /// Writes the model as ONNX (opset 17): input "image" [N,C,H,W], outputs "probabilities" (the Score), "predicted_label"
-        /// (0-based class index) and "theta_i" per spatial transformer. See <see cref="Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter"/>.
+        /// Writes the model as ONNX (opset 17): input "image" [N,C,H,W], outputs "probabilities" (the Score),
+        /// "predicted_label" (0-based class index) and "theta_i" per spatial transformer. See <see
+        /// cref="Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter"/>.
         /// </summary>
         public void ExportOnnx(System.IO.Stream destination)
         {
@@ -227,8 +239,9 @@ namespace Microsoft.ML.Trainers
         // True even when disposed: SaveAsOnnx then throws, where false would make ML.NET quietly leave the model out.
         bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
 
-        // mlContext.Model.ConvertToOnnx: ML.NET hands over the feature variable ([N,C,H,W] or [N, C*H*W]) and wants PredictedLabel
-        // (a 1-based UInt32 key, [N,1]) and Score (probabilities [N,K]) written, as its own multiclass models do.
+        // mlContext.Model.ConvertToOnnx: ML.NET hands over the feature variable ([N,C,H,W] or [N, C*H*W]) and wants
+        // PredictedLabel (a 1-based UInt32 key, [N,1]) and Score (probabilities [N,K]) written, as its own multiclass
+        // models do.
         bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
         {
             CheckNotDisposed();
@@ -253,7 +266,9 @@ namespace Microsoft.ML.Trainers
             return true;
         }
 
-        /// <summary>As <see cref="ExportOnnx(System.IO.Stream)"/>, to a file written through a temporary file.</summary>
+        /// <summary>
+        /// As <see cref="ExportOnnx(System.IO.Stream)"/>, to a file written through a temporary file.
+        /// </summary>
         public void ExportOnnx(string path)
         {
             CheckNotDisposed();
@@ -271,8 +286,8 @@ namespace Microsoft.ML.Trainers
             Host.Check(typeof(TSrc) == typeof(VBuffer<float>) && typeof(TDst) == typeof(VBuffer<float>),
                 "StCnnModelParameters maps Vector<Single> features to a Vector<Single> score.");
             // ML.NET's scorer makes one mapper for Score and another for PredictedLabel, and both run on every row. The
-            // last input and its scores are kept per thread (one PredictionEngine or cursor uses one thread at a time), so
-            // the second ask costs a comparison, not a second forward pass.
+            // last input and its scores are kept per thread (one PredictionEngine or cursor uses one thread at a time),
+            // so the second ask costs a comparison, not a second forward pass.
             ValueMapper<VBuffer<float>, VBuffer<float>> map = (in VBuffer<float> src, ref VBuffer<float> dst) =>
             {
                 var last = _lastPrediction.Value;
@@ -301,13 +316,15 @@ namespace Microsoft.ML.Trainers
         }
 
         /// <summary>
-        /// Scores <paramref name="data"/> a batch at a time (one native call per <paramref name="batchSize"/> rows, a partial
-        /// batch padded to the full size) and returns it, lazily, with "Score" (the class probabilities, as the prediction
-        /// transformer's) and the theta each spatial transformer predicted for the row: "Theta" for the first, "Theta1",
-        /// "Theta2", ... for the others (input transformers first; none for a plain CNN). The prediction transformer that Fit
-        /// returns scores in batches too; this is the path to each prediction's learned transform.
+        /// Scores <paramref name="data"/> a batch at a time (one native call per <paramref name="batchSize"/> rows, a
+        /// partial batch padded to the full size) and returns it, lazily, with "Score" (the class probabilities, as the
+        /// prediction transformer's) and the theta each spatial transformer predicted for the row: "Theta" for the
+        /// first, "Theta1", "Theta2", ... for the others (input transformers first; none for a plain CNN). The
+        /// prediction transformer that Fit returns scores in batches too; this is the path to each prediction's learned
+        /// transform.
         /// </summary>
-        /// <param name="data">Rows with the image column (a float vector of the trained size, or an ML.NET image).</param>
+        /// <param name="data">Rows with the image column (a float vector of the trained size, or an ML.NET
+        /// image).</param>
         /// <param name="featureColumnName">The image column; null (default): <see cref="FeatureColumnName"/>.</param>
         /// <param name="batchSize">Rows per native call; default 256; positive.</param>
         public IDataView ScoreInBatches(IDataView data, string featureColumnName = null,
@@ -328,7 +345,8 @@ namespace Microsoft.ML.Trainers
                 onnx.Score(pixels, probabilities);
                 return;
             }
-            // Single images of a small network run on the calling thread alone (SingleImageThreading: a fixed rule, never timing).
+            // Single images of a small network run on the calling thread alone (SingleImageThreading: a fixed rule,
+            // never timing).
             _singleImageThreading.Run(() =>
             {
                 using var noGrad = no_grad();

@@ -17,8 +17,8 @@ namespace Microsoft.ML.Trainers
 {
     /// <summary>
     /// Trains a spatial-transformer image classifier (ST-CNN, ST-FCN, or a plain CNN/FCN baseline with
-    /// <see cref="SpatialTransformKind.None"/>) with TorchSharp. Features: a known-size Vector&lt;Single&gt; image [C,H,W];
-    /// label: a key column. Create it with <c>mlContext.MulticlassClassification.Trainers.StCnn(...)</c>.
+    /// <see cref="SpatialTransformKind.None"/>) with TorchSharp. Features: a known-size Vector&lt;Single&gt; image
+    /// [C,H,W]; label: a key column. Create it with <c>mlContext.MulticlassClassification.Trainers.StCnn(...)</c>.
     /// </summary>
     public sealed class StCnnTrainer : TrainerEstimatorBase<StCnnPredictionTransformer, StCnnModelParameters>
     {
@@ -31,11 +31,15 @@ namespace Microsoft.ML.Trainers
             public const int MaxEpochs = 10;
             public const int BatchSize = 64;
             public const double LearningRate = 1e-3;
-            /// <summary>Side, in feature-map pixels, of the pooling before the first fully connected layers (16).</summary>
+            /// <summary>
+            /// Side, in feature-map pixels, of the pooling before the first fully connected layers (16).
+            /// </summary>
             public const int FullyConnectedInputSide = 16;
         }
 
-        /// <summary>Settings of the network and of its training. Defaults: an affine ST-CNN trained with Adam.</summary>
+        /// <summary>
+        /// Settings of the network and of its training. Defaults: an affine ST-CNN trained with Adam.
+        /// </summary>
         public sealed class Options
         {
             public string LabelColumnName = DefaultColumnNames.Label;
@@ -51,12 +55,15 @@ namespace Microsoft.ML.Trainers
             public int ParallelTransformers = 1;
             public int SeriesTransformers;
             /// <summary>
-            /// Height of the input STs' output, pixels; 0 (default): the paper's downsampling ST above 64 px (3/8 of the
-            /// input, at least 48: 128 -> 48, 224 -> 84; see <see cref="TransformOutputSize"/>), the input's height up to
-            /// 64 px. A value set here (or in <see cref="TransformOutputWidth"/>) replaces that default; positive otherwise.
+            /// Height of the input STs' output, pixels; 0 (default): the paper's downsampling ST above 64 px (3/8 of
+            /// the input, at least 48: 128 -> 48, 224 -> 84; see <see cref="TransformOutputSize"/>), the input's height
+            /// up to 64 px. A value set here (or in <see cref="TransformOutputWidth"/>) replaces that default; positive
+            /// otherwise.
             /// </summary>
             public int TransformOutputHeight;
-            /// <summary>Width of the input STs' output, pixels; 0 (default): as <see cref="TransformOutputHeight"/> says.</summary>
+            /// <summary>
+            /// Width of the input STs' output, pixels; 0 (default): as <see cref="TransformOutputHeight"/> says.
+            /// </summary>
             public int TransformOutputWidth;
             public bool DownsampleAfterTransform;
             public SamplingMode Sampling = SamplingMode.Bilinear;
@@ -64,9 +71,9 @@ namespace Microsoft.ML.Trainers
             public double Dropout;
             public bool BatchNorm;
             /// <summary>
-            /// How the network scales its input; default PerChannelMeanStd: each channel's mean and standard deviation are
-            /// measured on the training rows at Fit, saved in the model and applied in every scoring path and ONNX export, so
-            /// raw 0-255 pixels train as well as pixels scaled to 0-1. None feeds the pixels as they are.
+            /// How the network scales its input; default PerChannelMeanStd: each channel's mean and standard deviation
+            /// are measured on the training rows at Fit, saved in the model and applied in every scoring path and ONNX
+            /// export, so raw 0-255 pixels train as well as pixels scaled to 0-1. None feeds the pixels as they are.
             /// </summary>
             public InputNormalization InputNormalization = InputNormalization.PerChannelMeanStd;
             /// <summary>
@@ -88,50 +95,73 @@ namespace Microsoft.ML.Trainers
             public double LearningRate = Defaults.LearningRate;
             /// <summary>SGD's momentum (Adam keeps its own 0.9/0.999); default 0.9; in [0, 1).</summary>
             public double Momentum = 0.9;
-            /// <summary>L2 weight decay added by the optimizer; default 0 (none); 0 or a positive finite number.</summary>
+            /// <summary>
+            /// L2 weight decay added by the optimizer; default 0 (none); 0 or a positive finite number.
+            /// </summary>
             public double WeightDecay;
             public LearningRateScheduleKind LearningRateSchedule = LearningRateScheduleKind.Cosine;
             /// <summary>Epochs between step decays; 0 means a third of MaxEpochs (the paper's schedule).</summary>
             public int StepDecayEpochs;
-            /// <summary>The step schedule multiplies the learning rate by this every <see cref="StepDecayEpochs"/>; default 0.1; in (0, 1].</summary>
+            /// <summary>
+            /// The step schedule multiplies the learning rate by this every <see cref="StepDecayEpochs"/>; default 0.1;
+            /// in (0, 1].
+            /// </summary>
             public double StepDecayFactor = 0.1;
-            /// <summary>Learning rate of the localisation networks relative to the rest (the paper's SVHN: 0.1); default 1; 0 or a positive finite number.</summary>
+            /// <summary>
+            /// Learning rate of the localisation networks relative to the rest (the paper's SVHN: 0.1); default 1; 0 or
+            /// a positive finite number.
+            /// </summary>
             public double LocalisationLearningRateMultiplier = 1.0;
             public int MaxEpochs = Defaults.MaxEpochs;
             public int BatchSize = Defaults.BatchSize;
-            /// <summary>Data scored after every epoch (loss and accuracy in the history); needed for early stopping.</summary>
+            /// <summary>
+            /// Data scored after every epoch (loss and accuracy in the history); needed for early stopping.
+            /// </summary>
             public IDataView ValidationSet;
-            /// <summary>Stop after this many epochs without a lower validation loss and keep the best weights; 0: off.</summary>
+            /// <summary>
+            /// Stop after this many epochs without a lower validation loss and keep the best weights; 0: off.
+            /// </summary>
             public int EarlyStoppingPatience;
             /// <summary>Clip the gradients' global norm to this value; 0: off.</summary>
             public double GradientClipNorm;
-            /// <summary>Training time to use: the learning-rate schedule is fitted to the epochs that fit (re-estimated after every epoch, the last one cut to the batches that fit) and training stops at a batch boundary inside it, keeping the model; null (default): no limit; otherwise longer than zero.</summary>
+            /// <summary>
+            /// Training time to use: the learning-rate schedule is fitted to the epochs that fit (re-estimated after
+            /// every epoch, the last one cut to the batches that fit) and training stops at a batch boundary inside it,
+            /// keeping the model; null (default): no limit; otherwise longer than zero.
+            /// </summary>
             public TimeSpan? TrainingTimeBudget;
             /// <summary>
-            /// Cancels Fit: training stops within one batch, frees what it held and throws an OperationCanceledException
-            /// carrying this token; default: none. (ML.NET's own MLContext cancellation is not callable from user code.)
+            /// Cancels Fit: training stops within one batch, frees what it held and throws an
+            /// OperationCanceledException carrying this token; default: none. (ML.NET's own MLContext cancellation is
+            /// not callable from user code.)
             /// </summary>
             public CancellationToken CancellationToken;
             /// <summary>
             /// Bytes of training rows (float32 pixels) Fit keeps in memory; the rows past it go to a temporary file in
             /// <see cref="TemporaryDirectory"/>, read back every epoch, so the training data can be larger than memory.
-            /// Null (default): a quarter of the memory available to the process (GC.GetGCMemoryInfo().TotalAvailableMemoryBytes); 0: every row on disk.
-            /// Results do not depend on it.
+            /// Null (default): a quarter of the memory available to the process
+            /// (GC.GetGCMemoryInfo().TotalAvailableMemoryBytes); 0: every row on disk. Results do not depend on it.
             /// </summary>
             public long? TrainingDataMemoryBudgetBytes;
-            /// <summary>The folder of the temporary file for training rows past <see cref="TrainingDataMemoryBudgetBytes"/> (deleted when Fit ends); null (default): Path.GetTempPath().</summary>
+            /// <summary>
+            /// The folder of the temporary file for training rows past <see cref="TrainingDataMemoryBudgetBytes"/>
+            /// (deleted when Fit ends); null (default): Path.GetTempPath().
+            /// </summary>
             public string TemporaryDirectory;
             /// <summary>
-            /// The runtime the trained model scores single images with (its <see cref="StCnnModelParameters.ScoringEngine"/>);
-            /// default Auto: ONNX Runtime when the application ships its native library (the Microsoft.ML.OnnxRuntime package),
-            /// TorchSharp otherwise. OnnxRuntime makes the trainer throw when ONNX Runtime cannot be loaded. Training always
-            /// runs on TorchSharp.
+            /// The runtime the trained model scores single images with (its <see
+            /// cref="StCnnModelParameters.ScoringEngine"/>); default Auto: ONNX Runtime when the application ships its
+            /// native library (the Microsoft.ML.OnnxRuntime package), TorchSharp otherwise. OnnxRuntime makes the
+            /// trainer throw when ONNX Runtime cannot be loaded. Training always runs on TorchSharp.
             /// </summary>
             public ScoringEngine ScoringEngine = ScoringEngine.Auto;
-            /// <summary>Receives the epoch, batch, running loss and accuracy after every batch (for a progress bar); null: none.</summary>
+            /// <summary>
+            /// Receives the epoch, batch, running loss and accuracy after every batch (for a progress bar); null: none.
+            /// </summary>
             public IProgress<TrainingProgress> Progress;
 
-            // Augmentation: every training image gets a fresh random affine warp in every epoch (seeded from the MLContext).
+            // Augmentation: every training image gets a fresh random affine warp in every epoch (seeded from the
+            // MLContext).
             /// <summary>Random rotation up to this many degrees either way; 0: none.</summary>
             public double AugmentRotationDegrees;
             /// <summary>Random scale factor drawn from [1 - AugmentScale, 1 + AugmentScale]; 0: none.</summary>
@@ -252,7 +282,8 @@ namespace Microsoft.ML.Trainers
                 DownsampleAfterTransform = _options.DownsampleAfterTransform, Sampling = _options.Sampling, Padding = _options.Padding,
                 Dropout = _options.Dropout, BatchNorm = _options.BatchNorm, InputNormalization = _options.InputNormalization,
             };
-            // The paper's downsampling ST for large inputs, unless the user chose an output size (series STs keep the size).
+            // The paper's downsampling ST for large inputs, unless the user chose an output size (series STs keep the
+            // size).
             bool defaultOutput = _options.TransformOutputHeight == 0 && _options.TransformOutputWidth == 0;
             if (defaultOutput && o.Transform != SpatialTransformKind.None && o.SeriesTransformers == 0)
                 o = o with { TransformOutputHeight = TransformOutputSize.Default(shape.Height), TransformOutputWidth = TransformOutputSize.Default(shape.Width) };

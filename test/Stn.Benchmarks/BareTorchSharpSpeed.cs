@@ -4,7 +4,9 @@ using static TorchSharp.torch;
 
 namespace Stn.Benchmarks
 {
-    /// <summary>The tutorial ST-CNN timed as a bare TorchSharp loop, with the PyTorch script's protocol step for step.</summary>
+    /// <summary>
+    /// The tutorial ST-CNN timed as a bare TorchSharp loop, with the PyTorch script's protocol step for step.
+    /// </summary>
     internal static class BareTorchSharpSpeed
     {
         /// <summary>Single-image calls before latency is timed, in both .NET contenders.</summary>

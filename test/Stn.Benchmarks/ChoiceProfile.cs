@@ -8,9 +8,9 @@ using static TorchSharp.torch;
 namespace Stn.Benchmarks
 {
     /// <summary>
-    /// The library's choices against the plain TorchSharp / ATen call each replaces, timed side by side: copying a batch
-    /// into a tensor, 2x2 max pooling without gradients, the affine grid with its backward, and single images on the
-    /// calling thread alone against shared threads for a small and a large network.
+    /// The library's choices against the plain TorchSharp / ATen call each replaces, timed side by side: copying a
+    /// batch into a tensor, 2x2 max pooling without gradients, the affine grid with its backward, and single images on
+    /// the calling thread alone against shared threads for a small and a large network.
     /// </summary>
     internal static class ChoiceProfile
     {

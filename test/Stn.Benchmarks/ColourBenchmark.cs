@@ -15,7 +15,8 @@ namespace Stn.Benchmarks
     /// <summary>
     /// The downsampling ST-CNN against the plain CNN on colour digits in clutter (<see cref="ColourClutterImages"/>),
     /// each trained for the same time budget with the trainer's defaults (the affine ST samples 3/8 of a side above
-    /// 64 px, the heads pooled to 16) unless an option says otherwise: test accuracy and training images/s side by side.
+    /// 64 px, the heads pooled to 16) unless an option says otherwise: test accuracy and training images/s side by
+    /// side.
     /// </summary>
     internal static class ColourBenchmark
     {

@@ -8,9 +8,10 @@ using Microsoft.ML.Data;
 namespace Stn.Benchmarks
 {
     /// <summary>
-    /// What ML.NET's AppendCacheCheckpoint gains in an ImageAnalytics flow (LoadImages -> ResizeImages -> ExtractPixels ->
-    /// StCnn) from a folder of PNG files: each Fit runs in a fresh process, once without and once with the cache, and
-    /// prints the seconds spent reading (decoding) before the first batch, the whole Fit's seconds and peak resident memory.
+    /// What ML.NET's AppendCacheCheckpoint gains in an ImageAnalytics flow (LoadImages -> ResizeImages -> ExtractPixels
+    /// -> StCnn) from a folder of PNG files: each Fit runs in a fresh process, once without and once with the cache,
+    /// and prints the seconds spent reading (decoding) before the first batch, the whole Fit's seconds and peak
+    /// resident memory.
     /// </summary>
     internal static class ImageFolderBenchmark
     {
@@ -64,8 +65,8 @@ namespace Stn.Benchmarks
 
         private static string RunChild(string directory, int count, int size, int epochs, string mode)
         {
-            // ML.NET's image decoding needs SkiaSharp 2.88, while this app's plots (ScottPlot) bring SkiaSharp 3: the fits
-            // run in Stn.ModelRunner, built beside this app with the same configuration.
+            // ML.NET's image decoding needs SkiaSharp 2.88, while this app's plots (ScottPlot) bring SkiaSharp 3: the
+            // fits run in Stn.ModelRunner, built beside this app with the same configuration.
             string runner = Path.Combine(AppContext.BaseDirectory.Replace("Stn.Benchmarks", "Stn.ModelRunner"), "Stn.ModelRunner.dll");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
             foreach (var a in new[] { runner, "--fit-image-folder", directory, size.ToString(), epochs.ToString(), mode })

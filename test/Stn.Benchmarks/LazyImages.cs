@@ -7,7 +7,8 @@ namespace Stn.Benchmarks
 {
     /// <summary>
     /// An IDataView of colour images made on the fly from the row index with a seeded generator: nothing is held by the
-    /// source, so the memory a trainer uses is its own. Label = index % 10, drawn as a bright square whose place depends on it.
+    /// source, so the memory a trainer uses is its own. Label = index % 10, drawn as a bright square whose place
+    /// depends on it.
     /// </summary>
     internal static class LazyImages
     {

@@ -84,7 +84,8 @@ namespace Stn.Benchmarks
             };
         }
 
-        // The transformer's row mapper, one row per native call: what a PredictionEngine runs, over every row of the data.
+        // The transformer's row mapper, one row per native call: what a PredictionEngine runs, over every row of the
+        // data.
         private static long ConsumeRowByRow(ITransformer model, IDataView data)
         {
             var mapper = model.GetRowToRowMapper(data.Schema);

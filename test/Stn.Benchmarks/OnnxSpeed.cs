@@ -11,7 +11,10 @@ using static TorchSharp.torch;
 
 namespace Stn.Benchmarks
 {
-    /// <summary>Scoring the tutorial ST-CNN with TorchSharp and with ONNX Runtime on its ONNX export, same threads, side by side.</summary>
+    /// <summary>
+    /// Scoring the tutorial ST-CNN with TorchSharp and with ONNX Runtime on its ONNX export, same threads, side by
+    /// side.
+    /// </summary>
     internal static class OnnxSpeed
     {
         public static int Run(int threads)
@@ -37,7 +40,8 @@ namespace Stn.Benchmarks
                 return watch.Elapsed.TotalMilliseconds / repeats;
             }
 
-            // As the library's model scores: block copies in and out, a single MNIST-sized image on the calling thread alone.
+            // As the library's model scores: block copies in and out, a single MNIST-sized image on the calling thread
+            // alone.
             var threading = new Microsoft.ML.SpatialTransformer.SingleImageThreading(28 * 28);
             var probabilities = new float[256 * 10];
             void TorchCore(float[] pixels, int n)

@@ -4,7 +4,9 @@ using Microsoft.ML.Data;
 
 namespace Stn.Benchmarks
 {
-    /// <summary>MNIST-sized rows of random pixels and labels, and the Score-only prediction, for the ML.NET-path benchmarks.</summary>
+    /// <summary>
+    /// MNIST-sized rows of random pixels and labels, and the Score-only prediction, for the ML.NET-path benchmarks.
+    /// </summary>
     internal static class RandomDigits
     {
         public sealed class Row

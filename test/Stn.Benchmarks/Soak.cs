@@ -11,8 +11,8 @@ using TorchSharp;
 namespace Stn.Benchmarks
 {
     /// <summary>
-    /// The long soak: many PredictionEngine calls and batched Transforms on one model, printing resident memory (after a
-    /// full GC) and the live native tensor count at the start (after warm-up) and the end.
+    /// The long soak: many PredictionEngine calls and batched Transforms on one model, printing resident memory (after
+    /// a full GC) and the live native tensor count at the start (after warm-up) and the end.
     /// </summary>
     internal static class Soak
     {

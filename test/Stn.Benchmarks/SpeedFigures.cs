@@ -12,12 +12,16 @@ namespace Stn.Benchmarks
         double LatencyMs, double PeakMemoryMiB, double TorchSharpLatencyMs = double.NaN,
         double OnnxRuntimeLatencyMs = double.NaN)
     {
-        /// <summary>The ML.NET path's rows scored row by row (ML.NET's scorer, as a PredictionEngine), img/s; 0: not measured.</summary>
+        /// <summary>
+        /// The ML.NET path's rows scored row by row (ML.NET's scorer, as a PredictionEngine), img/s; 0: not measured.
+        /// </summary>
         public double RowByRowImagesPerSecond { get; init; }
         /// <summary>The same, with the model's ScoringEngine set to TorchSharp, img/s; 0: not measured.</summary>
         public double RowByRowTorchSharpImagesPerSecond { get; init; }
 
-        /// <summary>The better of two measurements of one contender, figure by figure (null where there is none).</summary>
+        /// <summary>
+        /// The better of two measurements of one contender, figure by figure (null where there is none).
+        /// </summary>
         public static SpeedFigures Best(SpeedFigures a, SpeedFigures b) => a is null ? b : b is null ? a : new SpeedFigures(a.Name,
             System.Math.Max(a.TrainImagesPerSecond, b.TrainImagesPerSecond), System.Math.Max(a.InferImagesPerSecond, b.InferImagesPerSecond),
             System.Math.Min(a.LatencyMs, b.LatencyMs), System.Math.Max(a.PeakMemoryMiB, b.PeakMemoryMiB),

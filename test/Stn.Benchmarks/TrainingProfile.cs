@@ -84,7 +84,9 @@ namespace Stn.Benchmarks
             return 0;
         }
 
-        /// <summary>Batch-256 scoring (eval, no_grad) split into the network's convolutions, each timed alone, and the rest.</summary>
+        /// <summary>
+        /// Batch-256 scoring (eval, no_grad) split into the network's convolutions, each timed alone, and the rest.
+        /// </summary>
         private static void ProfileInference(StNetwork net, int steps)
         {
             net.eval();

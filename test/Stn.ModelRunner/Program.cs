@@ -3,12 +3,13 @@ using System.IO;
 using Microsoft.ML;
 
 // Usage: Stn.ModelRunner <model.zip> <input.idv> <output.idv>   transforms input with the model
-//        Stn.ModelRunner --resave <model.zip> <target.zip>       saves the model to target with SaveAtomically until killed
-//        Stn.ModelRunner --describe <model.zip>                  prints the type of each transformer of the model
-//        Stn.ModelRunner --malloc-faults [adaptive]              prints the page faults of a tensor-like allocation pattern
-//        Stn.ModelRunner --fit-image-folder <dir> <size> <epochs> <plain|cached>   an ImageAnalytics Fit (benchmarks)
+//        Stn.ModelRunner --resave <model.zip> <target.zip>       saves the model to target with SaveAtomically until
+// killed Stn.ModelRunner --describe <model.zip>                  prints the type of each transformer of the model
+//        Stn.ModelRunner --malloc-faults [adaptive]              prints the page faults of a tensor-like allocation
+// pattern Stn.ModelRunner --fit-image-folder <dir> <size> <epochs> <plain|cached>   an ImageAnalytics Fit (benchmarks)
 //        Stn.ModelRunner --predict <model.zip> <input.idv> <scores.bin> <Auto|TorchSharp|OnnxRuntime>
-//                                                                scores each row through a PredictionEngine with that engine
+//                                                                scores each row through a PredictionEngine with that
+// engine
 if (args.Length == 3 && args[0] == "--resave")
 {
     var resaving = new MLContext();

@@ -8,10 +8,11 @@ using Stn.Datasets.Distortions;
 namespace Stn.Datasets.Colour
 {
     /// <summary>
-    /// Colour distortion set: each row is one grey source digit (MNIST) given a random bright colour, rotated, scaled and
-    /// placed, wholly inside, on a square colour canvas of clutter (a dark random base colour, per-pixel noise, coloured
-    /// rectangles and, if asked, coloured fragments of other digits). Row i is drawn from its own generator seeded by
-    /// (seed, i) from source digit i mod count, so a row is the same whenever and in whatever order it is made, and
+    /// Colour distortion set: each row is one grey source digit (MNIST) given a random bright colour, rotated, scaled
+    /// and placed, wholly inside, on a square colour canvas of clutter (a dark random base colour, per-pixel noise,
+    /// coloured rectangles and, if asked, coloured fragments of other digits). Row i is drawn from its own generator
+    /// seeded by (seed, i) from source digit i mod count, so a row is the same whenever and in whatever order it is
+    /// made, and
     /// <see cref="CreateDataView"/> makes rows on demand: the view holds nothing but the source digits.
     /// Output: planar [3, S, S] (R, G, B) in [0, 1]; the label is the source digit's.
     /// </summary>
@@ -43,7 +44,9 @@ namespace Stn.Datasets.Colour
         /// <summary>Label of row <paramref name="index"/> (no image is made).</summary>
         public uint Label(int index) => _source.Labels[SourceIndex(index)];
 
-        /// <summary>Draws row <paramref name="index"/> (0 or more) into <paramref name="image"/> ([3, S, S]); returns its label.</summary>
+        /// <summary>
+        /// Draws row <paramref name="index"/> (0 or more) into <paramref name="image"/> ([3, S, S]); returns its label.
+        /// </summary>
         public uint Render(int index, Span<float> image)
         {
             if (index < 0) throw new ArgumentOutOfRangeException(nameof(index), index, "index must be 0 or more.");
@@ -97,8 +100,9 @@ namespace Stn.Datasets.Colour
         }
 
         /// <summary>
-        /// A lazily generated view of <paramref name="count"/> rows: Image Vector&lt;Single, 3, S, S&gt;, Label UInt32 (the
-        /// digit; see <see cref="DatasetColumns"/>). Every cursor draws its rows afresh; nothing is kept between rows.
+        /// A lazily generated view of <paramref name="count"/> rows: Image Vector&lt;Single, 3, S, S&gt;, Label UInt32
+        /// (the digit; see <see cref="DatasetColumns"/>). Every cursor draws its rows afresh; nothing is kept between
+        /// rows.
         /// </summary>
         public IDataView CreateDataView(MLContext mlContext, int count)
         {
@@ -139,9 +143,10 @@ namespace Stn.Datasets.Colour
         }
 
         /// <summary>
-        /// Blends source digit <paramref name="digit"/> in <paramref name="colour"/> over the canvas, its intensity as alpha:
-        /// the source point (sourceX, sourceY) lands on canvas point (x, y), scaled by <paramref name="scale"/> and rotated
-        /// by <paramref name="angle"/>; only canvas pixels within <paramref name="half"/> (before rotation) of it are drawn.
+        /// Blends source digit <paramref name="digit"/> in <paramref name="colour"/> over the canvas, its intensity as
+        /// alpha: the source point (sourceX, sourceY) lands on canvas point (x, y), scaled by <paramref name="scale"/>
+        /// and rotated by <paramref name="angle"/>; only canvas pixels within <paramref name="half"/> (before rotation)
+        /// of it are drawn.
         /// </summary>
         private void Draw(Span<float> image, int digit, double[] colour, double x, double y, double scale, double angle,
             double sourceX, double sourceY, double half)

@@ -1,6 +1,8 @@
 namespace Stn.Datasets.Data
 {
-    /// <summary>One row of a distorted image set (see <see cref="DatasetColumns"/>); also the type for <c>CreateEnumerable</c>.</summary>
+    /// <summary>
+    /// One row of a distorted image set (see <see cref="DatasetColumns"/>); also the type for <c>CreateEnumerable</c>.
+    /// </summary>
     public sealed class DistortedImageRow
     {
         /// <summary>The distorted pixels, planar [C, H, W], in [0, 1].</summary>

@@ -6,9 +6,9 @@ using Microsoft.ML.Data;
 namespace Stn.Datasets.Data
 {
     /// <summary>
-    /// Builds IDataViews over in-memory image arrays with <c>LoadFromEnumerable</c> and a SchemaDefinition that gives the
-    /// image column its known size [C, H, W] (the attribute <c>[VectorType]</c> cannot: the sizes are not constants).
-    /// Rows are produced lazily, one small array each, so a view costs no second copy of the data.
+    /// Builds IDataViews over in-memory image arrays with <c>LoadFromEnumerable</c> and a SchemaDefinition that gives
+    /// the image column its known size [C, H, W] (the attribute <c>[VectorType]</c> cannot: the sizes are not
+    /// constants). Rows are produced lazily, one small array each, so a view costs no second copy of the data.
     /// </summary>
     internal static class ImageDataViews
     {

@@ -6,11 +6,14 @@ namespace Stn.Datasets.Data
 {
     /// <summary>
     /// Single-channel images with one label each, as read from IDX files: bytes, [count, height, width] row-major.
-    /// The source of every distortion generator; <see cref="ToDataView"/> gives the ML.NET view (see <see cref="DatasetColumns"/>).
+    /// The source of every distortion generator; <see cref="ToDataView"/> gives the ML.NET view (see <see
+    /// cref="DatasetColumns"/>).
     /// </summary>
     public sealed class LabeledImageSet
     {
-        /// <summary>Wraps <paramref name="pixels"/> [count, height, width] and <paramref name="labels"/> [count] (not copied).</summary>
+        /// <summary>
+        /// Wraps <paramref name="pixels"/> [count, height, width] and <paramref name="labels"/> [count] (not copied).
+        /// </summary>
         public LabeledImageSet(byte[] pixels, byte[] labels, int height, int width)
         {
             if (pixels is null) throw new ArgumentNullException(nameof(pixels));
@@ -28,7 +31,8 @@ namespace Stn.Datasets.Data
         }
 
         /// <summary>
-        /// Pairs an image file [count, rows, columns] with a label file [count]; the names (file paths) are for error messages.
+        /// Pairs an image file [count, rows, columns] with a label file [count]; the names (file paths) are for error
+        /// messages.
         /// </summary>
         public static LabeledImageSet FromIdx(IdxArray images, string imagesName, IdxArray labels, string labelsName)
         {
@@ -69,7 +73,9 @@ namespace Stn.Datasets.Data
             return Pixels.AsSpan(index * ImageSize, ImageSize);
         }
 
-        /// <summary>Copies image <paramref name="index"/> into <paramref name="destination"/>, scaled to [0, 1] (byte / 255).</summary>
+        /// <summary>
+        /// Copies image <paramref name="index"/> into <paramref name="destination"/>, scaled to [0, 1] (byte / 255).
+        /// </summary>
         public void CopyImage(int index, Span<float> destination)
         {
             var pixels = GetPixels(index);

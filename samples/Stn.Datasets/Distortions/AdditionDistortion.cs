@@ -5,9 +5,10 @@ using Stn.Datasets.Data;
 namespace Stn.Datasets.Distortions
 {
     /// <summary>
-    /// MNIST addition: two channels of 42x42, each an independently RTS-distorted digit (see <see cref="RtsDistortion"/>)
-    /// drawn uniformly from the source; the label is the sum of the two digits (0-18, 19 classes). Theta: Similarity per
-    /// channel, 8 values (channel 0's four, then channel 1's). <see cref="DistortedImageSet.SourceIndices"/> holds both digits.
+    /// MNIST addition: two channels of 42x42, each an independently RTS-distorted digit (see <see
+    /// cref="RtsDistortion"/>) drawn uniformly from the source; the label is the sum of the two digits (0-18, 19
+    /// classes). Theta: Similarity per channel, 8 values (channel 0's four, then channel 1's). <see
+    /// cref="DistortedImageSet.SourceIndices"/> holds both digits.
     /// </summary>
     public sealed class AdditionDistortion : DistortionGenerator
     {

@@ -5,11 +5,11 @@ using Stn.Datasets.Data;
 namespace Stn.Datasets.Distortions
 {
     /// <summary>
-    /// TC: the digit pasted at a random whole-pixel position in a 60x60 canvas (the 28x28 box fully inside), plus six 6x6
-    /// crops of other random digits pasted at random positions as clutter; overlaps keep the brighter pixel (max), so
-    /// values stay in [0, 1]. Crops are taken from the central part of the source (a margin of size / 7, 4 px for 28x28,
-    /// where MNIST digits lie) so that most carry strokes. Theta: Attention (s, tx, ty) of the digit alone, output ->
-    /// source: s = 60 / 28, t = s - 1 - 2 offset / 28 per axis. The clutter is not part of theta.
+    /// TC: the digit pasted at a random whole-pixel position in a 60x60 canvas (the 28x28 box fully inside), plus six
+    /// 6x6 crops of other random digits pasted at random positions as clutter; overlaps keep the brighter pixel (max),
+    /// so values stay in [0, 1]. Crops are taken from the central part of the source (a margin of size / 7, 4 px for
+    /// 28x28, where MNIST digits lie) so that most carry strokes. Theta: Attention (s, tx, ty) of the digit alone,
+    /// output -> source: s = 60 / 28, t = s - 1 - 2 offset / 28 per axis. The clutter is not part of theta.
     /// </summary>
     public sealed class ClutterDistortion : DistortionGenerator
     {
@@ -89,7 +89,10 @@ namespace Stn.Datasets.Distortions
             }
         }
 
-        /// <summary>Pastes the side x side crop at (cropX, cropY) of source image <paramref name="index"/> at (x, y) of the canvas, keeping the maximum.</summary>
+        /// <summary>
+        /// Pastes the side x side crop at (cropX, cropY) of source image <paramref name="index"/> at (x, y) of the
+        /// canvas, keeping the maximum.
+        /// </summary>
         private void PasteMax(LabeledImageSet source, int index, int cropX, int cropY, int side, int x, int y, Span<float> canvas)
         {
             ReadOnlySpan<byte> pixels = source.GetPixels(index);

@@ -8,12 +8,12 @@ namespace Stn.Datasets.Distortions
     /// <summary>
     /// Generated images with their labels and ground-truth transforms, as arrays and as an IDataView.
     /// <para>Theta convention: the parameters of <see cref="ThetaKind"/> in the core library's convention
-    /// (<c>TransformFamily.Grid</c>): they map each pixel of the distorted image (the output) to the point of the source
-    /// digit it was sampled from, both in normalised coordinates (align_corners = false, -1..1 over each image's outer
-    /// edges; the source is the 28x28 digit, the output the canvas). So <c>GridSampling.Sample(source, TransformFamily.Grid(
-    /// ThetaKind, theta, Height, Width))</c> with bilinear sampling and zero padding re-creates the image (without clutter).
-    /// A network that undoes the distortion needs the inverse map. Multi-channel sets (addition) hold one parameter set per
-    /// channel, channel 0 first.</para>
+    /// (<c>TransformFamily.Grid</c>): they map each pixel of the distorted image (the output) to the point of the
+    /// source digit it was sampled from, both in normalised coordinates (align_corners = false, -1..1 over each image's
+    /// outer edges; the source is the 28x28 digit, the output the canvas). So <c>GridSampling.Sample(source,
+    /// TransformFamily.Grid( ThetaKind, theta, Height, Width))</c> with bilinear sampling and zero padding re-creates
+    /// the image (without clutter). A network that undoes the distortion needs the inverse map. Multi-channel sets
+    /// (addition) hold one parameter set per channel, channel 0 first.</para>
     /// </summary>
     public sealed class DistortedImageSet
     {
@@ -80,8 +80,8 @@ namespace Stn.Datasets.Distortions
         public Span<float> GetTheta(int index) => Theta.AsSpan(CheckIndex(index) * ThetaLength, ThetaLength);
 
         /// <summary>
-        /// An IDataView with columns Image (Vector&lt;Single, C, H, W&gt;), Label (UInt32) and Theta (Vector&lt;Single, P&gt;);
-        /// see <see cref="DatasetColumns"/>.
+        /// An IDataView with columns Image (Vector&lt;Single, C, H, W&gt;), Label (UInt32) and Theta (Vector&lt;Single,
+        /// P&gt;); see <see cref="DatasetColumns"/>.
         /// </summary>
         public IDataView ToDataView(MLContext mlContext) =>
             ImageDataViews.Distorted(mlContext, Images, Labels, Theta, Channels, Height, Width, ThetaLength);

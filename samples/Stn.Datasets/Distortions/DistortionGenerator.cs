@@ -5,9 +5,9 @@ using Stn.Datasets.Data;
 namespace Stn.Datasets.Distortions
 {
     /// <summary>
-    /// A seeded generator of distorted digits: the same source, seed and settings give the same data byte for byte; each
-    /// sample gets a fresh random distortion drawn from one <see cref="Random"/> seeded with the given seed (never the
-    /// global torch RNG). Source images must be square (MNIST's 28x28).
+    /// A seeded generator of distorted digits: the same source, seed and settings give the same data byte for byte;
+    /// each sample gets a fresh random distortion drawn from one <see cref="Random"/> seeded with the given seed (never
+    /// the global torch RNG). Source images must be square (MNIST's 28x28).
     /// </summary>
     public abstract class DistortionGenerator
     {
@@ -26,7 +26,8 @@ namespace Stn.Datasets.Distortions
         public abstract int OutputSize(int sourceSize);
 
         /// <summary>
-        /// Generates <paramref name="count"/> samples (default: one per source image) from <paramref name="source"/> with
+        /// Generates <paramref name="count"/> samples (default: one per source image) from <paramref name="source"/>
+        /// with
         /// <paramref name="seed"/>. Single-digit distortions use source image i mod source.Count for sample i.
         /// </summary>
         public DistortedImageSet Generate(LabeledImageSet source, int seed, int? count = null)
@@ -55,10 +56,16 @@ namespace Stn.Datasets.Distortions
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "kind must be a DistortionKind."),
         };
 
-        /// <summary>Fills <paramref name="output"/>, drawing every random number from <paramref name="random"/> in a fixed order.</summary>
+        /// <summary>
+        /// Fills <paramref name="output"/>, drawing every random number from <paramref name="random"/> in a fixed
+        /// order.
+        /// </summary>
         private protected abstract void GenerateCore(LabeledImageSet source, Random random, DistortedImageSet output);
 
-        /// <summary>Stores <paramref name="theta"/> (computed in doubles) as sample <paramref name="index"/>'s parameters of channel <paramref name="channel"/>.</summary>
+        /// <summary>
+        /// Stores <paramref name="theta"/> (computed in doubles) as sample <paramref name="index"/>'s parameters of
+        /// channel <paramref name="channel"/>.
+        /// </summary>
         private protected static void StoreTheta(DistortedImageSet output, int index, int channel, ReadOnlySpan<double> theta)
         {
             var destination = output.GetTheta(index).Slice(channel * theta.Length, theta.Length);

@@ -9,11 +9,17 @@ namespace Stn.Datasets.Distortions
         RotationTranslationScale = 1,
         /// <summary>P: scale in [0.75, 1.0], then each corner moved by N(0, 5 px): a projective warp, 28x28.</summary>
         Projective = 2,
-        /// <summary>E: scale in [0.75, 1.0], then a 4x4 thin plate spline whose control points move by N(0, 1.5 px), 28x28.</summary>
+        /// <summary>
+        /// E: scale in [0.75, 1.0], then a 4x4 thin plate spline whose control points move by N(0, 1.5 px), 28x28.
+        /// </summary>
         Elastic = 3,
-        /// <summary>TC: the digit at a random position in a 60x60 canvas plus six 6x6 crops of other digits as clutter.</summary>
+        /// <summary>
+        /// TC: the digit at a random position in a 60x60 canvas plus six 6x6 crops of other digits as clutter.
+        /// </summary>
         TranslatedCluttered = 4,
-        /// <summary>MNIST addition: two 42x42 channels, each an RTS-distorted digit; the label is their sum (19 classes).</summary>
+        /// <summary>
+        /// MNIST addition: two 42x42 channels, each an RTS-distorted digit; the label is their sum (19 classes).
+        /// </summary>
         Addition = 5,
     }
 }

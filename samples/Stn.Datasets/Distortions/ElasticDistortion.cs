@@ -7,9 +7,9 @@ namespace Stn.Datasets.Distortions
     /// <summary>
     /// E: the digit scaled about its centre by a factor uniform in [0.75, 1.0], then a 4x4 thin plate spline whose 16
     /// control points move by N(0, 1.5 px) per axis. Same size as the source. Theta: ThinPlateSpline (the core's 4x4
-    /// control points c_i on [-1, 1]^2, row-major, y outer), holding for each c_i its source point (c_i + n_i) / scale in
-    /// normalised coordinates, n_i the move converted from output pixels (2 / size per pixel). The distortion is defined
-    /// in the grid's direction (output -> source) because the inverse of a TPS is not a TPS.
+    /// control points c_i on [-1, 1]^2, row-major, y outer), holding for each c_i its source point (c_i + n_i) / scale
+    /// in normalised coordinates, n_i the move converted from output pixels (2 / size per pixel). The distortion is
+    /// defined in the grid's direction (output -> source) because the inverse of a TPS is not a TPS.
     /// </summary>
     public sealed class ElasticDistortion : WarpDistortion
     {

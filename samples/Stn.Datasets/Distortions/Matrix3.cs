@@ -2,7 +2,9 @@ using System;
 
 namespace Stn.Datasets.Distortions
 {
-    /// <summary>A 3x3 matrix of doubles acting on homogeneous 2-D points (x, y, 1): affine maps and homographies.</summary>
+    /// <summary>
+    /// A 3x3 matrix of doubles acting on homogeneous 2-D points (x, y, 1): affine maps and homographies.
+    /// </summary>
     internal readonly struct Matrix3
     {
         private readonly double[] _m; // row-major [3x3]
@@ -20,7 +22,9 @@ namespace Stn.Datasets.Distortions
 
         public static Matrix3 Scale(double sx, double sy) => new Matrix3(sx, 0, 0, 0, sy, 0, 0, 0, 1);
 
-        /// <summary>[[cos, -sin], [sin, cos]]: counter-clockwise in a y-up frame, clockwise on screen (y down).</summary>
+        /// <summary>
+        /// [[cos, -sin], [sin, cos]]: counter-clockwise in a y-up frame, clockwise on screen (y down).
+        /// </summary>
         public static Matrix3 Rotation(double radians)
         {
             double c = Math.Cos(radians), s = Math.Sin(radians);
@@ -43,7 +47,9 @@ namespace Stn.Datasets.Distortions
             return ((this[0, 0] * x + this[0, 1] * y + this[0, 2]) / w, (this[1, 0] * x + this[1, 1] * y + this[1, 2]) / w);
         }
 
-        /// <summary>The matrix scaled so that its bottom-right entry is 1 (the homography convention h33 = 1).</summary>
+        /// <summary>
+        /// The matrix scaled so that its bottom-right entry is 1 (the homography convention h33 = 1).
+        /// </summary>
         public Matrix3 NormalizeH33()
         {
             double d = this[2, 2];

@@ -18,7 +18,9 @@ namespace Stn.Datasets.Distortions
         public static Matrix3 NormalizedFromPixel(int width, int height) =>
             new Matrix3(2.0 / width, 0, -1, 0, 2.0 / height, -1, 0, 0, 1);
 
-        /// <summary>The normalised form of <paramref name="sourceFromOutputPixels"/>, the map output pixel -> source pixel.</summary>
+        /// <summary>
+        /// The normalised form of <paramref name="sourceFromOutputPixels"/>, the map output pixel -> source pixel.
+        /// </summary>
         public static Matrix3 ToNormalized(Matrix3 sourceFromOutputPixels, int sourceWidth, int sourceHeight, int outputWidth, int outputHeight) =>
             NormalizedFromPixel(sourceWidth, sourceHeight) * sourceFromOutputPixels * PixelFromNormalized(outputWidth, outputHeight);
     }

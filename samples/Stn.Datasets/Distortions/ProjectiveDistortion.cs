@@ -4,10 +4,10 @@ using Microsoft.ML.SpatialTransformer;
 namespace Stn.Datasets.Distortions
 {
     /// <summary>
-    /// P: the digit scaled about its centre by a factor uniform in [0.75, 1.0], then each of the image's 4 outer corners
-    /// moved by N(0, 5 px) per axis; the projective warp is the homography taking the moved corners (in the output) back
-    /// to the source corners, solved from the 4 point pairs in doubles. Same size as the source. Theta: Projective
-    /// (h11, h12, h13, h21, h22, h23, h31, h32) of the normalised output -> source homography with h33 = 1.
+    /// P: the digit scaled about its centre by a factor uniform in [0.75, 1.0], then each of the image's 4 outer
+    /// corners moved by N(0, 5 px) per axis; the projective warp is the homography taking the moved corners (in the
+    /// output) back to the source corners, solved from the 4 point pairs in doubles. Same size as the source. Theta:
+    /// Projective (h11, h12, h13, h21, h22, h23, h31, h32) of the normalised output -> source homography with h33 = 1.
     /// </summary>
     public sealed class ProjectiveDistortion : WarpDistortion
     {
@@ -29,7 +29,9 @@ namespace Stn.Datasets.Distortions
             public double MinScale { get; set; } = Defaults.MinScale;
             /// <summary>Largest scale factor.</summary>
             public double MaxScale { get; set; } = Defaults.MaxScale;
-            /// <summary>Standard deviation of each corner's move, pixels per axis (>= 0); 0 with scale 1 reproduces the source.</summary>
+            /// <summary>
+            /// Standard deviation of each corner's move, pixels per axis (>= 0); 0 with scale 1 reproduces the source.
+            /// </summary>
             public double CornerSigmaPixels { get; set; } = Defaults.CornerSigmaPixels;
         }
 

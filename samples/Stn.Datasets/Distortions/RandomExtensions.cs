@@ -3,15 +3,18 @@ using System;
 namespace Stn.Datasets.Distortions
 {
     /// <summary>
-    /// Draws from a seeded <see cref="Random"/>. <c>new Random(seed)</c> uses the same algorithm on every .NET version, so a
-    /// seed gives the same data everywhere; one generator is drawn from in a fixed order, never the global torch RNG.
+    /// Draws from a seeded <see cref="Random"/>. <c>new Random(seed)</c> uses the same algorithm on every .NET version,
+    /// so a seed gives the same data everywhere; one generator is drawn from in a fixed order, never the global torch
+    /// RNG.
     /// </summary>
     internal static class RandomExtensions
     {
         /// <summary>Uniform in [min, max).</summary>
         public static double Uniform(this Random random, double min, double max) => min + (max - min) * random.NextDouble();
 
-        /// <summary>Normal with mean 0 and standard deviation <paramref name="sigma"/> (Box-Muller, one draw per call).</summary>
+        /// <summary>
+        /// Normal with mean 0 and standard deviation <paramref name="sigma"/> (Box-Muller, one draw per call).
+        /// </summary>
         public static double Gaussian(this Random random, double sigma)
         {
             double u1 = 1.0 - random.NextDouble(); // (0, 1]: keeps log finite

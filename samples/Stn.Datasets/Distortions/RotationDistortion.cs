@@ -4,9 +4,9 @@ using Microsoft.ML.SpatialTransformer;
 namespace Stn.Datasets.Distortions
 {
     /// <summary>
-    /// R: the digit rotated about its image centre by an angle uniform in [-MaxAngleDegrees, +MaxAngleDegrees]; same size
-    /// as the source. Theta: Similarity (angle [rad], 1, 0, 0). A positive angle rotates the sampling grid clockwise on
-    /// screen (y down), so the digit appears turned counter-clockwise; the range is symmetric either way.
+    /// R: the digit rotated about its image centre by an angle uniform in [-MaxAngleDegrees, +MaxAngleDegrees]; same
+    /// size as the source. Theta: Similarity (angle [rad], 1, 0, 0). A positive angle rotates the sampling grid
+    /// clockwise on screen (y down), so the digit appears turned counter-clockwise; the range is symmetric either way.
     /// </summary>
     public sealed class RotationDistortion : WarpDistortion
     {

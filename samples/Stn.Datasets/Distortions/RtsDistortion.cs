@@ -6,8 +6,8 @@ namespace Stn.Datasets.Distortions
     /// <summary>
     /// RTS: the digit rotated by an angle uniform in [-45°, 45°], scaled by a factor uniform in [0.7, 1.2] (the digit's
     /// apparent size) and placed in a 42x42 canvas with its centre offset from the canvas centre by a vector uniform in
-    /// [-7, 7] px per axis (the room a 28x28 box has in 42x42). Theta: Similarity (angle [rad], s, tx, ty), output -> source,
-    /// so s = (42 / 28) / scale.
+    /// [-7, 7] px per axis (the room a 28x28 box has in 42x42). Theta: Similarity (angle [rad], s, tx, ty), output ->
+    /// source, so s = (42 / 28) / scale.
     /// </summary>
     public sealed class RtsDistortion : WarpDistortion
     {
@@ -72,7 +72,9 @@ namespace Stn.Datasets.Distortions
         private protected override void SampleTheta(Random random, int sourceSize, int outputSize, Span<double> theta) =>
             Sample(random, sourceSize, theta);
 
-        /// <summary>Draws angle, scale, x offset, y offset (in that order) and writes the Similarity parameters.</summary>
+        /// <summary>
+        /// Draws angle, scale, x offset, y offset (in that order) and writes the Similarity parameters.
+        /// </summary>
         internal void Sample(Random random, int sourceSize, Span<double> theta)
         {
             double maxAngle = RandomExtensions.Radians(_options.MaxAngleDegrees);

@@ -2,7 +2,10 @@ using System;
 
 namespace Stn.Datasets.Distortions
 {
-    /// <summary>Reads the core library's parameter vectors off a normalised output -> source matrix (see <see cref="PixelFrames"/>).</summary>
+    /// <summary>
+    /// Reads the core library's parameter vectors off a normalised output -> source matrix (see <see
+    /// cref="PixelFrames"/>).
+    /// </summary>
     internal static class ThetaFromMatrix
     {
         /// <summary>Similarity (angle [rad], s, tx, ty) of [[s cos, -s sin, tx], [s sin, s cos, ty]].</summary>

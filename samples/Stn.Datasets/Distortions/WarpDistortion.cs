@@ -12,7 +12,9 @@ namespace Stn.Datasets.Distortions
     {
         private protected WarpDistortion() { }
 
-        /// <summary>Draws one sample's parameters of <see cref="DistortionGenerator.ThetaKind"/> (normalised, output -> source).</summary>
+        /// <summary>
+        /// Draws one sample's parameters of <see cref="DistortionGenerator.ThetaKind"/> (normalised, output -> source).
+        /// </summary>
         private protected abstract void SampleTheta(Random random, int sourceSize, int outputSize, Span<double> theta);
 
         private protected override void GenerateCore(LabeledImageSet source, Random random, DistortedImageSet output)

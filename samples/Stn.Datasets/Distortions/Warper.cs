@@ -7,18 +7,21 @@ using static TorchSharp.torch;
 namespace Stn.Datasets.Distortions
 {
     /// <summary>
-    /// Warps source digits by per-sample parameters with the core library (TransformFamily.Grid, then GridSampling.Sample,
-    /// bilinear, zero padding), in batches, each inside its own dispose scope so no native tensor outlives its batch.
+    /// Warps source digits by per-sample parameters with the core library (TransformFamily.Grid, then
+    /// GridSampling.Sample, bilinear, zero padding), in batches, each inside its own dispose scope so no native tensor
+    /// outlives its batch.
     /// </summary>
     internal static class Warper
     {
-        /// <summary>Samples per batch: large enough to amortise the per-call overhead, small enough to stay in cache.</summary>
+        /// <summary>
+        /// Samples per batch: large enough to amortise the per-call overhead, small enough to stay in cache.
+        /// </summary>
         public const int BatchSize = 512;
 
         /// <summary>
-        /// For each k, warps source image <paramref name="sourceIndices"/>[k] by <paramref name="theta"/>[k] ([P] per k) into
-        /// an H' x W' image and writes it as channel <paramref name="channel"/> of sample k of <paramref name="destination"/>,
-        /// laid out [N, <paramref name="channels"/>, H', W'].
+        /// For each k, warps source image <paramref name="sourceIndices"/>[k] by <paramref name="theta"/>[k] ([P] per
+        /// k) into an H' x W' image and writes it as channel <paramref name="channel"/> of sample k of <paramref
+        /// name="destination"/>, laid out [N, <paramref name="channels"/>, H', W'].
         /// </summary>
         public static void Warp(LabeledImageSet source, int[] sourceIndices, float[] theta, SpatialTransformKind kind,
             int outputHeight, int outputWidth, float[] destination, int channels, int channel)

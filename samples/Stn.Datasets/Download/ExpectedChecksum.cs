@@ -7,13 +7,16 @@ using Stn.Datasets.IO;
 namespace Stn.Datasets.Download
 {
     /// <summary>
-    /// What a downloaded file must hash to: the SHA-256 of its bytes, or, when <see cref="ContentSha256"/> is given, of its
-    /// gzip-decompressed content. The second form exists because mirrors recompress: the same MNIST content comes in
-    /// .gz files with different bytes, and the content is what a reader sees.
+    /// What a downloaded file must hash to: the SHA-256 of its bytes, or, when <see cref="ContentSha256"/> is given, of
+    /// its gzip-decompressed content. The second form exists because mirrors recompress: the same MNIST content comes
+    /// in .gz files with different bytes, and the content is what a reader sees.
     /// </summary>
     public sealed class ExpectedChecksum
     {
-        /// <summary>Expects <paramref name="fileSha256"/> for the file's bytes, or <paramref name="contentSha256"/> for its gunzipped content.</summary>
+        /// <summary>
+        /// Expects <paramref name="fileSha256"/> for the file's bytes, or <paramref name="contentSha256"/> for its
+        /// gunzipped content.
+        /// </summary>
         public ExpectedChecksum(string fileSha256, string contentSha256 = null)
         {
             FileSha256 = CheckHex(fileSha256, nameof(fileSha256));
@@ -23,10 +26,14 @@ namespace Stn.Datasets.Download
         /// <summary>Lower-case hex SHA-256 of the file's bytes.</summary>
         public string FileSha256 { get; }
 
-        /// <summary>Lower-case hex SHA-256 of the gzip-decompressed content, or null to accept only <see cref="FileSha256"/>.</summary>
+        /// <summary>
+        /// Lower-case hex SHA-256 of the gzip-decompressed content, or null to accept only <see cref="FileSha256"/>.
+        /// </summary>
         public string ContentSha256 { get; }
 
-        /// <summary>Whether the file at <paramref name="path"/> matches; <paramref name="actual"/> describes what it hashed to.</summary>
+        /// <summary>
+        /// Whether the file at <paramref name="path"/> matches; <paramref name="actual"/> describes what it hashed to.
+        /// </summary>
         public bool Matches(string path, out string actual)
         {
             string fileHash = Sha256Sums.OfFile(path);

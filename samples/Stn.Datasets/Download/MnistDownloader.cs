@@ -10,9 +10,9 @@ using Stn.Datasets.Mnist;
 namespace Stn.Datasets.Download
 {
     /// <summary>
-    /// Downloads the four MNIST ".gz" files into a folder with <see cref="VerifiedDownload"/> (resumable, verified, atomic),
-    /// trying each base address in turn until one serves the file. A network error moves on to the next address; a
-    /// checksum mismatch stops at once. The folder is then readable by <see cref="MnistDataset.Load"/>.
+    /// Downloads the four MNIST ".gz" files into a folder with <see cref="VerifiedDownload"/> (resumable, verified,
+    /// atomic), trying each base address in turn until one serves the file. A network error moves on to the next
+    /// address; a checksum mismatch stops at once. The folder is then readable by <see cref="MnistDataset.Load"/>.
     /// </summary>
     public sealed class MnistDownloader
     {
@@ -20,8 +20,8 @@ namespace Stn.Datasets.Download
         public static class Defaults
         {
             /// <summary>
-            /// Public mirrors of the original files (the first is torchvision's, the second TensorFlow's); yann.lecun.com
-            /// itself often refuses downloads. Each address is a folder URL.
+            /// Public mirrors of the original files (the first is torchvision's, the second TensorFlow's);
+            /// yann.lecun.com itself often refuses downloads. Each address is a folder URL.
             /// </summary>
             public static IReadOnlyList<Uri> BaseAddresses { get; } = new[]
             {
@@ -39,10 +39,15 @@ namespace Stn.Datasets.Download
             /// <summary>Folder URLs tried in order; a file's address is the base address plus its ".gz" name.</summary>
             public IList<Uri> BaseAddresses { get; set; } = Defaults.BaseAddresses.ToList();
 
-            /// <summary>The client to use (e.g. one with a proxy); null makes one with <see cref="Timeout"/>, disposed after the download.</summary>
+            /// <summary>
+            /// The client to use (e.g. one with a proxy); null makes one with <see cref="Timeout"/>, disposed after the
+            /// download.
+            /// </summary>
             public HttpClient HttpClient { get; set; }
 
-            /// <summary>HttpClient.Timeout of the client the downloader makes when <see cref="HttpClient"/> is null.</summary>
+            /// <summary>
+            /// HttpClient.Timeout of the client the downloader makes when <see cref="HttpClient"/> is null.
+            /// </summary>
             public TimeSpan Timeout { get; set; } = Defaults.Timeout;
 
             /// <summary>The files and checksums to fetch; default <see cref="MnistDownloader.Files"/>.</summary>
@@ -50,8 +55,8 @@ namespace Stn.Datasets.Download
         }
 
         /// <summary>
-        /// The expected SHA-256 of each ".gz" file (as in the team's shared copy, ../shared/data/mnist/SHA256SUMS) and of its
-        /// decompressed content (the original IDX bytes), so a mirror's recompressed file is accepted too.
+        /// The expected SHA-256 of each ".gz" file (as in the team's shared copy, ../shared/data/mnist/SHA256SUMS) and
+        /// of its decompressed content (the original IDX bytes), so a mirror's recompressed file is accepted too.
         /// </summary>
         public static IReadOnlyDictionary<string, ExpectedChecksum> Files { get; } = new Dictionary<string, ExpectedChecksum>
         {
@@ -81,7 +86,10 @@ namespace Stn.Datasets.Download
                 throw new ArgumentException("Options.Files must name at least one file; got none.", nameof(options));
         }
 
-        /// <summary>Downloads every file into <paramref name="folder"/> (files already there and valid are kept). Returns the folder.</summary>
+        /// <summary>
+        /// Downloads every file into <paramref name="folder"/> (files already there and valid are kept). Returns the
+        /// folder.
+        /// </summary>
         public async Task<string> DownloadAsync(string folder, CancellationToken cancellationToken = default)
         {
             if (folder is null) throw new ArgumentNullException(nameof(folder));

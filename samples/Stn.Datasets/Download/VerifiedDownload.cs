@@ -12,10 +12,11 @@ namespace Stn.Datasets.Download
     /// Downloads one file, resumably and atomically:
     /// <list type="number">
     /// <item>a destination that already matches its checksum is kept and nothing is requested;</item>
-    /// <item>the bytes go to <c>&lt;destination&gt;.part</c>; if that exists from an interrupted run, only the rest is asked
-    /// for (HTTP Range). A 206 reply is appended, a 200 reply (server ignores ranges) replaces the partial file;</item>
-    /// <item>the partial file is verified against the expected SHA-256, then moved over the destination. On a mismatch it
-    /// is deleted and an <see cref="InvalidDataException"/> names the file, the expected and the actual hash.</item>
+    /// <item>the bytes go to <c>&lt;destination&gt;.part</c>; if that exists from an interrupted run, only the rest is
+    /// asked for (HTTP Range). A 206 reply is appended, a 200 reply (server ignores ranges) replaces the partial
+    /// file;</item>
+    /// <item>the partial file is verified against the expected SHA-256, then moved over the destination. On a mismatch
+    /// it is deleted and an <see cref="InvalidDataException"/> names the file, the expected and the actual hash.</item>
     /// </list>
     /// A network failure leaves the partial file in place for the next attempt to resume.
     /// </summary>
@@ -24,7 +25,9 @@ namespace Stn.Datasets.Download
         /// <summary>The suffix of partial downloads.</summary>
         public const string PartialSuffix = ".part";
 
-        /// <summary>Downloads <paramref name="address"/> to <paramref name="destination"/> as described on the type.</summary>
+        /// <summary>
+        /// Downloads <paramref name="address"/> to <paramref name="destination"/> as described on the type.
+        /// </summary>
         public static async Task DownloadAsync(HttpClient client, Uri address, string destination, ExpectedChecksum expected,
             CancellationToken cancellationToken = default)
         {

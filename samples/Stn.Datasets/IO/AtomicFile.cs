@@ -13,7 +13,10 @@ namespace Stn.Datasets.IO
         /// <summary>The suffix of temporary files (ignored by the repository's .gitignore).</summary>
         public const string TemporarySuffix = ".stn-tmp";
 
-        /// <summary>Calls <paramref name="write"/> on a temporary file beside <paramref name="path"/>, then moves it over <paramref name="path"/>.</summary>
+        /// <summary>
+        /// Calls <paramref name="write"/> on a temporary file beside <paramref name="path"/>, then moves it over
+        /// <paramref name="path"/>.
+        /// </summary>
         public static void Write(string path, Action<Stream> write)
         {
             if (path is null) throw new ArgumentNullException(nameof(path));
@@ -44,7 +47,9 @@ namespace Stn.Datasets.IO
         public static void WriteAllText(string path, string text) =>
             WriteAllBytes(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
 
-        /// <summary>A fresh temporary name beside <paramref name="fullPath"/>; unique so concurrent writers never share one.</summary>
+        /// <summary>
+        /// A fresh temporary name beside <paramref name="fullPath"/>; unique so concurrent writers never share one.
+        /// </summary>
         internal static string TemporaryPath(string fullPath) =>
             fullPath + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + TemporarySuffix;
     }

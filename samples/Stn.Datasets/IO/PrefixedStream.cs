@@ -4,8 +4,8 @@ using System.IO;
 namespace Stn.Datasets.IO
 {
     /// <summary>
-    /// A read-only, forward-only stream that yields <c>prefix</c> and then the rest of <c>inner</c>: lets a reader sniff
-    /// the first bytes of a non-seekable stream and still parse it from the start. Leaves <c>inner</c> open.
+    /// A read-only, forward-only stream that yields <c>prefix</c> and then the rest of <c>inner</c>: lets a reader
+    /// sniff the first bytes of a non-seekable stream and still parse it from the start. Leaves <c>inner</c> open.
     /// </summary>
     internal sealed class PrefixedStream : Stream
     {

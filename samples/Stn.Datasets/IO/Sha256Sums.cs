@@ -7,7 +7,9 @@ using System.Text;
 
 namespace Stn.Datasets.IO
 {
-    /// <summary>SHA-256 of files, and the <c>sha256sum</c> text format ("&lt;64 hex digits&gt;  &lt;name&gt;" per line).</summary>
+    /// <summary>
+    /// SHA-256 of files, and the <c>sha256sum</c> text format ("&lt;64 hex digits&gt;  &lt;name&gt;" per line).
+    /// </summary>
     public static class Sha256Sums
     {
         /// <summary>The conventional file name.</summary>
@@ -30,7 +32,9 @@ namespace Stn.Datasets.IO
         /// <summary>The lower-case hex SHA-256 of <paramref name="bytes"/>.</summary>
         public static string OfBytes(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
 
-        /// <summary>Parses sha256sum text: file name -> lower-case hash. <paramref name="source"/> names the text in errors.</summary>
+        /// <summary>
+        /// Parses sha256sum text: file name -> lower-case hash. <paramref name="source"/> names the text in errors.
+        /// </summary>
         public static IReadOnlyDictionary<string, string> Parse(string text, string source)
         {
             var sums = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -54,7 +58,9 @@ namespace Stn.Datasets.IO
         /// <summary>Reads and parses a sha256sum file.</summary>
         public static IReadOnlyDictionary<string, string> Read(string path) => Parse(File.ReadAllText(path), path);
 
-        /// <summary>Formats <paramref name="sums"/> as sha256sum text, sorted by file name (ordinal), LF line ends.</summary>
+        /// <summary>
+        /// Formats <paramref name="sums"/> as sha256sum text, sorted by file name (ordinal), LF line ends.
+        /// </summary>
         public static string Format(IEnumerable<KeyValuePair<string, string>> sums)
         {
             var text = new StringBuilder();
@@ -63,7 +69,10 @@ namespace Stn.Datasets.IO
             return text.ToString();
         }
 
-        /// <summary>Hashes <paramref name="fileNames"/> in <paramref name="folder"/> and writes their SHA256SUMS there (atomically).</summary>
+        /// <summary>
+        /// Hashes <paramref name="fileNames"/> in <paramref name="folder"/> and writes their SHA256SUMS there
+        /// (atomically).
+        /// </summary>
         public static void Write(string folder, IEnumerable<string> fileNames)
         {
             var sums = fileNames.ToDictionary(n => n, n => OfFile(Path.Combine(folder, n)), StringComparer.Ordinal);

@@ -9,7 +9,10 @@ namespace Stn.Datasets.Idx
     /// </summary>
     public sealed class IdxArray
     {
-        /// <summary>Creates an array, checking that <paramref name="data"/> holds exactly the product of <paramref name="dimensions"/> bytes.</summary>
+        /// <summary>
+        /// Creates an array, checking that <paramref name="data"/> holds exactly the product of <paramref
+        /// name="dimensions"/> bytes.
+        /// </summary>
         public IdxArray(int[] dimensions, byte[] data)
         {
             if (dimensions is null) throw new ArgumentNullException(nameof(dimensions));

@@ -16,10 +16,15 @@ namespace Stn.Datasets.Idx
         /// <summary>First two bytes of every gzip stream.</summary>
         internal const byte GzipMagic0 = 0x1F, GzipMagic1 = 0x8B;
 
-        /// <summary>The four magic bytes of an unsigned-byte file of <paramref name="rank"/> dimensions, as a big-endian int (0x00000801 for labels, 0x00000803 for images).</summary>
+        /// <summary>
+        /// The four magic bytes of an unsigned-byte file of <paramref name="rank"/> dimensions, as a big-endian int
+        /// (0x00000801 for labels, 0x00000803 for images).
+        /// </summary>
         public static int Magic(int rank) => (UnsignedByte << 8) | rank;
 
-        /// <summary>Number of elements of an array of <paramref name="dimensions"/>; long.MaxValue when the product overflows.</summary>
+        /// <summary>
+        /// Number of elements of an array of <paramref name="dimensions"/>; long.MaxValue when the product overflows.
+        /// </summary>
         internal static long ElementCount(int[] dimensions)
         {
             long count = 1;

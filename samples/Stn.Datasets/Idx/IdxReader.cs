@@ -19,7 +19,9 @@ namespace Stn.Datasets.Idx
         /// <summary>Reads a label file: [count].</summary>
         public static IdxArray ReadLabels(string path) => Read(path, expectedRank: 1);
 
-        /// <summary>Reads an IDX file of any rank, or of exactly <paramref name="expectedRank"/> dimensions when given.</summary>
+        /// <summary>
+        /// Reads an IDX file of any rank, or of exactly <paramref name="expectedRank"/> dimensions when given.
+        /// </summary>
         public static IdxArray Read(string path, int? expectedRank = null)
         {
             if (path is null) throw new ArgumentNullException(nameof(path));
@@ -27,7 +29,9 @@ namespace Stn.Datasets.Idx
             return Read(file, path, expectedRank);
         }
 
-        /// <summary>Reads from <paramref name="stream"/>; <paramref name="name"/> names the source in error messages.</summary>
+        /// <summary>
+        /// Reads from <paramref name="stream"/>; <paramref name="name"/> names the source in error messages.
+        /// </summary>
         public static IdxArray Read(Stream stream, string name, int? expectedRank = null)
         {
             if (stream is null) throw new ArgumentNullException(nameof(stream));

@@ -12,14 +12,19 @@ namespace Stn.Datasets.Idx
     /// </summary>
     public static class IdxWriter
     {
-        /// <summary>Writes <paramref name="array"/> to <paramref name="path"/>; gzip when the name ends in ".gz".</summary>
+        /// <summary>
+        /// Writes <paramref name="array"/> to <paramref name="path"/>; gzip when the name ends in ".gz".
+        /// </summary>
         public static void Write(string path, IdxArray array)
         {
             if (path is null) throw new ArgumentNullException(nameof(path));
             Write(path, array, compress: path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase));
         }
 
-        /// <summary>Writes <paramref name="array"/> to <paramref name="path"/>, gzip-compressed when <paramref name="compress"/>.</summary>
+        /// <summary>
+        /// Writes <paramref name="array"/> to <paramref name="path"/>, gzip-compressed when <paramref
+        /// name="compress"/>.
+        /// </summary>
         public static void Write(string path, IdxArray array, bool compress)
         {
             if (array is null) throw new ArgumentNullException(nameof(array));
@@ -36,7 +41,9 @@ namespace Stn.Datasets.Idx
             });
         }
 
-        /// <summary>Writes the header and data of <paramref name="array"/> to <paramref name="stream"/> (never compressed).</summary>
+        /// <summary>
+        /// Writes the header and data of <paramref name="array"/> to <paramref name="stream"/> (never compressed).
+        /// </summary>
         public static void Write(Stream stream, IdxArray array)
         {
             if (stream is null) throw new ArgumentNullException(nameof(stream));

@@ -31,7 +31,9 @@ namespace Stn.Datasets.Mnist
         public static MnistDataset Load(string folder) =>
             new MnistDataset(folder, LoadSplit(folder, MnistSplit.Train), LoadSplit(folder, MnistSplit.Test));
 
-        /// <summary>Reads one split from <paramref name="folder"/>, checking that images and labels agree in count.</summary>
+        /// <summary>
+        /// Reads one split from <paramref name="folder"/>, checking that images and labels agree in count.
+        /// </summary>
         public static LabeledImageSet LoadSplit(string folder, MnistSplit split)
         {
             if (folder is null) throw new ArgumentNullException(nameof(folder));

@@ -4,7 +4,9 @@ using System.IO;
 
 namespace Stn.Datasets.Mnist
 {
-    /// <summary>The four standard MNIST file names (also used by Fashion-MNIST) and how a folder's copy of each is found.</summary>
+    /// <summary>
+    /// The four standard MNIST file names (also used by Fashion-MNIST) and how a folder's copy of each is found.
+    /// </summary>
     public static class MnistFiles
     {
         /// <summary>Training images, uncompressed name.</summary>
@@ -31,8 +33,9 @@ namespace Stn.Datasets.Mnist
         };
 
         /// <summary>
-        /// The path of <paramref name="name"/> in <paramref name="folder"/>: the uncompressed file if present (faster to
-        /// read), else the ".gz" one. Throws <see cref="FileNotFoundException"/> naming the folder and both names tried.
+        /// The path of <paramref name="name"/> in <paramref name="folder"/>: the uncompressed file if present (faster
+        /// to read), else the ".gz" one. Throws <see cref="FileNotFoundException"/> naming the folder and both names
+        /// tried.
         /// </summary>
         public static string Find(string folder, string name)
         {

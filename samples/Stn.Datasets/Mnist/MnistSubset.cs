@@ -8,11 +8,12 @@ using Stn.Datasets.IO;
 namespace Stn.Datasets.Mnist
 {
     /// <summary>
-    /// Produces the subset shipped in <c>samples/data/mnist-subset</c>: the first N training and first M test images and
-    /// labels of a full MNIST folder, written as the four standard ".gz" IDX files plus SHA256SUMS, so
+    /// Produces the subset shipped in <c>samples/data/mnist-subset</c>: the first N training and first M test images
+    /// and labels of a full MNIST folder, written as the four standard ".gz" IDX files plus SHA256SUMS, so
     /// <see cref="MnistDataset"/> reads it like the original. To regenerate it from the repository root:
-    /// <code>STN_WRITE_MNIST_SUBSET=1 dotnet test test/Stn.Datasets.Tests --filter "FullyQualifiedName~MnistSubsetTool"</code>
-    /// (reads <see cref="RepositoryPaths.FullMnist"/>, writes <see cref="RepositoryPaths.MnistSubset"/>).
+    /// <code>STN_WRITE_MNIST_SUBSET=1 dotnet test test/Stn.Datasets.Tests --filter
+    /// "FullyQualifiedName~MnistSubsetTool"</code> (reads <see cref="RepositoryPaths.FullMnist"/>, writes <see
+    /// cref="RepositoryPaths.MnistSubset"/>).
     /// </summary>
     public static class MnistSubset
     {
@@ -26,8 +27,9 @@ namespace Stn.Datasets.Mnist
         }
 
         /// <summary>
-        /// Writes the first <paramref name="trainCount"/> training and <paramref name="testCount"/> test images of the MNIST
-        /// in <paramref name="sourceFolder"/> to <paramref name="destinationFolder"/> (each file atomically), then SHA256SUMS.
+        /// Writes the first <paramref name="trainCount"/> training and <paramref name="testCount"/> test images of the
+        /// MNIST in <paramref name="sourceFolder"/> to <paramref name="destinationFolder"/> (each file atomically),
+        /// then SHA256SUMS.
         /// </summary>
         public static void Write(string sourceFolder, string destinationFolder,
             int trainCount = Defaults.TrainCount, int testCount = Defaults.TestCount)

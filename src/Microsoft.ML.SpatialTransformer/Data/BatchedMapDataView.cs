@@ -8,11 +8,12 @@ using Microsoft.ML.Runtime;
 namespace Microsoft.ML.SpatialTransformer.Data
 {
     /// <summary>
-    /// An IDataView that adds model outputs to its source, computing them a batch of rows at a time (one native call per
-    /// batch instead of per row). The output schema comes from ML.NET's own ColumnBindings, as RowToRowMapperTransform's:
-    /// new names are appended, a reused name goes right after the source column it hides. It is an ML.NET data
-    /// transform with a source, so mlContext.Model.ConvertToOnnx can walk through it and ask it to write its ONNX nodes.
-    /// Added columns are float vectors, or UInt32 keys (one float per row holding the key's value).
+    /// An IDataView that adds model outputs to its source, computing them a batch of rows at a time (one native call
+    /// per batch instead of per row). The output schema comes from ML.NET's own ColumnBindings, as
+    /// RowToRowMapperTransform's: new names are appended, a reused name goes right after the source column it hides. It
+    /// is an ML.NET data transform with a source, so mlContext.Model.ConvertToOnnx can walk through it and ask it to
+    /// write its ONNX nodes. Added columns are float vectors, or UInt32 keys (one float per row holding the key's
+    /// value).
     /// </summary>
     internal sealed class BatchedMapDataView : ITransformCanSaveOnnx
     {
@@ -27,7 +28,8 @@ namespace Microsoft.ML.SpatialTransformer.Data
         /// <param name="source">The rows the outputs are computed from; its columns pass through.</param>
         /// <param name="addedColumns">The output columns, in the map's output order.</param>
         /// <param name="map">Computes the outputs of a batch of rows.</param>
-        /// <param name="saveAsOnnx">Writes the map's ONNX nodes into ML.NET's converter; null where it has none.</param>
+        /// <param name="saveAsOnnx">Writes the map's ONNX nodes into ML.NET's converter; null where it has
+        /// none.</param>
         public BatchedMapDataView(IHost host, IDataView source, DataViewSchema.DetachedColumn[] addedColumns, BatchedVectorMap map,
             Action<OnnxContext> saveAsOnnx = null)
         {

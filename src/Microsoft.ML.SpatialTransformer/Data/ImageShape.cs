@@ -24,8 +24,8 @@ namespace Microsoft.ML.SpatialTransformer.Data
         public string VectorTypeName => $"Vector<Single, {Channels}, {Height}, {Width}>";
 
         /// <summary>
-        /// Throws ML.NET's schema-mismatch error unless <paramref name="type"/> holds images of this shape: a float vector
-        /// of <see cref="Size"/> values, or (for 3 channels) an ML.NET image of this height and width.
+        /// Throws ML.NET's schema-mismatch error unless <paramref name="type"/> holds images of this shape: a float
+        /// vector of <see cref="Size"/> values, or (for 3 channels) an ML.NET image of this height and width.
         /// </summary>
         internal void CheckColumn(IExceptionContext ectx, string schemaName, string columnName, DataViewType type)
         {

@@ -4,7 +4,9 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Data
 {
-    /// <summary>Learned mode: image -> (warped image, theta), through a trained <see cref="SpatialTransformerModule"/> it owns.</summary>
+    /// <summary>
+    /// Learned mode: image -> (warped image, theta), through a trained <see cref="SpatialTransformerModule"/> it owns.
+    /// </summary>
     internal sealed class LearnedTransformRunner : ISpatialTransformRunner
     {
         private readonly SpatialTransformConfig _config;

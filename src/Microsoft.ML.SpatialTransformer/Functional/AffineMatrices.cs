@@ -62,7 +62,9 @@ namespace Microsoft.ML.SpatialTransformer.Functional
             return stack(new[] { row0, row1 }, 1).MoveToOuterDisposeScope(); // [N,2,3]
         }
 
-        /// <summary>Sampling grid of affine matrices. matrix [N,2,3] -> grid [N,H',W',2] (x, y) in normalised coordinates.</summary>
+        /// <summary>
+        /// Sampling grid of affine matrices. matrix [N,2,3] -> grid [N,H',W',2] (x, y) in normalised coordinates.
+        /// </summary>
         public static Tensor Grid(Tensor matrix, long outputHeight, long outputWidth)
         {
             using var scope = NewDisposeScope();
@@ -72,9 +74,9 @@ namespace Microsoft.ML.SpatialTransformer.Functional
 
         /// <summary>
         /// As <see cref="Grid(Tensor, long, long)"/> with the homogeneous base grid given ([H'*W',3], see
-        /// <see cref="NormalizedGrid.Homogeneous"/>). The same grid as ATen's affine_grid (align_corners = false) in one
-        /// matrix product for the whole batch, where affine_grid builds a base grid per sample and multiplies batch-wise
-        /// (the benchmarks' profile command compares the two).
+        /// <see cref="NormalizedGrid.Homogeneous"/>). The same grid as ATen's affine_grid (align_corners = false) in
+        /// one matrix product for the whole batch, where affine_grid builds a base grid per sample and multiplies
+        /// batch-wise (the benchmarks' profile command compares the two).
         /// </summary>
         public static Tensor Grid(Tensor matrix, Tensor homogeneousBase, long outputHeight, long outputWidth)
         {

@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Functional
 {
-    /// <summary>Shape and value checks at the API boundary, with messages naming the parameter, the expected and the actual value.</summary>
+    /// <summary>
+    /// Shape and value checks at the API boundary, with messages naming the parameter, the expected and the actual
+    /// value.
+    /// </summary>
     internal static class ArgumentChecks
     {
         public static string ShapeText(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
@@ -19,7 +22,9 @@ namespace Microsoft.ML.SpatialTransformer.Functional
                 throw new ArgumentException($"{paramName} must be a floating-point tensor; got {theta.dtype}.", paramName);
         }
 
-        /// <summary>Rejects NaN or infinite values (one device sync: call at the public boundary, not inside training loops).</summary>
+        /// <summary>
+        /// Rejects NaN or infinite values (one device sync: call at the public boundary, not inside training loops).
+        /// </summary>
         public static void CheckFinite(Tensor t, string paramName)
         {
             using var scope = NewDisposeScope();

@@ -17,20 +17,25 @@ namespace Microsoft.ML.SpatialTransformer.Functional
 
     /// <summary>
     /// The 2-D convolution every network of the library uses, with the layout the load-time check
-    /// (<see cref="ConvolutionCheck"/>) found to compute right on this CPU. On some CPUs oneDNN's blocked-layout kernels
-    /// return wrong values or NaN when a channel count is not a multiple of 16, while its channels-last kernels, at
-    /// the same instruction set and speed, are right except for the input gradient of a one-channel convolution.
+    /// (<see cref="ConvolutionCheck"/>) found to compute right on this CPU. On some CPUs oneDNN's blocked-layout
+    /// kernels return wrong values or NaN when a channel count is not a multiple of 16, while its channels-last
+    /// kernels, at the same instruction set and speed, are right except for the input gradient of a one-channel
+    /// convolution.
     /// </summary>
     internal static class CpuConvolution
     {
         /// <summary>The layout CPU convolutions use in this process; set once when libtorch is loaded.</summary>
         public static ConvolutionLayout Layout { get; internal set; } = ConvolutionLayout.Standard;
 
-        /// <summary>x [N,C,H,W], weight [O,C,k,k], bias [O] or null -> [N,O,H',W'] (stride 1, zero padding on each side).</summary>
+        /// <summary>
+        /// x [N,C,H,W], weight [O,C,k,k], bias [O] or null -> [N,O,H',W'] (stride 1, zero padding on each side).
+        /// </summary>
         public static Tensor Conv2d(Tensor x, Tensor weight, Tensor bias, long padding) =>
             Conv2d(x, weight, bias, padding, x.device_type == TorchSharp.DeviceType.CPU ? Layout : ConvolutionLayout.Standard);
 
-        /// <summary>As <see cref="Conv2d(Tensor, Tensor, Tensor, long)"/> with the given layout (the check tries both).</summary>
+        /// <summary>
+        /// As <see cref="Conv2d(Tensor, Tensor, Tensor, long)"/> with the given layout (the check tries both).
+        /// </summary>
         public static Tensor Conv2d(Tensor x, Tensor weight, Tensor bias, long padding, ConvolutionLayout layout)
         {
             var pad = new[] { padding, padding };
@@ -39,7 +44,8 @@ namespace Microsoft.ML.SpatialTransformer.Functional
             if (x.shape[1] == 1 && x.requires_grad)
             {
                 // oneDNN's input gradient of a one-channel convolution is the faulty case; a zero channel beside it
-                // changes neither the output nor the gradients and routes the convolution to the kernels that are right.
+                // changes neither the output nor the gradients and routes the convolution to the kernels that are
+                // right.
                 x = cat(new[] { x, zeros_like(x) }, 1);                   // [N,2,H,W]
                 weight = cat(new[] { weight, zeros_like(weight) }, 1);    // [O,2,k,k]
             }
@@ -47,7 +53,8 @@ namespace Microsoft.ML.SpatialTransformer.Functional
             return nn.functional.conv2d(channelsLast, weight, bias, padding: pad).MoveToOuterDisposeScope();
         }
 
-        // A previous channels-last convolution's output (through pooling and ReLU, which keep the layout) needs no copy.
+        // A previous channels-last convolution's output (through pooling and ReLU, which keep the layout) needs no
+        // copy.
         private static bool IsChannelsLast(Tensor x)
         {
             var shape = x.shape;
@@ -60,7 +67,8 @@ namespace Microsoft.ML.SpatialTransformer.Functional
             var shape = x.shape;
             var nhwc = x.permute(0, 2, 3, 1).contiguous(); // [N,H,W,C]
             // One channel: NHWC and NCHW are the same memory and torch reads it as NCHW unless the strides say
-            // channels-last explicitly (a view, no copy); then the pooling after it takes its fast channels-last path too.
+            // channels-last explicitly (a view, no copy); then the pooling after it takes its fast channels-last path
+            // too.
             return shape[1] == 1
                 ? nhwc.as_strided(shape, new[] { shape[2] * shape[3], 1, shape[3], 1 }, nhwc.storage_offset())
                 : nhwc.permute(0, 3, 1, 2);

@@ -25,7 +25,9 @@ namespace Microsoft.ML.SpatialTransformer.Functional
             return SampleUnchecked(input, grid, mode, padding);
         }
 
-        /// <summary>As <see cref="Sample"/>, without the argument checks (for modules whose shapes are fixed).</summary>
+        /// <summary>
+        /// As <see cref="Sample"/>, without the argument checks (for modules whose shapes are fixed).
+        /// </summary>
         internal static Tensor SampleUnchecked(Tensor input, Tensor grid, SamplingMode mode, PaddingMode padding)
         {
             if (mode == SamplingMode.Bicubic)

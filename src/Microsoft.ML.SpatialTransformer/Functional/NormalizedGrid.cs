@@ -4,8 +4,8 @@ namespace Microsoft.ML.SpatialTransformer.Functional
 {
     /// <summary>
     /// The regular output grid G in normalised coordinates.
-    /// Convention (as PyTorch with align_corners = false): x and y run over [-1, 1] across the image's outer edges, so the
-    /// centre of pixel j of a row of W pixels is x = (2j + 1) / W - 1; rows go top to bottom (y = -1 at the top).
+    /// Convention (as PyTorch with align_corners = false): x and y run over [-1, 1] across the image's outer edges, so
+    /// the centre of pixel j of a row of W pixels is x = (2j + 1) / W - 1; rows go top to bottom (y = -1 at the top).
     /// </summary>
     public static class NormalizedGrid
     {

@@ -3,9 +3,9 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.SpatialTransformer.Functional
 {
     /// <summary>
-    /// Thin plate spline grid generator. K = k x k control points c_i lie on a regular grid over [-1, 1]^2 in the target
-    /// frame (row-major: y outer, x inner). theta [N,2K] holds the source position (x, y) of each control point, so the
-    /// identity parameters are the control points themselves. The source of a target point p is
+    /// Thin plate spline grid generator. K = k x k control points c_i lie on a regular grid over [-1, 1]^2 in the
+    /// target frame (row-major: y outer, x inner). theta [N,2K] holds the source position (x, y) of each control point,
+    /// so the identity parameters are the control points themselves. The source of a target point p is
     ///   f(p) = a0 + a1 x + a2 y + sum_i w_i U(|p - c_i|^2),  U(r2) = r2 log r2,
     /// the unique interpolant with f(c_i) = theta_i and zero affine moments of w. Because the control points are fixed,
     /// the map theta -> grid is linear: grid = M theta with M [H'W',K] precomputed once per output size.
@@ -56,7 +56,9 @@ namespace Microsoft.ML.SpatialTransformer.Functional
             return matmul(basis, inverse).MoveToOuterDisposeScope();                       // [M,K] float64
         }
 
-        /// <summary>Source positions of arbitrary target points: theta [N,2K], targets [M,2] -> [N,M,2] (theta's dtype).</summary>
+        /// <summary>
+        /// Source positions of arbitrary target points: theta [N,2K], targets [M,2] -> [N,M,2] (theta's dtype).
+        /// </summary>
         public static Tensor Evaluate(Tensor theta, int gridSize, Tensor targets)
         {
             using var scope = NewDisposeScope();

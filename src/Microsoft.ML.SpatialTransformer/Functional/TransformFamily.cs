@@ -26,7 +26,9 @@ namespace Microsoft.ML.SpatialTransformer.Functional
             _ => throw new ArgumentException($"kind must be a spatial transform; got {kind}.", nameof(kind)),
         };
 
-        /// <summary>Parameters of the identity transform (the bias a localisation network's last layer starts from). [P]</summary>
+        /// <summary>
+        /// Parameters of the identity transform (the bias a localisation network's last layer starts from). [P]
+        /// </summary>
         public static float[] IdentityParameters(SpatialTransformKind kind, int tpsGridSize = DefaultTpsGridSize)
         {
             switch (kind)
@@ -46,7 +48,8 @@ namespace Microsoft.ML.SpatialTransformer.Functional
 
         /// <summary>
         /// The sampling grid of theta [N,P] for an output of H'xW'. Checks theta's shape and values (one device sync);
-        /// modules that call this in a training loop use <see cref="Modules.GridGenerator"/>, which precomputes constants.
+        /// modules that call this in a training loop use <see cref="Modules.GridGenerator"/>, which precomputes
+        /// constants.
         /// </summary>
         public static Tensor Grid(SpatialTransformKind kind, Tensor theta, long outputHeight, long outputWidth,
             int tpsGridSize = DefaultTpsGridSize)

@@ -4,15 +4,15 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.SpatialTransformer.Modules
 {
     /// <summary>
-    /// input [N,C,H,W] -> (input - mean[c]) / std[c] per channel. Mean and std are buffers, not parameters: the optimizer
-    /// leaves them alone and they travel in the saved weights (state_dict) like batch norm's running statistics. A fresh
-    /// module is the identity (mean 0, std 1) until <see cref="SetStatistics"/>.
+    /// input [N,C,H,W] -> (input - mean[c]) / std[c] per channel. Mean and std are buffers, not parameters: the
+    /// optimizer leaves them alone and they travel in the saved weights (state_dict) like batch norm's running
+    /// statistics. A fresh module is the identity (mean 0, std 1) until <see cref="SetStatistics"/>.
     /// </summary>
     public sealed class InputNormalisation : nn.Module<Tensor, Tensor>
     {
         /// <summary>
-        /// The smallest divisor: a channel that is constant in the training data (std 0) is only centred, never divided by
-        /// zero, so it gives 0 there instead of NaN or infinity.
+        /// The smallest divisor: a channel that is constant in the training data (std 0) is only centred, never divided
+        /// by zero, so it gives 0 there instead of NaN or infinity.
         /// </summary>
         public const float MinimumStd = 1e-6f;
 

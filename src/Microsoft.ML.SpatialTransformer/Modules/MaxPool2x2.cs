@@ -7,7 +7,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
     /// column). Where no gradient is wanted it takes the maximum of neighbouring columns, then rows, as two elementwise
     /// operations: the same values (a maximum is exact), faster than ATen's max_pool2d on the tutorial classifier's
     /// feature maps (the benchmarks' profile command compares the two), and the channels-last layout is kept.
-    /// Training uses max_pool2d, whose gradient goes to one maximum where several tie (an elementwise maximum's would be split).
+    /// Training uses max_pool2d, whose gradient goes to one maximum where several tie (an elementwise maximum's would
+    /// be split).
     /// </summary>
     internal sealed class MaxPool2x2 : nn.Module<Tensor, Tensor>
     {

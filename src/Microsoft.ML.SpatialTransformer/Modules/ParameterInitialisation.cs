@@ -14,8 +14,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
     internal static class ParameterInitialisation
     {
         /// <summary>
-        /// Linear and convolution layers get PyTorch's defaults (kaiming_uniform with a = sqrt(5), which is U(-b, b) with
-        /// b = 1/sqrt(fan_in), for weights and biases alike); batch norm and regression heads are deterministic already.
+        /// Linear and convolution layers get PyTorch's defaults (kaiming_uniform with a = sqrt(5), which is U(-b, b)
+        /// with b = 1/sqrt(fan_in), for weights and biases alike); batch norm and regression heads are deterministic
+        /// already.
         /// </summary>
         public static void Reset(nn.Module network, Generator generator)
         {
@@ -37,13 +38,19 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             }
         }
 
-        /// <summary>Points every <see cref="SeededDropout"/> of <paramref name="network"/> at <paramref name="generator"/> (null: torch's global one).</summary>
+        /// <summary>
+        /// Points every <see cref="SeededDropout"/> of <paramref name="network"/> at <paramref name="generator"/>
+        /// (null: torch's global one).
+        /// </summary>
         public static void UseDropoutGenerator(nn.Module network, Generator generator)
         {
             foreach (var dropout in network.modules().OfType<SeededDropout>()) dropout.Generator = generator;
         }
 
-        /// <summary>PyTorch's default for a layer: weight and bias ~ U(-b, b), b = 1/sqrt(fan_in); a null generator is torch's global one.</summary>
+        /// <summary>
+        /// PyTorch's default for a layer: weight and bias ~ U(-b, b), b = 1/sqrt(fan_in); a null generator is torch's
+        /// global one.
+        /// </summary>
         public static void Uniform(Tensor weight, Tensor bias, long fanIn, Generator generator)
         {
             using var noGrad = no_grad();

@@ -3,10 +3,15 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Modules
 {
-    /// <summary>Output sizes of layer stacks, found by one dummy forward so no flatten size is ever hard-coded.</summary>
+    /// <summary>
+    /// Output sizes of layer stacks, found by one dummy forward so no flatten size is ever hard-coded.
+    /// </summary>
     internal static class ShapeInference
     {
-        /// <summary>Shape of <paramref name="layers"/>' output for one [C,H,W] input, or an ArgumentException naming the network.</summary>
+        /// <summary>
+        /// Shape of <paramref name="layers"/>' output for one [C,H,W] input, or an ArgumentException naming the
+        /// network.
+        /// </summary>
         public static long[] OutputShape(nn.Module<Tensor, Tensor> layers, long channels, long height, long width, string network, long minimumSide)
         {
             if (height < minimumSide || width < minimumSide)

@@ -4,13 +4,15 @@ using System.Linq;
 namespace Microsoft.ML.SpatialTransformer.Modules
 {
     /// <summary>
-    /// Copies an ST trained inside an <see cref="StNetwork"/> into a standalone <see cref="SpatialTransformerModule"/>. The
-    /// network normalises its input before its STs; the standalone module normalises only what its localisation network
-    /// sees, with the network's statistics, so the thetas match and the warp applies to the caller's own pixels.
+    /// Copies an ST trained inside an <see cref="StNetwork"/> into a standalone <see cref="SpatialTransformerModule"/>.
+    /// The network normalises its input before its STs; the standalone module normalises only what its localisation
+    /// network sees, with the network's statistics, so the thetas match and the warp applies to the caller's own
+    /// pixels.
     /// </summary>
     internal static class SpatialTransformerCopy
     {
-        /// <param name="target">A fresh module of the same architecture, with a localisation input normalisation exactly when <paramref name="normalisation"/> is not null.</param>
+        /// <param name="target">A fresh module of the same architecture, with a localisation input normalisation
+        /// exactly when <paramref name="normalisation"/> is not null.</param>
         /// <param name="trained">The ST inside the trained network.</param>
         /// <param name="normalisation">The network's input normalisation, or null.</param>
         public static void Load(SpatialTransformerModule target, SpatialTransformerModule trained, InputNormalisation normalisation)

@@ -6,10 +6,12 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.SpatialTransformer.Modules
 {
     /// <summary>
-    /// A spatial transformer: localisation network -> grid generator -> sampler. input [N,C,H,W] -> (output [N,C,H',W'],
-    /// theta [N,P]). A fresh one is the identity (its regression layer starts at the identity transform). With
-    /// <c>normaliseLocalisationInput</c> the localisation network sees the input scaled per channel while the sampler still
-    /// warps the input as given, so the output stays in the caller's pixel scale (the standalone learned transform).
+    /// A spatial transformer: localisation network -> grid generator -> sampler. input [N,C,H,W] -> (output
+    /// [N,C,H',W'], theta [N,P]). A fresh one is the identity (its regression layer starts at the identity transform).
+    /// With
+    /// <c>normaliseLocalisationInput</c> the localisation network sees the input scaled per channel while the sampler
+    /// still warps the input as given, so the output stays in the caller's pixel scale (the standalone learned
+    /// transform).
     /// </summary>
     public sealed class SpatialTransformerModule : nn.Module<Tensor, (Tensor Output, Tensor Theta)>
     {
@@ -29,7 +31,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <param name="tpsGridSize">Control points per side for ThinPlateSpline.</param>
         /// <param name="sampling">Sampling kernel.</param>
         /// <param name="padding">Padding mode.</param>
-        /// <param name="normaliseLocalisationInput">Scale the localisation network's input per channel (statistics set later).</param>
+        /// <param name="normaliseLocalisationInput">Scale the localisation network's input per channel (statistics set
+        /// later).</param>
         /// <param name="fullyConnectedInputSide">The localisation network's last feature map is pooled to at most this
         /// side before its fully connected layer; 0 (default): no pooling.</param>
         public SpatialTransformerModule(SpatialTransformKind kind, long channels, long height, long width,

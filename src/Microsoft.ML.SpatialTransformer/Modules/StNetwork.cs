@@ -8,8 +8,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 {
     /// <summary>
     /// An image classifier with spatial transformers, built from <see cref="StNetworkOptions"/>: input [N,C,H,W] ->
-    /// logits [N,K]. Input STs: each of P parallel STs warps the input for its own classifier branch, branch features are
-    /// concatenated, one linear head. Series STs: one before each of the first k stages of a single branch.
+    /// logits [N,K]. Input STs: each of P parallel STs warps the input for its own classifier branch, branch features
+    /// are concatenated, one linear head. Series STs: one before each of the first k stages of a single branch.
     /// </summary>
     public sealed class StNetwork : Module<Tensor, Tensor>
     {
@@ -75,7 +75,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 
         // The structure, for exporters (ONNX) that walk the network.
         internal SpatialTransformerParallel InputTransformers => input_transformers;
-        /// <summary>The input's per-channel scaling (null when <see cref="StNetworkOptions.InputNormalization"/> is None).</summary>
+        /// <summary>
+        /// The input's per-channel scaling (null when <see cref="StNetworkOptions.InputNormalization"/> is None).
+        /// </summary>
         public InputNormalisation InputNormalisation => input_normalisation;
         internal IReadOnlyList<ClassifierFeatures> Branches => branches.ToList();
         internal SpatialTransformerSeries Series => series;

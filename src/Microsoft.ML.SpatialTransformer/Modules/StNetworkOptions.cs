@@ -5,8 +5,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 {
     /// <summary>
     /// Everything that defines an <see cref="StNetwork"/>'s architecture: enough to rebuild it when a model loads.
-    /// ST-FCN, ST-CNN, the plain FCN/CNN baselines (Transform = None), the tutorial ST-CNN, parallel STs (MNIST addition,
-    /// CUB) and STs in series (SVHN multi) are all settings of this one class.
+    /// ST-FCN, ST-CNN, the plain FCN/CNN baselines (Transform = None), the tutorial ST-CNN, parallel STs (MNIST
+    /// addition, CUB) and STs in series (SVHN multi) are all settings of this one class.
     /// </summary>
     public sealed record StNetworkOptions
     {
@@ -25,23 +25,31 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <summary>Classifier widths; null or empty uses the architecture's defaults.</summary>
         public int[] ClassifierWidths { get; init; }
 
-        /// <summary>STs side by side on the input, each feeding its own classifier branch (features concatenated).</summary>
+        /// <summary>
+        /// STs side by side on the input, each feeding its own classifier branch (features concatenated).
+        /// </summary>
         public int ParallelTransformers { get; init; } = 1;
-        /// <summary>0: STs at the input only. k > 0: an ST before each of the first k classifier stages (needs ParallelTransformers = 1).</summary>
+        /// <summary>
+        /// 0: STs at the input only. k > 0: an ST before each of the first k classifier stages (needs
+        /// ParallelTransformers = 1).
+        /// </summary>
         public int SeriesTransformers { get; init; }
         /// <summary>ST output height at the input (0: the input's).</summary>
         public int TransformOutputHeight { get; init; }
         /// <summary>ST output width at the input (0: the input's).</summary>
         public int TransformOutputWidth { get; init; }
-        /// <summary>A 2x2 average pool after the input STs (the paper's RTS and TC models use the ST output at lower resolution).</summary>
+        /// <summary>
+        /// A 2x2 average pool after the input STs (the paper's RTS and TC models use the ST output at lower
+        /// resolution).
+        /// </summary>
         public bool DownsampleAfterTransform { get; init; }
         public SamplingMode Sampling { get; init; } = SamplingMode.Bilinear;
         public PaddingMode Padding { get; init; } = PaddingMode.Zeros;
         public double Dropout { get; init; }
         public bool BatchNorm { get; init; }
         /// <summary>
-        /// Per-channel scaling of the input before everything else (statistics set by the trainer, saved with the weights);
-        /// default None, which is also what models saved before the option existed load as.
+        /// Per-channel scaling of the input before everything else (statistics set by the trainer, saved with the
+        /// weights); default None, which is also what models saved before the option existed load as.
         /// </summary>
         public InputNormalization InputNormalization { get; init; } = InputNormalization.None;
         /// <summary>

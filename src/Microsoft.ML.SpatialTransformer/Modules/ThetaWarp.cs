@@ -3,8 +3,9 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.SpatialTransformer.Modules
 {
     /// <summary>
-    /// Applies a given transform: (input [N,C,H,W], theta [N,P]) -> output [N,C,H',W']. The grid generator and sampler of a
-    /// spatial transformer without its localisation network (augmentation, canonicalisation, cropping by known theta).
+    /// Applies a given transform: (input [N,C,H,W], theta [N,P]) -> output [N,C,H',W']. The grid generator and sampler
+    /// of a spatial transformer without its localisation network (augmentation, canonicalisation, cropping by known
+    /// theta).
     /// </summary>
     public sealed class ThetaWarp : nn.Module<Tensor, Tensor, Tensor>
     {

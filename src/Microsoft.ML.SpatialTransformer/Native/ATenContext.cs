@@ -5,8 +5,9 @@ namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>
     /// The ATen switches TorchSharp does not expose: whether convolutions may use oneDNN (PyTorch's
-    /// torch.backends.mkldnn.enabled) or NNPACK (torch.backends.nnpack). Reached through libtorch_cpu's C++ exports, whose names are Itanium-mangled,
-    /// so this works where libtorch is built with GCC or Clang (Linux, macOS) and reports false elsewhere.
+    /// torch.backends.mkldnn.enabled) or NNPACK (torch.backends.nnpack). Reached through libtorch_cpu's C++ exports,
+    /// whose names are Itanium-mangled, so this works where libtorch is built with GCC or Clang (Linux, macOS) and
+    /// reports false elsewhere.
     /// </summary>
     internal static class ATenContext
     {
@@ -54,7 +55,9 @@ namespace Microsoft.ML.SpatialTransformer
             }
         }
 
-        /// <summary>Turns oneDNN off for every later operation in the process; false where the switch cannot be reached.</summary>
+        /// <summary>
+        /// Turns oneDNN off for every later operation in the process; false where the switch cannot be reached.
+        /// </summary>
         public static bool TryDisableMkldnn()
         {
             try

@@ -5,11 +5,12 @@ using TorchSharp;
 namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>
-    /// Runs a stretch of libtorch work on the calling thread alone. A single image can be too little work to share: waking
-    /// OpenMP's worker threads for each of a forward pass's ~20 small operations can cost more than they save (README's
-    /// Speed section has the figures). OpenMP's thread count is a per-thread setting (ATen re-applies
+    /// Runs a stretch of libtorch work on the calling thread alone. A single image can be too little work to share:
+    /// waking OpenMP's worker threads for each of a forward pass's ~20 small operations can cost more than they save
+    /// (README's Speed section has the figures). OpenMP's thread count is a per-thread setting (ATen re-applies
     /// its own to each new thread for that reason), so setting it on the calling thread for the duration leaves every
-    /// other thread, and this one afterwards, as they were. Where the OpenMP runtime cannot be reached this does nothing.
+    /// other thread, and this one afterwards, as they were. Where the OpenMP runtime cannot be reached this does
+    /// nothing.
     /// </summary>
     internal static class CallingThreadParallelism
     {
@@ -21,7 +22,9 @@ namespace Microsoft.ML.SpatialTransformer
 
         private static readonly Lazy<(GetMaxThreads Get, SetNumThreads Set)> s_openMp = new(FindOpenMp);
 
-        /// <summary>Whether the OpenMP runtime libtorch uses was found (else <see cref="SingleThreaded"/> changes nothing).</summary>
+        /// <summary>
+        /// Whether the OpenMP runtime libtorch uses was found (else <see cref="SingleThreaded"/> changes nothing).
+        /// </summary>
         public static bool Available => s_openMp.Value.Get is not null;
 
         /// <summary>Until disposed, libtorch work issued from this thread runs on it alone.</summary>
@@ -29,8 +32,9 @@ namespace Microsoft.ML.SpatialTransformer
         {
             var (get, set) = s_openMp.Value;
             if (get is null) return default;
-            // ATen sets a thread's OpenMP count from its own on the thread's first parallel call; make that happen now, or
-            // it would overwrite ours inside the scope and the value restored below would be OpenMP's default, not ATen's.
+            // ATen sets a thread's OpenMP count from its own on the thread's first parallel call; make that happen now,
+            // or it would overwrite ours inside the scope and the value restored below would be OpenMP's default, not
+            // ATen's.
             torch.get_num_threads();
             int previous = get();
             if (previous == 1) return default;

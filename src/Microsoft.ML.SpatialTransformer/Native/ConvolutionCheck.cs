@@ -21,8 +21,8 @@ namespace Microsoft.ML.SpatialTransformer
         private const int Repeats = 3;
 
         /// <summary>
-        /// The largest relative |float32 - float64| over the check's outputs and gradients with <paramref name="layout"/>
-        /// (NaN if any value is not finite).
+        /// The largest relative |float32 - float64| over the check's outputs and gradients with <paramref
+        /// name="layout"/> (NaN if any value is not finite).
         /// </summary>
         public static double Error(ConvolutionLayout layout)
         {

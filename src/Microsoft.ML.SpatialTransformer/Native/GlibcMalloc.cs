@@ -41,7 +41,9 @@ namespace Microsoft.ML.SpatialTransformer
         /// <summary>True once this process's thresholds were set by <see cref="SetThresholds"/>.</summary>
         public static bool ThresholdsSet { get; private set; }
 
-        /// <summary>Sets the thresholds once per process, unless the application chose otherwise (see the remarks).</summary>
+        /// <summary>
+        /// Sets the thresholds once per process, unless the application chose otherwise (see the remarks).
+        /// </summary>
         public static void SetThresholds()
         {
             lock (s_gate)

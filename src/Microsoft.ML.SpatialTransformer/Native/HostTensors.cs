@@ -5,12 +5,15 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>
-    /// Copies between managed float arrays and tensors as one block copy through the tensor's storage, much cheaper than
-    /// TorchSharp's tensor(float[]) (the benchmarks' profile command compares the two).
+    /// Copies between managed float arrays and tensors as one block copy through the tensor's storage, much cheaper
+    /// than TorchSharp's tensor(float[]) (the benchmarks' profile command compares the two).
     /// </summary>
     internal static class HostTensors
     {
-        /// <summary>A new float32 tensor of <paramref name="shape"/> holding <paramref name="values"/> (row-major), on <paramref name="device"/> (null: CPU).</summary>
+        /// <summary>
+        /// A new float32 tensor of <paramref name="shape"/> holding <paramref name="values"/> (row-major), on <paramref
+        /// name="device"/> (null: CPU).
+        /// </summary>
         public static Tensor FromSpan(ReadOnlySpan<float> values, long[] shape, Device device = null)
         {
             var host = empty(shape, dtype: ScalarType.Float32);
@@ -24,7 +27,9 @@ namespace Microsoft.ML.SpatialTransformer
             return OnDevice(host, device);
         }
 
-        /// <summary>A new int64 tensor holding <paramref name="values"/>, on <paramref name="device"/> (null: CPU).</summary>
+        /// <summary>
+        /// A new int64 tensor holding <paramref name="values"/>, on <paramref name="device"/> (null: CPU).
+        /// </summary>
         public static Tensor FromSpan(ReadOnlySpan<long> values, Device device = null)
         {
             var host = empty(new long[] { values.Length }, dtype: ScalarType.Int64);
@@ -39,7 +44,10 @@ namespace Microsoft.ML.SpatialTransformer
             using (host) return host.to(device);
         }
 
-        /// <summary>Copies the float32 values of <paramref name="source"/> (any device or layout), row-major, to <paramref name="destination"/>.</summary>
+        /// <summary>
+        /// Copies the float32 values of <paramref name="source"/> (any device or layout), row-major, to <paramref
+        /// name="destination"/>.
+        /// </summary>
         public static void CopyTo(Tensor source, Span<float> destination)
         {
             if (source.dtype != ScalarType.Float32)

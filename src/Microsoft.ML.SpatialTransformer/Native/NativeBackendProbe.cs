@@ -29,7 +29,9 @@ namespace Microsoft.ML.SpatialTransformer
         internal const string TorchSharpVersion = "0.107.0";
         internal const string LibTorchVersion = "2.10.0";
 
-        /// <summary>LibTorch's main library as TorchSharp loads it on this OS (every backend package ships it).</summary>
+        /// <summary>
+        /// LibTorch's main library as TorchSharp loads it on this OS (every backend package ships it).
+        /// </summary>
         internal static string LibTorchFileName =>
             OperatingSystem.IsWindows() ? "torch.dll" : OperatingSystem.IsMacOS() ? "libtorch.dylib" : "libtorch.so";
 
@@ -80,7 +82,9 @@ namespace Microsoft.ML.SpatialTransformer
         internal static Cause Classify(string loaderError) =>
             loaderError is not null && loaderError.Contains("GLIBCXX_", StringComparison.Ordinal) ? Cause.MissingGlibcxx : Cause.Other;
 
-        /// <summary>The message for <paramref name="finding"/>: the fix for its cause first, then the loader's words.</summary>
+        /// <summary>
+        /// The message for <paramref name="finding"/>: the fix for its cause first, then the loader's words.
+        /// </summary>
         internal static string Explain(Finding finding, IReadOnlyList<string> searched, string hostLibStdCxx)
         {
             switch (finding.Cause)

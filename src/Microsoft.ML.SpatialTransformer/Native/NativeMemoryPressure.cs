@@ -19,7 +19,10 @@ namespace Microsoft.ML.SpatialTransformer
             if (_bytes > 0) GC.AddMemoryPressure(_bytes);
         }
 
-        /// <summary>Pressure for the parameters and buffers of <paramref name="module"/>, removed when the returned object is collected.</summary>
+        /// <summary>
+        /// Pressure for the parameters and buffers of <paramref name="module"/>, removed when the returned object is
+        /// collected.
+        /// </summary>
         public static NativeMemoryPressure Of(nn.Module module)
             => new(module.parameters().Concat(module.buffers()).Sum(t => t.numel() * t.ElementSize));
 

@@ -12,7 +12,9 @@ namespace Microsoft.ML.SpatialTransformer
     /// </summary>
     internal sealed class SingleImageThreading
     {
-        /// <summary>Images of at most this many values (C*H*W) run alone; larger ones share libtorch's threads.</summary>
+        /// <summary>
+        /// Images of at most this many values (C*H*W) run alone; larger ones share libtorch's threads.
+        /// </summary>
         public const int MaxValuesAlone = 2048;
 
         public enum Way { Alone, Shared }

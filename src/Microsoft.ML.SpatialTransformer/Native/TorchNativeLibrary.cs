@@ -25,7 +25,8 @@ namespace Microsoft.ML.SpatialTransformer
 
         /// <summary>
         /// Set when loading had to work around a fault of this machine (oneDNN's convolutions computed wrong values, so
-        /// the networks' convolutions run channels-last, or oneDNN was turned off); trainers log it as a warning. Null otherwise.
+        /// the networks' convolutions run channels-last, or oneDNN was turned off); trainers log it as a warning. Null
+        /// otherwise.
         /// </summary>
         public static string Warning { get; private set; }
 
@@ -46,7 +47,9 @@ namespace Microsoft.ML.SpatialTransformer
             return failure;
         }
 
-        /// <summary>Why TorchSharp's native side did not load, the fix for that cause first (see NativeBackendProbe).</summary>
+        /// <summary>
+        /// Why TorchSharp's native side did not load, the fix for that cause first (see NativeBackendProbe).
+        /// </summary>
         internal static string Explain()
         {
             var searched = NativeBackendProbe.SearchDirectories();

@@ -19,7 +19,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         /// <param name="model">The graph to copy.</param>
         /// <param name="ctx">ML.NET's model in progress.</param>
         /// <param name="inputs">Graph input name -> the context variable that feeds it.</param>
-        /// <param name="outputs">Graph value name -> the context variable it must be written to (created by the caller).</param>
+        /// <param name="outputs">Graph value name -> the context variable it must be written to (created by the
+        /// caller).</param>
         public static void Write(ModelProto model, OnnxContext ctx, IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string> outputs)
         {
             var names = new Dictionary<string, string>(inputs);
@@ -38,8 +39,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                 if (!names.ContainsKey(output)) throw new InvalidOperationException($"The ONNX graph has no value '{output}'.");
         }
 
-        /// <summary>A new variable holding <paramref name="value"/> reshaped to <paramref name="dims"/> (ML.NET passes a
-        /// vector column as [N, size] or in its own dimensions; the graphs want [N,C,H,W]).</summary>
+        /// <summary>A new variable holding <paramref name="value"/> reshaped to <paramref name="dims"/> (ML.NET passes
+        /// a vector column as [N, size] or in its own dimensions; the graphs want [N,C,H,W]).</summary>
         public static string Reshape(OnnxContext ctx, string value, long[] dims, string hint)
         {
             string output = ctx.AddIntermediateVariable(null, hint, skip: true);

@@ -44,7 +44,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             return n == 0 ? hint : $"{hint}_{n}";
         }
 
-        /// <summary>Adds a float32 initializer holding <paramref name="tensor"/>'s values (any dtype, converted).</summary>
+        /// <summary>
+        /// Adds a float32 initializer holding <paramref name="tensor"/>'s values (any dtype, converted).
+        /// </summary>
         public string Initializer(string hint, Tensor tensor)
         {
             using var scope = NewDisposeScope();
@@ -86,7 +88,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         public void Node(string op, string[] inputs, string[] outputs, params AttributeProto[] attributes)
             => NodeInDomain("", op, inputs, outputs, attributes);
 
-        /// <summary>Adds a node of an operator from <paramref name="domain"/> ("" for ONNX's own) with one output.</summary>
+        /// <summary>
+        /// Adds a node of an operator from <paramref name="domain"/> ("" for ONNX's own) with one output.
+        /// </summary>
         public string NodeInDomain(string domain, string op, string[] inputs, params AttributeProto[] attributes)
         {
             string output = Name(op.ToLowerInvariant());
@@ -125,7 +129,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
 
         public void Output(string name, int elementType, params long?[] shape) => _graph.Output.Add(ValueInfo(name, elementType, shape));
 
-        /// <summary>Gives <paramref name="value"/> the graph-level name <paramref name="name"/> (an Identity node).</summary>
+        /// <summary>
+        /// Gives <paramref name="value"/> the graph-level name <paramref name="name"/> (an Identity node).
+        /// </summary>
         public void Rename(string value, string name) => Node("Identity", new[] { value }, new[] { name });
 
         public ModelProto ToModel()

@@ -16,7 +16,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
 
         public OnnxLayerEmitter(OnnxGraphBuilder graph) => _g = graph;
 
-        /// <summary>Emits <paramref name="module"/> applied to the value <paramref name="input"/>; returns the output value.</summary>
+        /// <summary>
+        /// Emits <paramref name="module"/> applied to the value <paramref name="input"/>; returns the output value.
+        /// </summary>
         public string Emit(nn.Module module, string input, string path)
         {
             switch (module)
@@ -56,7 +58,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             }
         }
 
-        /// <summary>(input - mean) / std per channel: Sub and Div with [1,C,1,1] initializers broadcast over [N,C,H,W].</summary>
+        /// <summary>
+        /// (input - mean) / std per channel: Sub and Div with [1,C,1,1] initializers broadcast over [N,C,H,W].
+        /// </summary>
         public string Normalise(Modules.InputNormalisation normalisation, string input, string path)
         {
             using var scope = NewDisposeScope();

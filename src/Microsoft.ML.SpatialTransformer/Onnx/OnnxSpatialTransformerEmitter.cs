@@ -27,7 +27,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         public (string Output, string Theta) Emit(SpatialTransformerModule st, string input, string path)
         {
             var loc = st.Localisation;
-            // A standalone learned transform scales only what its localisation network sees; the sampler reads the input as given.
+            // A standalone learned transform scales only what its localisation network sees; the sampler reads the
+            // input as given.
             string located = st.LocalisationInput is null ? input : _layers.Normalise(st.LocalisationInput, input, path + ".localisation_input");
             string features = _layers.Emit(loc.Trunk, located, path + ".localisation.trunk");
             string theta = _layers.Gemm(loc.Head.Linear, features, path + ".localisation.head.linear");   // [N,P]

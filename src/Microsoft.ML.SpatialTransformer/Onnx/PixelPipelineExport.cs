@@ -9,9 +9,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
 {
     /// <summary>
     /// Converts the scoring part of a fitted pipeline to ONNX through ML.NET's converter, starting at a given column
-    /// (the pixel vector an image pipeline's ExtractPixels writes): the steps before it (LoadImages, ResizeImages, which
-    /// have no ONNX form) are left out, and so are the steps whose outputs scoring does not use (MapValueToKey of the
-    /// label). The graph's inputs are the columns the kept steps read at that point: the pixel column alone for
+    /// (the pixel vector an image pipeline's ExtractPixels writes): the steps before it (LoadImages, ResizeImages,
+    /// which have no ONNX form) are left out, and so are the steps whose outputs scoring does not use (MapValueToKey of
+    /// the label). The graph's inputs are the columns the kept steps read at that point: the pixel column alone for
     /// ExtractPixels -> (MapValueToKey) -> StCnn -> MapKeyToValue. Its outputs are the prediction's columns (Score,
     /// PredictedLabel) and those of the steps after the last predictor.
     /// </summary>
@@ -34,7 +34,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                 throw new ArgumentException($"No step after column '{pixelColumnName}' reads it: nothing to export from there.",
                     nameof(pixelColumnName));
 
-            // The graph's inputs: the needed columns as they are at the start (types, sizes, annotations), pixels first.
+            // The graph's inputs: the needed columns as they are at the start (types, sizes, annotations), pixels
+            // first.
             var builder = new DataViewSchema.Builder();
             foreach (var column in schemas[first].Where(c => !c.IsHidden && inputNames.Contains(c.Name))
                 .OrderBy(c => c.Name == pixelColumnName ? 0 : 1))
@@ -108,7 +109,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             return names.Distinct().Where(n => schemas[^1].GetColumnOrNull(n) is { IsHidden: false }).ToList();
         }
 
-        // Walking back from the outputs: the steps that write a column scoring needs; inputNames: what they read at the start.
+        // Walking back from the outputs: the steps that write a column scoring needs; inputNames: what they read at the
+        // start.
         private static List<int> StepsScoringNeeds(IReadOnlyList<ITransformer> steps, IReadOnlyList<DataViewSchema> schemas, int first,
             IEnumerable<string> outputs, out HashSet<string> inputNames)
         {

@@ -11,9 +11,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
 {
     /// <summary>
     /// Exports a trained <see cref="StNetwork"/> to ONNX (opset 17, IR 8): input "image" [N,C,H,W] float32; outputs
-    /// "probabilities" [N,K] (softmax), "predicted_label" [N] int64 (0-based class index), and "theta_0", "theta_1", ...
-    /// [N,P] for each spatial transformer in <see cref="StNetwork.ForwardWithThetas"/>'s order. Inference form: dropout
-    /// off, batch norm with its running statistics.
+    /// "probabilities" [N,K] (softmax), "predicted_label" [N] int64 (0-based class index), and "theta_0", "theta_1",
+    /// ... [N,P] for each spatial transformer in <see cref="StNetwork.ForwardWithThetas"/>'s order. Inference form:
+    /// dropout off, batch norm with its running statistics.
     /// </summary>
     public static class StNetworkOnnxExporter
     {
@@ -24,8 +24,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         public static void Export(StNetwork network, Stream destination) => Export(network, destination, positions: 1);
 
         /// <summary>
-        /// As <see cref="Export(StNetwork, Stream)"/>, reading the logits as <paramref name="positions"/> heads of K / positions
-        /// classes (sequence models): "probabilities" [N,P,K/P] (a softmax per position), "predicted_label" [N,P].
+        /// As <see cref="Export(StNetwork, Stream)"/>, reading the logits as <paramref name="positions"/> heads of K /
+        /// positions classes (sequence models): "probabilities" [N,P,K/P] (a softmax per position), "predicted_label"
+        /// [N,P].
         /// </summary>
         internal static void Export(StNetwork network, Stream destination, int positions)
         {
@@ -35,10 +36,15 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             ToModel(network, positions: positions).WriteTo(destination);
         }
 
-        /// <summary>Writes the ONNX model to <paramref name="path"/> through a temporary file, so a failure leaves no partial file.</summary>
+        /// <summary>
+        /// Writes the ONNX model to <paramref name="path"/> through a temporary file, so a failure leaves no partial
+        /// file.
+        /// </summary>
         public static void Export(StNetwork network, string path) => Export(network, path, positions: 1);
 
-        /// <summary>As <see cref="Export(StNetwork, Stream, int)"/>, to a file written through a temporary file.</summary>
+        /// <summary>
+        /// As <see cref="Export(StNetwork, Stream, int)"/>, to a file written through a temporary file.
+        /// </summary>
         internal static void Export(StNetwork network, string path, int positions)
         {
             if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));

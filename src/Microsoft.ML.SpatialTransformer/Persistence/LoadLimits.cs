@@ -5,8 +5,8 @@ using Microsoft.ML.Runtime;
 namespace Microsoft.ML.SpatialTransformer.Persistence
 {
     /// <summary>
-    /// Ranges the fields of a saved model must lie in. Every field is checked as it is read, before anything is allocated,
-    /// so a corrupt header fails at once naming the field and its value instead of allocating without bound.
+    /// Ranges the fields of a saved model must lie in. Every field is checked as it is read, before anything is
+    /// allocated, so a corrupt header fails at once naming the field and its value instead of allocating without bound.
     /// </summary>
     internal static class LoadLimits
     {
@@ -17,7 +17,9 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         public const int MaxTpsGridSize = 32;      // 1,024 control points
         public const int MaxClasses = 1 << 20;
         public const int MaxBatchSize = 1 << 16;
-        /// <summary>Values in one image's largest tensor (input, activation or sampling grid): 256 MB as floats.</summary>
+        /// <summary>
+        /// Values in one image's largest tensor (input, activation or sampling grid): 256 MB as floats.
+        /// </summary>
         public const double MaxImageValues = 1 << 26;
 
         public static int ReadInt(IExceptionContext ectx, BinaryReader reader, string field, int min, int max)

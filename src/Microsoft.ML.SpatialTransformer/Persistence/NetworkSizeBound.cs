@@ -8,9 +8,10 @@ using Microsoft.ML.SpatialTransformer.Modules;
 namespace Microsoft.ML.SpatialTransformer.Persistence
 {
     /// <summary>
-    /// Upper bounds, from a network's description alone, of what building it allocates: its parameter count and the largest
-    /// tensor of one image (shape inference runs one image through each stack). They overestimate (unpadded convolutions are
-    /// taken not to shrink, pools round up), so a real model always fits; checked before TorchSharp builds anything.
+    /// Upper bounds, from a network's description alone, of what building it allocates: its parameter count and the
+    /// largest tensor of one image (shape inference runs one image through each stack). They overestimate (unpadded
+    /// convolutions are taken not to shrink, pools round up), so a real model always fits; checked before TorchSharp
+    /// builds anything.
     /// </summary>
     internal readonly record struct NetworkSizeBound(double Parameters, double ImageValues)
     {
@@ -23,8 +24,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         private static double Pooled(double mapSide, double side) => side > 0 ? Math.Min(mapSide, side) : mapSide;
 
         /// <summary>
-        /// Fails unless the parameters fit in the weights entry (4 bytes each; a generous factor covers the overestimate)
-        /// and the largest tensor of one image is within <see cref="LoadLimits.MaxImageValues"/>.
+        /// Fails unless the parameters fit in the weights entry (4 bytes each; a generous factor covers the
+        /// overestimate) and the largest tensor of one image is within <see cref="LoadLimits.MaxImageValues"/>.
         /// </summary>
         public void Check(IExceptionContext ectx, string what, long weightsBytes)
         {
@@ -46,8 +47,9 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             if (o.SeriesTransformers > 0)
             {
                 var (trunk, features) = Classifier(o.Classifier, o.ClassifierWidths, c, h, w, o.BatchNorm, side);
-                // Each series ST sees one stage's input: at most the widest channel count at the input's size. The first has
-                // the chosen localisation network, the others an FCN of 32, 32 (SpatialTransformerSeries); both are counted.
+                // Each series ST sees one stage's input: at most the widest channel count at the input's size. The
+                // first has the chosen localisation network, the others an FCN of 32, 32 (SpatialTransformerSeries);
+                // both are counted.
                 double channels = Math.Max(c, ClassifierFeatures.Widths(o.Classifier, o.ClassifierWidths).Max());
                 var st = Transformer(o.Transform, o.TpsGridSize, o.Localisation, o.LocalisationWidths, channels, h, w, h, w, side)
                     + Transformer(o.Transform, o.TpsGridSize, LocalisationNetworkKind.Fcn, new[] { 32, 32 }, channels, h, w, h, w);
@@ -60,15 +62,16 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             return input + Times(transformer + branch, o.ParallelTransformers) + Head(branchFeatures * o.ParallelTransformers, o.Classes);
         }
 
-        /// <summary>One spatial transformer: its localisation network on [c,h,w] (its last feature map pooled to at most
+        /// <summary>One spatial transformer: its localisation network on [c,h,w] (its last feature map pooled to at
+        /// most
         /// <paramref name="side"/>, 0: not pooled) and its grid of outH x outW.</summary>
         public static NetworkSizeBound Transformer(SpatialTransformKind kind, int tpsGridSize, LocalisationNetworkKind localisation,
             IReadOnlyList<int> widths, double c, double h, double w, double outH, double outW, double side = 0)
         {
             int p = TransformFamily.ParameterCount(kind, tpsGridSize);
             double points = kind == SpatialTransformKind.ThinPlateSpline ? (double)tpsGridSize * tpsGridSize + 3 : 3;
-            // The sampling grid and its base ([outH*outW, points]), and a TPS system of points x points; some of these are
-            // saved buffers, so they count as parameters too.
+            // The sampling grid and its base ([outH*outW, points]), and a TPS system of points x points; some of these
+            // are saved buffers, so they count as parameters too.
             double gridValues = Math.Max(outH * outW * Math.Max(points, 2) * 2, points * points);
             var grid = new NetworkSizeBound(gridValues, gridValues + c * outH * outW);
             return Localisation(localisation, widths, c, h, w, p, side) + grid;

@@ -10,20 +10,25 @@ using Microsoft.ML.SpatialTransformer.Persistence;
 namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>
-    /// Everything a fitted <see cref="SpatialTransformTransformer"/> needs, as saved in the model. Given-theta mode reads
-    /// theta from <see cref="ThetaColumnName"/>; learned mode (<see cref="Learned"/>) regresses it with a localisation
-    /// network and writes it to <see cref="ThetaColumnName"/>.
+    /// Everything a fitted <see cref="SpatialTransformTransformer"/> needs, as saved in the model. Given-theta mode
+    /// reads theta from <see cref="ThetaColumnName"/>; learned mode (<see cref="Learned"/>) regresses it with a
+    /// localisation network and writes it to <see cref="ThetaColumnName"/>.
     /// </summary>
     internal sealed record SpatialTransformConfig(
         string OutputColumnName, string InputColumnName, string ThetaColumnName, SpatialTransformKind Kind,
         ImageShape InputShape, int OutputHeight, int OutputWidth, int TpsGridSize,
         SamplingMode Sampling, PaddingMode Padding, int BatchSize)
     {
-        /// <summary>Whether theta comes from a trained localisation network (then an output column) instead of an input column.</summary>
+        /// <summary>
+        /// Whether theta comes from a trained localisation network (then an output column) instead of an input column.
+        /// </summary>
         public bool Learned { get; init; }
         public LocalisationNetworkKind Localisation { get; init; } = LocalisationNetworkKind.Cnn;
         public int[] LocalisationWidths { get; init; }
-        /// <summary>Learned mode: how the localisation network's input is scaled (statistics in the weights); None before 0x00010004.</summary>
+        /// <summary>
+        /// Learned mode: how the localisation network's input is scaled (statistics in the weights); None before
+        /// 0x00010004.
+        /// </summary>
         public InputNormalization InputNormalization { get; init; } = InputNormalization.None;
 
         public int ParameterCount => TransformFamily.ParameterCount(Kind, TpsGridSize);
@@ -52,11 +57,14 @@ namespace Microsoft.ML.SpatialTransformer
         // string id: output column, input column, theta column
         // int: kind, channels, height, width, output height, output width, tps grid size, sampling, padding, batch size
         // Added in 0x00010002:
-        // byte: learned; if learned: int localisation kind, int width count, int[] widths (the weights are a stream "TSModel")
+        // byte: learned; if learned: int localisation kind, int width count, int[] widths (the weights are a stream
+        // "TSModel")
         public const uint VersionLearned = 0x00010002;
-        // Added in 0x00010003, learned mode only: byte[32] SHA-256 of ArchitectureHash's fields, byte[32] SHA-256 of "TSModel"
+        // Added in 0x00010003, learned mode only: byte[32] SHA-256 of ArchitectureHash's fields, byte[32] SHA-256 of
+        // "TSModel"
         public const uint VersionHashed = 0x00010003;
-        // Added in 0x00010004, learned mode only, after the widths: int input normalization (the statistics are in "TSModel")
+        // Added in 0x00010004, learned mode only, after the widths: int input normalization (the statistics are in
+        // "TSModel")
         public const uint VersionNormalized = 0x00010004;
 
         public void Save(ModelSaveContext ctx)
@@ -88,7 +96,10 @@ namespace Microsoft.ML.SpatialTransformer
             if (InputNormalization != InputNormalization.None) w.Write((int)InputNormalization);
         });
 
-        /// <summary>Reads what <see cref="Save"/> wrote, checking each field's range as it is read (issue 11: nothing unbounded is allocated).</summary>
+        /// <summary>
+        /// Reads what <see cref="Save"/> wrote, checking each field's range as it is read (issue 11: nothing unbounded
+        /// is allocated).
+        /// </summary>
         public static SpatialTransformConfig Load(IExceptionContext ectx, ModelLoadContext ctx)
         {
             string output = ctx.LoadNonEmptyString();

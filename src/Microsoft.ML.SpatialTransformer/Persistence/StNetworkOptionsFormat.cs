@@ -42,9 +42,9 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         }
 
         /// <summary>
-        /// The canonical bytes of <paramref name="o"/>, for its architecture hash: layout 1's fields, then the normalization
-        /// only when there is one, then the pooling side only when it is on, so models saved before either existed keep the
-        /// hash they recorded.
+        /// The canonical bytes of <paramref name="o"/>, for its architecture hash: layout 1's fields, then the
+        /// normalization only when there is one, then the pooling side only when it is on, so models saved before
+        /// either existed keep the hash they recorded.
         /// </summary>
         public static byte[] ArchitectureHash(StNetworkOptions o, int[] featureDimensions) => WeightsIntegrity.ArchitectureHash(w =>
         {
@@ -55,8 +55,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         });
 
         /// <summary>
-        /// Reads what <see cref="Write"/> wrote, checking every field against its range as it is read (a decode error naming
-        /// the field and value), then the options' own validation.
+        /// Reads what <see cref="Write"/> wrote, checking every field against its range as it is read (a decode error
+        /// naming the field and value), then the options' own validation.
         /// </summary>
         public static StNetworkOptions Read(IExceptionContext ectx, BinaryReader r)
         {

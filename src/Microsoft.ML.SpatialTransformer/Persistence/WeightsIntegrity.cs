@@ -7,9 +7,9 @@ using TorchSharp;
 namespace Microsoft.ML.SpatialTransformer.Persistence
 {
     /// <summary>
-    /// SHA-256 checks of a saved network. The model's header (Model.key) records a hash of the architecture description and
-    /// one of the weights entry's bytes; loading compares both before a network is built, so a damaged file or another
-    /// model's weights fail clearly instead of loading and predicting wrong.
+    /// SHA-256 checks of a saved network. The model's header (Model.key) records a hash of the architecture description
+    /// and one of the weights entry's bytes; loading compares both before a network is built, so a damaged file or
+    /// another model's weights fail clearly instead of loading and predicting wrong.
     /// </summary>
     internal static class WeightsIntegrity
     {
@@ -59,9 +59,10 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         }
 
         /// <summary>
-        /// The weights entry's bytes for a model whose header continues with the hashes when <paramref name="hashed"/> (its
-        /// format has them): the architecture hash is checked against <paramref name="architectureHash"/> and the weights
-        /// against theirs. A model saved before the hashes existed loads unchecked, with a warning naming <paramref name="what"/>.
+        /// The weights entry's bytes for a model whose header continues with the hashes when <paramref name="hashed"/>
+        /// (its format has them): the architecture hash is checked against <paramref name="architectureHash"/> and the
+        /// weights against theirs. A model saved before the hashes existed loads unchecked, with a warning naming
+        /// <paramref name="what"/>.
         /// </summary>
         public static byte[] ReadCheckedWeights(IHostEnvironment env, ModelLoadContext ctx, string entry, bool hashed, byte[] architectureHash, string what)
         {
@@ -80,7 +81,10 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             return ReadWeights(env, ctx, entry, weightsHash);
         }
 
-        /// <summary>Loads <paramref name="weights"/> into <paramref name="module"/>; a failure is a decode error naming the entry and <paramref name="what"/>.</summary>
+        /// <summary>
+        /// Loads <paramref name="weights"/> into <paramref name="module"/>; a failure is a decode error naming the
+        /// entry and <paramref name="what"/>.
+        /// </summary>
         public static void LoadInto(IExceptionContext ectx, torch.nn.Module module, byte[] weights, string entry, string what)
         {
             try
@@ -95,8 +99,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         }
 
         /// <summary>
-        /// The weights entry's bytes, read whole (bounded by the entry's length), checked against <paramref name="stored"/>
-        /// when it is not null (models saved before the hashes existed have none).
+        /// The weights entry's bytes, read whole (bounded by the entry's length), checked against <paramref
+        /// name="stored"/> when it is not null (models saved before the hashes existed have none).
         /// </summary>
         public static byte[] ReadWeights(IExceptionContext ectx, ModelLoadContext ctx, string entry, byte[] stored)
         {

@@ -6,7 +6,9 @@
 
 namespace System.Runtime.CompilerServices
 {
-    /// <summary>Read by CoreCLR (not declared by the BCL): lets this assembly use internals of the named assembly.</summary>
+    /// <summary>
+    /// Read by CoreCLR (not declared by the BCL): lets this assembly use internals of the named assembly.
+    /// </summary>
     [AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true)]
     internal sealed class IgnoresAccessChecksToAttribute : Attribute
     {

@@ -5,9 +5,10 @@ using System.Threading.Tasks;
 namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>
-    /// Fills batch b + 1 on a pool thread while the caller trains on batch b, alternating between two reused buffers, so
-    /// reading rows (from disk, when the data is larger than its memory budget) overlaps the network's step. Batches come
-    /// out in order and hold what <c>fill</c> puts in them, so results do not depend on timing. An exception thrown by
+    /// Fills batch b + 1 on a pool thread while the caller trains on batch b, alternating between two reused buffers,
+    /// so reading rows (from disk, when the data is larger than its memory budget) overlaps the network's step. Batches
+    /// come out in order and hold what <c>fill</c> puts in them, so results do not depend on timing. An exception
+    /// thrown by
     /// <c>fill</c> is rethrown by <see cref="Next"/>; Dispose stops and waits for the background fill.
     /// </summary>
     internal sealed class BatchPrefetcher : IDisposable
@@ -23,7 +24,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <param name="batchSize">The largest batch.</param>
         /// <param name="featureSize">Values per row.</param>
         /// <param name="positions">Class indices per row.</param>
-        /// <param name="fill">Fills the buffer with batch b (runs on a pool thread; should stop early when the token is cancelled).</param>
+        /// <param name="fill">Fills the buffer with batch b (runs on a pool thread; should stop early when the token is
+        /// cancelled).</param>
         public BatchPrefetcher(int batches, int batchSize, int featureSize, Action<int, BatchBuffer, CancellationToken> fill,
             int positions = 1)
         {

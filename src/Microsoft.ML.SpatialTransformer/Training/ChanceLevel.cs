@@ -23,7 +23,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
             return Math.Abs(loss - chanceLoss) < LossTolerance * chanceLoss && accuracy <= chanceAccuracy + AccuracyTolerance;
         }
 
-        /// <summary>The share of the most frequent label among <paramref name="labels"/> (0-based class indices).</summary>
+        /// <summary>
+        /// The share of the most frequent label among <paramref name="labels"/> (0-based class indices).
+        /// </summary>
         public static double MajorityShare(ReadOnlySpan<int> labels, int classes)
         {
             if (labels.Length == 0) return 0;

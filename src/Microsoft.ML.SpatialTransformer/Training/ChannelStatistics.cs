@@ -4,9 +4,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>
     /// Per-channel mean and population standard deviation of [C,H,W] rows, accumulated one row at a time. Each row's
-    /// channel is reduced to its count, mean and sum of squared deviations in double (two passes over the row), then merged
-    /// into the running totals with Chan et al.'s pairwise update, which avoids the cancellation of sum(x^2) - n mean^2
-    /// when the mean is large against the spread (raw 0-255 pixels).
+    /// channel is reduced to its count, mean and sum of squared deviations in double (two passes over the row), then
+    /// merged into the running totals with Chan et al.'s pairwise update, which avoids the cancellation of sum(x^2) - n
+    /// mean^2 when the mean is large against the spread (raw 0-255 pixels).
     /// </summary>
     internal sealed class ChannelStatistics
     {

@@ -11,10 +11,10 @@ namespace Microsoft.ML.SpatialTransformer.Training
     {
         /// <summary>
         /// The epochs to plan for once <paramref name="done"/> epochs (a fraction for a cut epoch) have taken
-        /// <paramref name="elapsed"/>, the last <paramref name="lastShare"/> of an epoch taking <paramref name="last"/>:
-        /// the epochs done plus as many more (a fraction included) as fit in what is left of <paramref name="budget"/> at
-        /// the slower of the mean and the last epoch's pace; at least <paramref name="done"/> (then training stops) and
-        /// never more than <paramref name="planned"/>, so the schedule only ever shortens.
+        /// <paramref name="elapsed"/>, the last <paramref name="lastShare"/> of an epoch taking <paramref
+        /// name="last"/>: the epochs done plus as many more (a fraction included) as fit in what is left of <paramref
+        /// name="budget"/> at the slower of the mean and the last epoch's pace; at least <paramref name="done"/> (then
+        /// training stops) and never more than <paramref name="planned"/>, so the schedule only ever shortens.
         /// </summary>
         public static double Plan(TimeSpan budget, TimeSpan elapsed, double done, TimeSpan last, double lastShare, double planned)
         {

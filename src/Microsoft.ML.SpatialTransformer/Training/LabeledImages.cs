@@ -9,9 +9,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>
     /// A labelled image set read once from an IDataView into a <see cref="RowStore"/> (memory up to a budget, then a
-    /// temporary file), so epochs shuffle indices, not cursors. Rows with a missing label (key 0) or a NaN/infinite pixel
-    /// are skipped and counted, as ML.NET's trainers skip rows with missing values; if no row is left, training fails with
-    /// a clear message. Dispose deletes the temporary file.
+    /// temporary file), so epochs shuffle indices, not cursors. Rows with a missing label (key 0) or a NaN/infinite
+    /// pixel are skipped and counted, as ML.NET's trainers skip rows with missing values; if no row is left, training
+    /// fails with a clear message. Dispose deletes the temporary file.
     /// </summary>
     internal sealed class LabeledImages : IDisposable
     {
@@ -35,7 +35,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
         public int Positions { get; }
         public long SkippedMissingLabel { get; }
         public long SkippedBadPixels { get; }
-        /// <summary>The largest absolute pixel value kept, for naming over-large inputs when the loss overflows.</summary>
+        /// <summary>
+        /// The largest absolute pixel value kept, for naming over-large inputs when the loss overflows.
+        /// </summary>
         public float MaxMagnitude { get; }
         /// <summary>Where the rows are: in memory, on disk, or both.</summary>
         public RowStore Store => _rows;
@@ -49,23 +51,31 @@ namespace Microsoft.ML.SpatialTransformer.Training
             for (int p = 0; p < Positions; p++) destination[p] = _labels[row * Positions + p];
         }
 
-        /// <summary>The 0-based class indices of every row, in reading order (<see cref="Positions"/> per row).</summary>
+        /// <summary>
+        /// The 0-based class indices of every row, in reading order (<see cref="Positions"/> per row).
+        /// </summary>
         public ReadOnlySpan<int> Labels => _labels;
 
         /// <summary>Copies the pixels of row <paramref name="row"/> (thread-safe).</summary>
         public void CopyPixels(int row, Span<float> destination) => _rows.CopyRow(row, destination);
 
-        /// <summary>Reads every usable row of <paramref name="data"/> once, into memory up to <paramref name="storage"/>'s budget and the rest into its temporary file.</summary>
+        /// <summary>
+        /// Reads every usable row of <paramref name="data"/> once, into memory up to <paramref name="storage"/>'s
+        /// budget and the rest into its temporary file.
+        /// </summary>
         /// <param name="ectx">For errors in ML.NET's wording.</param>
         /// <param name="data">The rows.</param>
         /// <param name="featureColumn">The image column (float vector or ML.NET image).</param>
-        /// <param name="labelColumn">The label column (a key column unless <paramref name="labelFormat"/> says otherwise).</param>
+        /// <param name="labelColumn">The label column (a key column unless <paramref name="labelFormat"/> says
+        /// otherwise).</param>
         /// <param name="featureSize">Values per image.</param>
         /// <param name="dataName">What the data is, in messages ("training data").</param>
         /// <param name="storage">Memory budget and temporary folder; null: everything in memory.</param>
         /// <param name="cancellation">Checked before every row.</param>
-        /// <param name="onRow">Called with the pixels of every row kept (not with skipped rows), in reading order.</param>
-        /// <param name="labelFormat">How the label column becomes class indices; null: <see cref="LabelFormat.Key"/>.</param>
+        /// <param name="onRow">Called with the pixels of every row kept (not with skipped rows), in reading
+        /// order.</param>
+        /// <param name="labelFormat">How the label column becomes class indices; null: <see
+        /// cref="LabelFormat.Key"/>.</param>
         public static LabeledImages Read(IExceptionContext ectx, IDataView data, string featureColumn, string labelColumn,
             int featureSize, string dataName, TrainingDataStorage storage, CancellationToken cancellation = default,
             RowCallback onRow = null, LabelFormat labelFormat = null)

@@ -35,7 +35,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <param name="featureColumn">The image column (float vector or ML.NET image).</param>
         /// <param name="labelColumn">The key-typed label column.</param>
         /// <param name="task">What is being trained, for the log and the progress channel.</param>
-        /// <param name="labelFormat">How the label column becomes class indices; null: a key column, one class per row.</param>
+        /// <param name="labelFormat">How the label column becomes class indices; null: a key column, one class per
+        /// row.</param>
         public static (StNetwork Network, IReadOnlyList<EpochMetrics> History) Train(IHost host, StNetworkOptions options,
             TrainingSettings s, IDataView train, IDataView validation, string featureColumn, string labelColumn, string task,
             LabelFormat labelFormat = null)
@@ -50,7 +51,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
             LabeledImages trainRows = null, validationRows = null;
             // The input statistics come from the same single read, over the rows kept for training.
             var statistics = options.InputNormalization == InputNormalization.None ? null : new ChannelStatistics(shape.Channels, shape.Height * shape.Width);
-            // The rows past the memory budget sit in a temporary file, deleted here whether training ends, fails or is cancelled.
+            // The rows past the memory budget sit in a temporary file, deleted here whether training ends, fails or is
+            // cancelled.
             try
             {
                 trainRows = LabeledImages.Read(host, train, featureColumn, labelColumn, shape.Size, "training data", s.Storage, s.Cancellation,

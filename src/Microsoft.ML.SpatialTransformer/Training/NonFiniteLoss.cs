@@ -5,14 +5,14 @@ namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>
     /// Says what made the training loss NaN or infinite. Settings are refused up front (OptionChecks) and rows with
-    /// NaN or infinite pixels are skipped (LabeledImages), so what is left is either the inputs (finite but so large that
-    /// the network overflows on them) or the optimisation diverging. Only the second is the learning rate's doing.
+    /// NaN or infinite pixels are skipped (LabeledImages), so what is left is either the inputs (finite but so large
+    /// that the network overflows on them) or the optimisation diverging. Only the second is the learning rate's doing.
     /// </summary>
     internal static class NonFiniteLoss
     {
         /// <summary>
-        /// A fresh network's loss on well-scaled inputs is about ln(classes); a first loss this many times larger says the
-        /// inputs, not the training, are out of range (pixels in [0, 255] stay well below it; 1e30 goes far above).
+        /// A fresh network's loss on well-scaled inputs is about ln(classes); a first loss this many times larger says
+        /// the inputs, not the training, are out of range (pixels in [0, 255] stay well below it; 1e30 goes far above).
         /// </summary>
         internal const double FirstLossFactor = 1000;
 

@@ -5,9 +5,10 @@ using Microsoft.ML.Runtime;
 namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>
-    /// Up-front checks of numeric training options, shared by the StCnn trainer and the learned SpatialTransform so both
-    /// refuse a bad setting in the same words (ML.NET's user-argument error naming the option and the value). Every
-    /// double must be finite: a NaN setting otherwise surfaces much later as a NaN loss blamed on the learning rate.
+    /// Up-front checks of numeric training options, shared by the StCnn trainer and the learned SpatialTransform so
+    /// both refuse a bad setting in the same words (ML.NET's user-argument error naming the option and the value).
+    /// Every double must be finite: a NaN setting otherwise surfaces much later as a NaN loss blamed on the learning
+    /// rate.
     /// </summary>
     internal static class OptionChecks
     {
@@ -17,7 +18,10 @@ namespace Microsoft.ML.SpatialTransformer.Training
         public static void NonNegative(IExceptionContext ectx, double value, string name) =>
             ectx.CheckUserArg(double.IsFinite(value) && value >= 0, name, $"must be 0 or a positive finite number; got {Format(value)}");
 
-        /// <summary>Refuses a value outside [<paramref name="min"/>, <paramref name="max"/>) (or ] when <paramref name="maxIncluded"/>).</summary>
+        /// <summary>
+        /// Refuses a value outside [<paramref name="min"/>, <paramref name="max"/>) (or ] when <paramref
+        /// name="maxIncluded"/>).
+        /// </summary>
         public static void InRange(IExceptionContext ectx, double value, string name, double min, double max, bool maxIncluded)
         {
             bool ok = double.IsFinite(value) && value >= min && (maxIncluded ? value <= max : value < max);
@@ -34,7 +38,10 @@ namespace Microsoft.ML.SpatialTransformer.Training
         public static void Positive(IExceptionContext ectx, TimeSpan? value, string name) =>
             ectx.CheckUserArg(value is null || value.Value > TimeSpan.Zero, name, $"must be null (no limit) or longer than zero; got {value}");
 
-        /// <summary>The training data's storage options: a budget of null or at least 0 bytes, and a folder that exists (or null).</summary>
+        /// <summary>
+        /// The training data's storage options: a budget of null or at least 0 bytes, and a folder that exists (or
+        /// null).
+        /// </summary>
         public static void Storage(IExceptionContext ectx, long? memoryBudgetBytes, string budgetName, string directory, string directoryName)
         {
             ectx.CheckUserArg(memoryBudgetBytes is null || memoryBudgetBytes >= 0, budgetName, $"must be null (default) or 0 or more bytes; got {memoryBudgetBytes}");

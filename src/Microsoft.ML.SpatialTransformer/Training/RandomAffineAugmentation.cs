@@ -8,13 +8,16 @@ namespace Microsoft.ML.SpatialTransformer.Training
     /// A fresh random rotation, scale and translation of every training image in every epoch (zeros outside), so a
     /// fixed set of distorted images still shows the network new distortions, as the paper's on-the-fly generation did.
     /// Per image: angle ~ U(-R, R), scale ~ U(1 - S, 1 + S), shift ~ U(-T, T) of the image size on each axis; theta =
-    /// [[s cos a, -s sin a, tx], [s sin a, s cos a, ty]] maps output to input coordinates (normalised, align_corners false).
+    /// [[s cos a, -s sin a, tx], [s sin a, s cos a, ty]] maps output to input coordinates (normalised, align_corners
+    /// false).
     /// </summary>
     internal sealed record RandomAffineAugmentation(double RotationDegrees, double Scale, double Translation)
     {
         public bool IsActive => RotationDegrees > 0 || Scale > 0 || Translation > 0;
 
-        /// <summary>theta [N,6] for <paramref name="count"/> images, drawn from <paramref name="generator"/> (CPU).</summary>
+        /// <summary>
+        /// theta [N,6] for <paramref name="count"/> images, drawn from <paramref name="generator"/> (CPU).
+        /// </summary>
         public Tensor DrawTheta(int count, Generator generator)
         {
             using var scope = NewDisposeScope();

@@ -7,18 +7,20 @@ using System.Runtime.InteropServices;
 namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>
-    /// Fixed-size rows of one encoding, float32 or bytes (whole numbers 0-255, widened back to float32 exactly on read):
-    /// the first rows in native blocks of a few MB up to a memory budget, the rest in a temporary file. Blocks instead of
-    /// one growing array: no doubling copy while reading and no array past .NET's size limit. Native, not managed:
-    /// gigabytes of live managed blocks make the GC let garbage grow in proportion, while native blocks leave the managed
-    /// heap small. On Linux and macOS the file's name is removed as soon as it is open (the open handle keeps the data),
-    /// so even a process killed mid-Fit leaves nothing behind; on Windows FileOptions.DeleteOnClose deletes it at close.
+    /// Fixed-size rows of one encoding, float32 or bytes (whole numbers 0-255, widened back to float32 exactly on
+    /// read): the first rows in native blocks of a few MB up to a memory budget, the rest in a temporary file. Blocks
+    /// instead of one growing array: no doubling copy while reading and no array past .NET's size limit. Native, not
+    /// managed: gigabytes of live managed blocks make the GC let garbage grow in proportion, while native blocks leave
+    /// the managed heap small. On Linux and macOS the file's name is removed as soon as it is open (the open handle
+    /// keeps the data), so even a process killed mid-Fit leaves nothing behind; on Windows FileOptions.DeleteOnClose
+    /// deletes it at close.
     /// </summary>
     internal sealed unsafe class RowSegments : IDisposable
     {
         // Rows per block are chosen so a block holds about this many bytes (at least one row).
         private const int BlockBytes = 4 << 20;
-        // Writes go through a buffer of this size; reads of disk rows are positioned reads (pread), safe across threads.
+        // Writes go through a buffer of this size; reads of disk rows are positioned reads (pread), safe across
+        // threads.
         private const int FileBufferBytes = 1 << 20;
 
         private readonly List<IntPtr> _blocks = new List<IntPtr>();
@@ -31,7 +33,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
 
         /// <param name="rowSize">Values per row.</param>
         /// <param name="bytesPerValue">4: float32; 1: bytes (every row added must be whole numbers 0-255).</param>
-        /// <param name="memoryBudgetBytes">Bytes of rows held in memory; rows past it go to the file (0: all on disk).</param>
+        /// <param name="memoryBudgetBytes">Bytes of rows held in memory; rows past it go to the file (0: all on
+        /// disk).</param>
         /// <param name="directory">Where the temporary file is created (null: the system's temporary folder).</param>
         public RowSegments(int rowSize, int bytesPerValue, long memoryBudgetBytes, string directory)
         {
@@ -52,7 +55,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
         public long LargestBlockBytes => _blockBytes.Count == 0 ? 0 : System.Linq.Enumerable.Max(_blockBytes);
         public string FilePath => _file?.Name;
 
-        /// <summary>True when every value is a whole number 0-255 (not -0, not NaN), so bytes hold the row exactly.</summary>
+        /// <summary>
+        /// True when every value is a whole number 0-255 (not -0, not NaN), so bytes hold the row exactly.
+        /// </summary>
         public static bool FitsInBytes(ReadOnlySpan<float> row)
         {
             foreach (float v in row)
@@ -90,7 +95,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <summary>Flushes the file so positioned reads see every row.</summary>
         public void Flush() => _file?.Flush();
 
-        /// <summary>Copies row <paramref name="index"/> (checked by the caller) to <paramref name="destination"/>.</summary>
+        /// <summary>
+        /// Copies row <paramref name="index"/> (checked by the caller) to <paramref name="destination"/>.
+        /// </summary>
         public void CopyRow(long index, Span<float> destination)
         {
             if (BytesPerValue == 4)

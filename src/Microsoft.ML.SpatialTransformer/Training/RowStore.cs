@@ -3,11 +3,11 @@ using System;
 namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>
-    /// Fixed-size float32 rows appended once and then read by index from any thread, in memory up to a budget and beyond it
-    /// in a temporary file (<see cref="RowSegments"/>). Rows whose values are all whole numbers 0-255 (ImageAnalytics'
-    /// ExtractPixels without scaling) are kept as bytes, a quarter of the memory and disk, and come back as exactly the
-    /// same floats; the first row that is not is kept as float32, and so are the rows before it (copied once), so
-    /// every row reads back bit for bit as written whatever the encoding.
+    /// Fixed-size float32 rows appended once and then read by index from any thread, in memory up to a budget and
+    /// beyond it in a temporary file (<see cref="RowSegments"/>). Rows whose values are all whole numbers 0-255
+    /// (ImageAnalytics' ExtractPixels without scaling) are kept as bytes, a quarter of the memory and disk, and come
+    /// back as exactly the same floats; the first row that is not is kept as float32, and so are the rows before it
+    /// (copied once), so every row reads back bit for bit as written whatever the encoding.
     /// </summary>
     internal sealed class RowStore : IDisposable
     {
@@ -17,7 +17,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         private bool _sealed;
 
         /// <param name="rowSize">Values per row.</param>
-        /// <param name="memoryBudgetBytes">Bytes of rows held in memory; rows past it go to the file (0: all on disk).</param>
+        /// <param name="memoryBudgetBytes">Bytes of rows held in memory; rows past it go to the file (0: all on
+        /// disk).</param>
         /// <param name="directory">Where the temporary file is created.</param>
         public RowStore(int rowSize, long memoryBudgetBytes, string directory)
         {
@@ -79,7 +80,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
             _sealed = true;
         }
 
-        /// <summary>Copies row <paramref name="index"/> to <paramref name="destination"/>; thread-safe once sealed.</summary>
+        /// <summary>
+        /// Copies row <paramref name="index"/> to <paramref name="destination"/>; thread-safe once sealed.
+        /// </summary>
         public void CopyRow(long index, Span<float> destination)
         {
             if (!_sealed) throw new InvalidOperationException("Seal the store before reading from it.");

@@ -5,7 +5,10 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Training
 {
-    /// <summary>Picks the device ML.NET's way: MLContext.GpuDeviceId selects CUDA, FallbackToCpu decides what happens without one.</summary>
+    /// <summary>
+    /// Picks the device ML.NET's way: MLContext.GpuDeviceId selects CUDA, FallbackToCpu decides what happens without
+    /// one.
+    /// </summary>
     internal static class TorchDevice
     {
         public static Device Select(IHostEnvironment env, IChannel ch)

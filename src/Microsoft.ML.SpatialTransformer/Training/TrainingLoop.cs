@@ -64,8 +64,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
             try
             {
                 // With a time budget the schedule is fitted to the training that the budget allows, in epochs with a
-                // fraction, re-estimated after every epoch (EpochBudget): the last epoch is cut to the batches that fit, so
-                // the budget is used to its end and a cosine or step schedule still completes inside it.
+                // fraction, re-estimated after every epoch (EpochBudget): the last epoch is cut to the batches that
+                // fit, so the budget is used to its end and a cosine or step schedule still completes inside it.
                 double planned = s.MaxEpochs;
                 double done = 0;
                 for (int epoch = 0; epoch < planned; epoch++)
@@ -123,8 +123,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
             }
         }
 
-        // Trains on the first share of the epoch's batches, or fewer where pastBudget says one more step (at the mean step
-        // time so far) would end past the time budget; returns the loss and accuracy over the rows seen and the share trained.
+        // Trains on the first share of the epoch's batches, or fewer where pastBudget says one more step (at the mean
+        // step time so far) would end past the time budget; returns the loss and accuracy over the rows seen and the
+        // share trained.
         private (double Loss, double Accuracy, double Share) TrainEpoch(LabeledImages data, int[] order, OptimizerHelper optimizer, int epoch,
             int epochs, Generator augmentationGenerator, double share, Func<TimeSpan, bool> pastBudget)
         {
@@ -174,7 +175,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
             return (int)(((long)rows + batchSize - 1) / batchSize);
         }
 
-        /// <summary>Mean loss and accuracy over every row of <paramref name="data"/>, in eval mode under no_grad.</summary>
+        /// <summary>
+        /// Mean loss and accuracy over every row of <paramref name="data"/>, in eval mode under no_grad.
+        /// </summary>
         public (double Loss, double Accuracy) Evaluate(LabeledImages data)
         {
             _network.eval();
@@ -228,8 +231,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         }
 
         // Cross-entropy (mean, or sum with Reduction.Sum) and rows right. One label per row: the classifier's loss as
-        // always. P labels per row (sequences): logits [B, P*K] are P heads of K classes, the loss is averaged over rows
-        // and positions, and a row is right only when every position is.
+        // always. P labels per row (sequences): logits [B, P*K] are P heads of K classes, the loss is averaged over
+        // rows and positions, and a row is right only when every position is.
         private static (Tensor Loss, Tensor Correct) LossAndCorrect(Tensor logits, Tensor y, nn.Reduction reduction)
         {
             if (y.dim() == 1)

@@ -4,9 +4,9 @@ using System.Threading;
 namespace Microsoft.ML.SpatialTransformer.Training
 {
     /// <summary>
-    /// What <see cref="TrainingLoop"/> needs of a trainer's options, free of ML.NET types: named settings, each starting at
-    /// its <see cref="Defaults"/> value, so a caller sets only what it chooses. The seed is not a setting: the loop takes
-    /// it from the host (MLContext.Seed) as an argument.
+    /// What <see cref="TrainingLoop"/> needs of a trainer's options, free of ML.NET types: named settings, each
+    /// starting at its <see cref="Defaults"/> value, so a caller sets only what it chooses. The seed is not a setting:
+    /// the loop takes it from the host (MLContext.Seed) as an argument.
     /// </summary>
     internal sealed record TrainingSettings
     {
@@ -27,7 +27,10 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <summary>Optimizer of every parameter group.</summary>
         public OptimizerKind Optimizer { get; init; } = Defaults.Optimizer;
 
-        /// <summary>Base learning rate (the localisation networks' is this times <see cref="LocalisationLearningRateMultiplier"/>).</summary>
+        /// <summary>
+        /// Base learning rate (the localisation networks' is this times <see
+        /// cref="LocalisationLearningRateMultiplier"/>).
+        /// </summary>
         public double LearningRate { get; init; } = Defaults.LearningRate;
 
         /// <summary>SGD momentum (Adam uses beta1 0.9 regardless).</summary>
@@ -69,7 +72,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <summary>Receives a <see cref="TrainingProgress"/> after every batch; null: none.</summary>
         public IProgress<TrainingProgress> Progress { get; init; }
 
-        /// <summary>Where the rows read for training are kept (memory budget, temporary folder); null: all in memory.</summary>
+        /// <summary>
+        /// Where the rows read for training are kept (memory budget, temporary folder); null: all in memory.
+        /// </summary>
         public TrainingDataStorage Storage { get; init; }
 
         /// <summary>The user's cancellation, checked with the host's (MLContext's) before every batch.</summary>

@@ -47,7 +47,8 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
             var readTheta = cursor.GetGetter<VBuffer<float>>(theta);
             var readLabel = label is null ? null : LabelReader(cursor, label.Value);
             var readScore = score is null ? null : RowCursorUtils.GetVecGetterAs<float>(NumberDataViewType.Single, cursor, score.Value.Index);
-            // Score slot i is class key i + 1: without slot names (numeric labels), the label's key values name the classes.
+            // Score slot i is class key i + 1: without slot names (numeric labels), the label's key values name the
+            // classes.
             string[] classNames = score is null ? null
                 : SlotNames(score.Value) ?? (label?.Type is KeyDataViewType ? KeyValueTexts(label.Value, AnnotationUtils.Kinds.KeyValues) : null);
 

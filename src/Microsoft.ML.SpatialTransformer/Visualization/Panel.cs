@@ -6,7 +6,9 @@ using Microsoft.ML.SpatialTransformer.Data;
 
 namespace Microsoft.ML.SpatialTransformer.Visualization
 {
-    /// <summary>A BGRA picture being drawn: images scaled up by whole pixels, lines, and side-by-side PNG output (MLImage).</summary>
+    /// <summary>
+    /// A BGRA picture being drawn: images scaled up by whole pixels, lines, and side-by-side PNG output (MLImage).
+    /// </summary>
     internal sealed class Panel
     {
         private Panel(byte[] bgra, int width, int height)
@@ -21,8 +23,9 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
         public int Height { get; }
 
         /// <summary>
-        /// An image [C,H,W] (planar) scaled up <paramref name="zoom"/> times: gray for one channel, the first three as RGB
-        /// otherwise; <paramref name="black"/> maps to 0 and <paramref name="white"/> to 255, values beyond are clipped.
+        /// An image [C,H,W] (planar) scaled up <paramref name="zoom"/> times: gray for one channel, the first three as
+        /// RGB otherwise; <paramref name="black"/> maps to 0 and <paramref name="white"/> to 255, values beyond are
+        /// clipped.
         /// </summary>
         public static Panel FromImage(ReadOnlySpan<float> image, ImageShape shape, int zoom, float black, float white)
         {
@@ -45,7 +48,10 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
             return new Panel(bgra, w, h);
         }
 
-        /// <summary>Lines between lattice neighbours of n x n points given in normalised coordinates (-1..1 across the outer edges).</summary>
+        /// <summary>
+        /// Lines between lattice neighbours of n x n points given in normalised coordinates (-1..1 across the outer
+        /// edges).
+        /// </summary>
         public void DrawLattice((double X, double Y)[] points, int n)
         {
             (int, int) P(int r, int c) => ((int)Math.Floor((points[r * n + c].X + 1) / 2 * Width),
@@ -76,7 +82,9 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
         /// <summary>Gap in pixels between panels saved side by side.</summary>
         public const int Gap = 8;
 
-        /// <summary>Saves the panels left to right as one PNG, written to a temporary file first and then moved.</summary>
+        /// <summary>
+        /// Saves the panels left to right as one PNG, written to a temporary file first and then moved.
+        /// </summary>
         public static void SaveSideBySide(Panel[] panels, string path)
         {
             int height = panels.Max(p => p.Height), width = panels.Sum(p => p.Width) + Gap * (panels.Length - 1);

@@ -4,7 +4,9 @@ using System.Linq;
 
 namespace Microsoft.ML.SpatialTransformer.Visualization
 {
-    /// <summary>A theta in words: angle, scale and shift for the affine family, a box for attention, the numbers otherwise.</summary>
+    /// <summary>
+    /// A theta in words: angle, scale and shift for the affine family, a box for attention, the numbers otherwise.
+    /// </summary>
     internal static class ThetaCaption
     {
         public static string Describe(SpatialTransformKind kind, float[] theta, int inputWidth, int inputHeight)

@@ -25,7 +25,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Accuracy
         [Fact]
         public void StCnnLearnsPlainDigitsInAShortRun()
         {
-            // A short run in the default test set: 2,000 digits, 4 epochs; stated bar: under 6% test error (4.0% measured here).
+            // A short run in the default test set: 2,000 digits, 4 epochs; stated bar: under 6% test error (4.0%
+            // measured here).
             var ml = new MLContext(seed: 1);
             var train = Mnist.Train.Take(2000).ToDataView(ml);
             var test = Mnist.Test.Take(500).ToDataView(ml);
@@ -40,8 +41,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Accuracy
         [Trait("Category", "Slow")]
         public void StCnnBeatsTheCnnOnRtsDigits()
         {
-            // The paper's claim at small scale: on RTS-distorted digits (42x42) the affine ST-CNN errs less than the same CNN
-            // without the ST; stated bars for 6,000 training digits and 6 epochs: ST-CNN under 8%, and below the CNN.
+            // The paper's claim at small scale: on RTS-distorted digits (42x42) the affine ST-CNN errs less than the
+            // same CNN without the ST; stated bars for 6,000 training digits and 6 epochs: ST-CNN under 8%, and below
+            // the CNN.
             var ml = new MLContext(seed: 1);
             var generator = DistortionGenerator.Create(DistortionKind.RotationTranslationScale);
             var train = generator.Generate(Mnist.Train, 1).ToDataView(ml);

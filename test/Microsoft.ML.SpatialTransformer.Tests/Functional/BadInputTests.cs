@@ -5,7 +5,9 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Functional
 {
-    /// <summary>Bad arguments give an ArgumentException naming the parameter, the expected and the actual value.</summary>
+    /// <summary>
+    /// Bad arguments give an ArgumentException naming the parameter, the expected and the actual value.
+    /// </summary>
     public class BadInputTests
     {
         private static void AssertBad(Action action, string parameter, params string[] fragments)

@@ -11,7 +11,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
     {
         private const int H = 6, W = 9;
 
-        /// <summary>The grid of the affine map A (row-major 2x3) at every pixel centre, computed in plain C#. [1,H,W,2]</summary>
+        /// <summary>
+        /// The grid of the affine map A (row-major 2x3) at every pixel centre, computed in plain C#. [1,H,W,2]
+        /// </summary>
         private static Tensor AffineByHand(double[] a)
         {
             var g = zeros(1, H, W, 2, dtype: ScalarType.Float64);
@@ -39,8 +41,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
         [Fact]
         public void AffineGridOfABatchIsEachSamplesAndAtensAffineGrid()
         {
-            // The generator's one matrix product over the batch (and its cached base grid) against ATen's affine_grid and
-            // against each sample's grid by hand.
+            // The generator's one matrix product over the batch (and its cached base grid) against ATen's affine_grid
+            // and against each sample's grid by hand.
             using var scope = NewDisposeScope();
             var thetas = new[] { new[] { 0.9, -0.2, 0.1, 0.3, 1.1, -0.25 }, new[] { 1.0, 0, 0, 0, 1, 0 }, new[] { -0.5, 0.7, 0.3, 0.2, 0.4, 0.9 } };
             var theta = stack(Array.ConvertAll(thetas, t => tensor(t)), 0);                                  // [3,6]

@@ -5,7 +5,9 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Functional
 {
-    /// <summary>Autograd of grid generator + bilinear sampler against float64 central differences, for every kind.</summary>
+    /// <summary>
+    /// Autograd of grid generator + bilinear sampler against float64 central differences, for every kind.
+    /// </summary>
     public class GradientTests
     {
         [Theory]

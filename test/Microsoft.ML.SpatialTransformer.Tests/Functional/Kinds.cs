@@ -24,7 +24,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
         public static Tensor Identity(SpatialTransformKind kind, int tps, int batch, ScalarType dtype = ScalarType.Float32) =>
             tensor(TransformFamily.IdentityParameters(kind, tps)).to_type(dtype).unsqueeze(0).expand(batch, -1).contiguous();
 
-        /// <summary>Identity plus small, non-round offsets (no sample lands on a pixel centre, where bilinear has kinks). [N,P]</summary>
+        /// <summary>
+        /// Identity plus small, non-round offsets (no sample lands on a pixel centre, where bilinear has kinks). [N,P]
+        /// </summary>
         public static Tensor Perturbed(SpatialTransformKind kind, int tps, int batch, ScalarType dtype = ScalarType.Float64)
         {
             var identity = Identity(kind, tps, batch, dtype);

@@ -87,7 +87,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Guards
             { "Core", "Microsoft.ML.Data.RoleMappedData", "Data", null },
             { "Data", "Microsoft.ML.Trainers.TrainerUtils", "MakeR4VecFeature", new[] { "String" } },
             { "Data", "Microsoft.ML.Trainers.TrainerUtils", "MakeU4ScalarColumn", new[] { "String" } },
-            // StCnnPredictionTransformer: ML.NET's single-feature prediction transformer base and its multiclass scorer.
+            // StCnnPredictionTransformer: ML.NET's single-feature prediction transformer base and its multiclass
+            // scorer.
             { "Data", "Microsoft.ML.Data.SingleFeaturePredictionTransformerBase`1", ".ctor", new[] { "IHost", "TModel", "DataViewSchema", "String" } },
             { "Data", "Microsoft.ML.Data.SingleFeaturePredictionTransformerBase`1", ".ctor", new[] { "IHost", "ModelLoadContext" } },
             { "Data", "Microsoft.ML.Data.SingleFeaturePredictionTransformerBase`1", "SaveCore", new[] { "ModelSaveContext" } },

@@ -33,8 +33,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
         }
 
         /// <summary>
-        /// Scores every row of <paramref name="input"/> in a fresh process through a PredictionEngine over the model's StCnn
-        /// prediction transformer, one row at a time, with <paramref name="engine"/>; returns the scores in row order.
+        /// Scores every row of <paramref name="input"/> in a fresh process through a PredictionEngine over the model's
+        /// StCnn prediction transformer, one row at a time, with <paramref name="engine"/>; returns the scores in row
+        /// order.
         /// </summary>
         public static float[][] PredictEach(MLContext ml, string modelPath, IDataView input, ScoringEngine engine, string workDirectory,
             string runnerDirectory = null)
@@ -55,11 +56,16 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
             return scores;
         }
 
-        /// <summary>Runs Stn.ModelRunner with <paramref name="arguments"/> (and extra environment variables) and returns its output.</summary>
+        /// <summary>
+        /// Runs Stn.ModelRunner with <paramref name="arguments"/> (and extra environment variables) and returns its
+        /// output.
+        /// </summary>
         public static string Run(string[] arguments, params (string Name, string Value)[] environment) =>
             RunIn(AppContext.BaseDirectory, arguments, environment);
 
-        /// <summary>As <see cref="Run"/>, with the copy of Stn.ModelRunner in <paramref name="runnerDirectory"/>.</summary>
+        /// <summary>
+        /// As <see cref="Run"/>, with the copy of Stn.ModelRunner in <paramref name="runnerDirectory"/>.
+        /// </summary>
         public static string RunIn(string runnerDirectory, string[] arguments, params (string Name, string Value)[] environment)
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -76,7 +82,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
             return stdout;
         }
 
-        /// <summary>Starts Stn.ModelRunner saving <paramref name="modelPath"/> to <paramref name="target"/> with SaveAtomically in a loop ("saved n" per save) until killed.</summary>
+        /// <summary>
+        /// Starts Stn.ModelRunner saving <paramref name="modelPath"/> to <paramref name="target"/> with SaveAtomically
+        /// in a loop ("saved n" per save) until killed.
+        /// </summary>
         public static Process StartResaving(string modelPath, string target)
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -6,7 +6,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
     /// <summary>Files this process holds open, whether or not they still have a name.</summary>
     internal static class OpenFiles
     {
-        /// <summary>This process's open files inside <paramref name="directory"/>, named or unlinked (Linux: /proc/self/fd).</summary>
+        /// <summary>
+        /// This process's open files inside <paramref name="directory"/>, named or unlinked (Linux: /proc/self/fd).
+        /// </summary>
         public static int In(string directory)
         {
             if (!OperatingSystem.IsLinux()) return Directory.GetFiles(directory).Length;

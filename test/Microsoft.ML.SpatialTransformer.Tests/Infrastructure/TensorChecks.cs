@@ -8,10 +8,16 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
     /// <summary>Tensor assertions and native-leak accounting shared by the tests.</summary>
     public static class TensorChecks
     {
-        /// <summary>Live native tensors of this thread (TorchSharp's per-thread statistics, so parallel test classes do not interfere).</summary>
+        /// <summary>
+        /// Live native tensors of this thread (TorchSharp's per-thread statistics, so parallel test classes do not
+        /// interfere).
+        /// </summary>
         public static long LiveTensors => DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
-        /// <summary>Runs <paramref name="action"/> inside a dispose scope and asserts the live tensor count is back where it was.</summary>
+        /// <summary>
+        /// Runs <paramref name="action"/> inside a dispose scope and asserts the live tensor count is back where it
+        /// was.
+        /// </summary>
         public static void AssertNoLeak(Action action)
         {
             long before = LiveTensors;
@@ -32,7 +38,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
             Assert.True(expected.eq(actual).all().item<bool>(), "tensors differ");
         }
 
-        /// <summary>Pixel-centre coordinate of pixel <paramref name="index"/> of <paramref name="length"/> (align_corners = false), in plain C#.</summary>
+        /// <summary>
+        /// Pixel-centre coordinate of pixel <paramref name="index"/> of <paramref name="length"/> (align_corners =
+        /// false), in plain C#.
+        /// </summary>
         public static double Centre(int index, int length) => (2.0 * index + 1) / length - 1;
     }
 }

@@ -39,7 +39,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
             var loc = st.Transformers.Single().Localisation;
             var fc = loc.Trunk.modules().OfType<TorchSharp.Modules.Linear>().First();
             Assert.Equal(20 * map * map, fc.weight.shape[1]);
-            // The ST's classifier sees the downsampled image (48 px for 64 < side <= 128: map 12; 224 -> 84: map 21 -> 16).
+            // The ST's classifier sees the downsampled image (48 px for 64 < side <= 128: map 12; 224 -> 84: map 21 ->
+            // 16).
             long stMap = Math.Min(TransformOutputSize.Default(side) / 4, 16);
             Assert.Equal(64 * stMap * stMap, st.Head.weight.shape[1]);
 
@@ -69,7 +70,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
         [Fact]
         public void PoolingMatchesAnIndependentWindowAverage()
         {
-            // Adaptive windows: output cell i averages rows floor(i H / h) .. ceil((i + 1) H / h) - 1, here 10 -> 4 and 7 -> 3.
+            // Adaptive windows: output cell i averages rows floor(i H / h) .. ceil((i + 1) H / h) - 1, here 10 -> 4 and
+            // 7 -> 3.
             using var scope = NewDisposeScope();
             var x = rand(2, 3, 10, 7);                                               // [2,3,10,7]
             using var pool = new FixedSizePool(4, 10, 7);
@@ -101,8 +103,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
         [InlineData(LocalisationNetworkKind.Fcn, ClassifierKind.Fcn)]
         public void ASideNoSmallerThanEveryMapBuildsTheSameNetworkAsNoPooling(LocalisationNetworkKind localisation, ClassifierKind classifier)
         {
-            // MNIST-sized nets have maps of 7 at most: a side of 16 must leave them bit for bit as with the field off (0),
-            // the same parameters drawn in the same order, the same state dict keys and the same outputs.
+            // MNIST-sized nets have maps of 7 at most: a side of 16 must leave them bit for bit as with the field off
+            // (0), the same parameters drawn in the same order, the same state dict keys and the same outputs.
             var off = new StNetworkOptions { InputChannels = 1, InputHeight = 28, InputWidth = 28, Localisation = localisation, Classifier = classifier };
             manual_seed(5);
             using var a = new StNetwork(off);

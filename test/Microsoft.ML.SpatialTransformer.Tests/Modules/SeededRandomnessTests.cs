@@ -9,7 +9,9 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Modules
 {
-    /// <summary>Seeded initialisation and dropout use generators of their own, so nothing else in the process changes them.</summary>
+    /// <summary>
+    /// Seeded initialisation and dropout use generators of their own, so nothing else in the process changes them.
+    /// </summary>
     public class SeededRandomnessTests
     {
         private static readonly StNetworkOptions Network = new()

@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Native
 {
-    // ATen's thread count is process-wide: these tests set it (to 3, which no core count here gives by default, so OpenMP's
-    // own default cannot pass for it) and restore it, with no other test running.
+    // ATen's thread count is process-wide: these tests set it (to 3, which no core count here gives by default, so
+    // OpenMP's own default cannot pass for it) and restore it, with no other test running.
     [Collection(SerialCollection.Name)]
     public class CallingThreadParallelismTests
     {
@@ -72,8 +72,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         [Fact]
         public void ANewThreadsFirstTorchCallInsideTheScopeStillRunsAloneAndRestoresAtensCount()
         {
-            // ATen sets a thread's OpenMP count on the thread's first parallel-aware call; the scope must not be undone by it
-            // nor restore OpenMP's own default (the machine's core count) instead of ATen's.
+            // ATen sets a thread's OpenMP count on the thread's first parallel-aware call; the scope must not be undone
+            // by it nor restore OpenMP's own default (the machine's core count) instead of ATen's.
             WithAtenThreads(() =>
             {
                 using (CallingThreadParallelism.SingleThreaded())

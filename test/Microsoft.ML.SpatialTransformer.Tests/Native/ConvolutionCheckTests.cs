@@ -49,7 +49,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         [InlineData(20, 20, true)]
         public void TheChannelsLastLayoutComputesTheSameConvolutionAsTheStandardOne(int inChannels, int outChannels, bool inputGradient)
         {
-            // In float64 (never oneDNN) both layouts must give the same numbers on any machine: only memory order differs.
+            // In float64 (never oneDNN) both layouts must give the same numbers on any machine: only memory order
+            // differs.
             using var scope = NewDisposeScope();
             using var generator = new Generator(3);
             var x = rand(new long[] { 3, inChannels, 9, 9 }, generator: generator, dtype: ScalarType.Float64);        // [N,C,H,W]
@@ -93,7 +94,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
             Assert.True(error <= 1e-4, $"error {error:E2}");
             bool? mkldnn = ATenContext.MkldnnEnabled;
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) Assert.NotNull(mkldnn);
-            // The standard layout with oneDNN on, unless the check found it wrong, and then the warning says what it did.
+            // The standard layout with oneDNN on, unless the check found it wrong, and then the warning says what it
+            // did.
             bool workedAround = mkldnn == false || CpuConvolution.Layout != ConvolutionLayout.Standard;
             Assert.Equal(workedAround, TorchNativeLibrary.Warning is not null);
         }

@@ -7,10 +7,10 @@ using Xunit;
 namespace Microsoft.ML.SpatialTransformer.Tests.Native
 {
     /// <summary>
-    /// Loading the library sets glibc's malloc thresholds, so a training step's freed tensors stay in the heap instead of
-    /// going back to the kernel and page-faulting on their next use; an application's own choice is left alone. Each case
-    /// runs in a fresh process (the settings are process-wide), counting the minor page faults of four 1 MiB blocks
-    /// allocated, touched and freed 200 times (the whole pattern touches 204,800 pages).
+    /// Loading the library sets glibc's malloc thresholds, so a training step's freed tensors stay in the heap instead
+    /// of going back to the kernel and page-faulting on their next use; an application's own choice is left alone. Each
+    /// case runs in a fresh process (the settings are process-wide), counting the minor page faults of four 1 MiB
+    /// blocks allocated, touched and freed 200 times (the whole pattern touches 204,800 pages).
     /// </summary>
     public class GlibcMallocTests
     {
@@ -38,7 +38,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         public void AnApplicationsOwnMallocSettingsAreLeftAlone()
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
-            // A fixed 128 KB mmap threshold, chosen by the application: every 1 MiB block is mmapped, so every touch faults.
+            // A fixed 128 KB mmap threshold, chosen by the application: every 1 MiB block is mmapped, so every touch
+            // faults.
             long chosen = Faults(null, ("MALLOC_MMAP_THRESHOLD_", "131072"));
             Assert.True(chosen > TouchedPages * 9 / 10, $"faults {chosen} of {TouchedPages} pages touched");
         }

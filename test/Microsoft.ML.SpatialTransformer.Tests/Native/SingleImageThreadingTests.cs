@@ -21,7 +21,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
                 var threading = new SingleImageThreading(valuesPerImage);
                 Assert.Equal(expected, threading.Choice);
                 var counts = new List<int>();
-                // However slow one way is, nothing is timed: the first call already runs the chosen way, and so do the rest.
+                // However slow one way is, nothing is timed: the first call already runs the chosen way, and so do the
+                // rest.
                 for (int i = 0; i < 30; i++) threading.Run(() => counts.Add(get_num_threads()));
                 Assert.All(counts, c => Assert.Equal(expected == SingleImageThreading.Way.Alone ? 1 : 3, c));
                 Assert.Equal(3, get_num_threads()); // running alone never leaks into the thread's later work

@@ -55,7 +55,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             _ml.Model.ConvertToOnnxFromPixels(_model, _data, "Pixels", stream);
             using var session = new InferenceSession(stream.ToArray());
             Assert.Equal(new[] { "Pixels" }, session.InputMetadata.Keys); // no Path, no Side: nothing but the pixels
-            // The prediction's columns and MapKeyToValue's (ML.NET's converter adds its own "mlnet.*.unusedOutput" names).
+            // The prediction's columns and MapKeyToValue's (ML.NET's converter adds its own "mlnet.*.unusedOutput"
+            // names).
             Assert.Equal(new[] { "PredictedLabel.output", "PredictedSide.output", "Score.output" },
                 session.OutputMetadata.Keys.Where(k => !k.StartsWith("mlnet.")).OrderBy(k => k));
             var input = NamedOnnxValue.CreateFromTensor("Pixels", new DenseTensor<float>(pixels.SelectMany(p => p).ToArray(), new[] { pixels.Length, 1, 12, 12 }));

@@ -12,7 +12,9 @@ using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
 {
-    /// <summary>ML.NET's own exporter (mlContext.Model.ConvertToOnnx) on a whole pipeline ending in the StCnn trainer.</summary>
+    /// <summary>
+    /// ML.NET's own exporter (mlContext.Model.ConvertToOnnx) on a whole pipeline ending in the StCnn trainer.
+    /// </summary>
     public class ConvertToOnnxTests
     {
         [Theory]

@@ -11,7 +11,9 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
 {
-    /// <summary>ONNX Runtime on the exported graph against TorchSharp on the network, for every part the exporter knows.</summary>
+    /// <summary>
+    /// ONNX Runtime on the exported graph against TorchSharp on the network, for every part the exporter knows.
+    /// </summary>
     public class OnnxParityTests
     {
         private static StNetwork Build(StNetworkOptions options, int seed = 3)
@@ -106,7 +108,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             Classifier = ClassifierKind.Fcn, ClassifierWidths = new[] { 32 },
         });
 
-        // Opset 12 is what ML.NET's ConvertToOnnx writes; GridSample then comes from ONNX Runtime's com.microsoft domain.
+        // Opset 12 is what ML.NET's ConvertToOnnx writes; GridSample then comes from ONNX Runtime's com.microsoft
+        // domain.
         [Theory]
         [InlineData(SpatialTransformKind.Affine, SamplingMode.Bilinear, PaddingMode.Zeros)]
         [InlineData(SpatialTransformKind.Projective, SamplingMode.Nearest, PaddingMode.Border)]

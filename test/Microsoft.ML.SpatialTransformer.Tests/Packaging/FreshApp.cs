@@ -94,7 +94,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
             return (process.HasExited && process.ExitCode == 0 ? 0 : process.ExitCode, output);
         }
 
-        /// <summary>Fails when the folder sits under a Directory.Build.* or Directory.Packages.props that would change the app.</summary>
+        /// <summary>
+        /// Fails when the folder sits under a Directory.Build.* or Directory.Packages.props that would change the app.
+        /// </summary>
         public void AssertNoBuildFilesAbove()
         {
             for (var dir = new DirectoryInfo(_root.Path); dir is not null; dir = dir.Parent)

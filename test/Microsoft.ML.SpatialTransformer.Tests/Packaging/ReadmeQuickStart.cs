@@ -8,9 +8,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
 {
     /// <summary>
     /// README's "Quick start from NuGet" section as the tests run it: the shell commands, Program.cs and the expected
-    /// output are the fenced blocks after the markers &lt;!-- quickstart:commands --&gt;, &lt;!-- quickstart:program --&gt;
-    /// and the first plain block after the program; the choose-your-backend commands are its inline `dotnet add package`
-    /// spans after that.
+    /// output are the fenced blocks after the markers &lt;!-- quickstart:commands --&gt;, &lt;!-- quickstart:program
+    /// --&gt; and the first plain block after the program; the choose-your-backend commands are its inline `dotnet add
+    /// package` spans after that.
     /// </summary>
     internal sealed class ReadmeQuickStart
     {

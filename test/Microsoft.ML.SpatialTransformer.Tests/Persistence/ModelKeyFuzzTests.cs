@@ -9,8 +9,8 @@ using Xunit.Abstractions;
 namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
 {
     /// <summary>
-    /// Every byte of our components' Model.key entries, flipped one at a time: each load succeeds or fails within a second,
-    /// and allocates little (issue 11, item 4). Runs alone: it measures the process's peak resident memory.
+    /// Every byte of our components' Model.key entries, flipped one at a time: each load succeeds or fails within a
+    /// second, and allocates little (issue 11, item 4). Runs alone: it measures the process's peak resident memory.
     /// </summary>
     [Collection(SerialCollection.Name)]
     public class ModelKeyFuzzTests
@@ -47,8 +47,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
         [Fact, Trait("Category", "Slow")]
         public void EveryFlippedByteOfAnOldLearnedTransformHeaderLoadsOrFailsQuickly() => Fuzz(Old("learned-st-v1.zip"), SavedModels.SpatialTransformSignature, stride: 1);
 
-        // Models saved before the hashes (made by the previous format's code): only the range checks and size bounds stand
-        // between a flipped byte and the allocator.
+        // Models saved before the hashes (made by the previous format's code): only the range checks and size bounds
+        // stand between a flipped byte and the allocator.
         private static byte[] Old(string file) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Persistence", "Resources", file));
 
         private void Fuzz(byte[] zip, string signature, int stride)
@@ -75,7 +75,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
                 catch (Exception) { failed++; loaded = false; }
                 watch.Stop();
                 allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
-                // A rejected file fails within a second; one that loads builds its (tiny) network, given more room on a busy 2-core machine.
+                // A rejected file fails within a second; one that loads builds its (tiny) network, given more room on a
+                // busy 2-core machine.
                 Assert.True(watch.Elapsed < TimeSpan.FromSeconds(loaded ? 3 : 1), $"byte {i} of {key}: the load took {watch.Elapsed} (loaded: {loaded})");
                 Assert.True(allocated < ManagedBytesPerLoad, $"byte {i} of {key}: the load allocated {allocated} managed bytes");
                 slowest = watch.Elapsed > slowest ? watch.Elapsed : slowest;

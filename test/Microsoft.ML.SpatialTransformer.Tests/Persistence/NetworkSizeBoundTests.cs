@@ -6,8 +6,9 @@ using Xunit;
 namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
 {
     /// <summary>
-    /// The size bound checked at load must never reject a real model: it is at least the network's parameter count and at
-    /// most the factor the load check allows above it (8: parameters are 4 bytes each, the check allows 8 bytes per weight byte).
+    /// The size bound checked at load must never reject a real model: it is at least the network's parameter count and
+    /// at most the factor the load check allows above it (8: parameters are 4 bytes each, the check allows 8 bytes per
+    /// weight byte).
     /// </summary>
     public class NetworkSizeBoundTests
     {

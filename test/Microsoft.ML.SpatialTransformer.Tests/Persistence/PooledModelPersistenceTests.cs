@@ -51,8 +51,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
         [Fact]
         public void ANetworkDescriptionInLayout2ReadsAsUnpooledWithTheSameArchitectureHash()
         {
-            // Layout 2 (models saved before the field) is layout 3 without its last int. Read it back: no pooling, and the
-            // architecture hash its weights were checked against is unchanged, so such models load and score as before.
+            // Layout 2 (models saved before the field) is layout 3 without its last int. Read it back: no pooling, and
+            // the architecture hash its weights were checked against is unchanged, so such models load and score as
+            // before.
             var options = new StNetworkOptions
             {
                 InputChannels = 3, InputHeight = 40, InputWidth = 40, Classes = 5, InputNormalization = InputNormalization.PerChannelMeanStd,

@@ -14,7 +14,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
         public const string StCnnSignature = "STCNNMCP";
         public const string SpatialTransformSignature = "STNWARP"; // ML.NET stores "STNWARP " with its trailing space as 0
 
-        /// <summary>A one-epoch StCnn on 12x12 images (FCN localisation of width 16, CNN classifier 8, 8): a zip of a few tens of KB.</summary>
+        /// <summary>
+        /// A one-epoch StCnn on 12x12 images (FCN localisation of width 16, CNN classifier 8, 8): a zip of a few tens
+        /// of KB.
+        /// </summary>
         public static byte[] StCnn(int seed = 3)
         {
             var ml = new MLContext(seed);
@@ -28,7 +31,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             return Save(ml, model, data.Schema);
         }
 
-        /// <summary>A learned attention transform of 12x12 images to 6x6 (FCN localisation of width 16), fitted for one epoch.</summary>
+        /// <summary>
+        /// A learned attention transform of 12x12 images to 6x6 (FCN localisation of width 16), fitted for one epoch.
+        /// </summary>
         public static byte[] LearnedTransform(int seed = 3)
         {
             var ml = new MLContext(seed);

@@ -24,7 +24,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             string entry = SavedModels.WeightsOf(zip, signature);
             var weights = SavedModels.Read(zip, entry);
             weights[weights.Length - 5]++; // inside the last tensor's values: TorchSharp itself loads this silently
-            // ML.NET wraps a loader's exception once per nesting level ("Error during class instantiation"); ours is the innermost.
+            // ML.NET wraps a loader's exception once per nesting level ("Error during class instantiation"); ours is
+            // the innermost.
             var e = Assert.ThrowsAny<Exception>(() => SavedModels.Load(new MLContext(1), SavedModels.WithEntry(zip, entry, weights)));
             Assert.Contains($"The weights entry '{entry}' does not match the SHA-256", e.GetBaseException().Message);
             Assert.Contains("corrupted or its weights belong to another model", e.GetBaseException().Message);

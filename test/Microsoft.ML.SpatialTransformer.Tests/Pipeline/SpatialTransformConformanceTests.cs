@@ -16,7 +16,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             public double[] DoubleImage { get; set; }
         }
 
-        /// <summary>Rows of random 2x6x5 images and identity-plus-noise theta of <paramref name="kind"/>, in a schema with dimensions.</summary>
+        /// <summary>
+        /// Rows of random 2x6x5 images and identity-plus-noise theta of <paramref name="kind"/>, in a schema with
+        /// dimensions.
+        /// </summary>
         private static IDataView MakeData(MLContext ml, SpatialTransformKind kind, int thetaWidth = -1, bool knownImageSize = true)
         {
             var random = new Random(3);

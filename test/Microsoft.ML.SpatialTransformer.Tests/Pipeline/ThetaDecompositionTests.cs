@@ -31,7 +31,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
         [Fact]
         public void AttentionBoxInPixels()
         {
-            // s = 0.5 centred at (0.5, -0.5) of a 40x20 image: x from 0 to 1 (pixels 20..40), y from -1 to 0 (pixels 0..10).
+            // s = 0.5 centred at (0.5, -0.5) of a 40x20 image: x from 0 to 1 (pixels 20..40), y from -1 to 0 (pixels
+            // 0..10).
             var box = ThetaDecomposition.AttentionBox(new[] { 0.5f, 0.5f, -0.5f }, 40, 20);
             Assert.Equal(new PixelBox(20, 0, 20, 10), box);
             Assert.Equal(new PixelBox(0, 0, 40, 20), ThetaDecomposition.AttentionBox(new[] { 1f, 0f, 0f }, 40, 20));

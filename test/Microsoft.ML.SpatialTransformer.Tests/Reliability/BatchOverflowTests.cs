@@ -35,7 +35,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             var (ml, data) = Keyed(200);
             var trainer = ml.MulticlassClassification.Trainers.StCnn(Tiny(batchSize));
             var model = trainer.Fit(data).Model;
-            // One batch of all 200 rows, as BatchSize = 200 gives (the same step; the old batch count overflowed to none).
+            // One batch of all 200 rows, as BatchSize = 200 gives (the same step; the old batch count overflowed to
+            // none).
             var (_, same) = Keyed(200);
             var reference = ml.MulticlassClassification.Trainers.StCnn(Tiny(200)).Fit(same).Model;
             var epoch = Assert.Single(model.History);

@@ -11,8 +11,8 @@ using Xunit;
 namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
 {
     /// <summary>
-    /// A cancelled fit frees its network, optimizer state and batches, whichever way it is cancelled, and a model the app
-    /// drops is freed by the collector. Measured as resident memory, not as TorchSharp's
+    /// A cancelled fit frees its network, optimizer state and batches, whichever way it is cancelled, and a model the
+    /// app drops is freed by the collector. Measured as resident memory, not as TorchSharp's
     /// Tensor.TotalCount: in TorchSharp 0.107 that counter is not decremented for module parameters (a disposed
     /// nn.Linear leaves it 2 higher while its memory is returned), so it cannot tell a leak from a freed model.
     /// </summary>
@@ -35,9 +35,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             return process.WorkingSet64;
         }
 
-        // Every fit runs on this one thread: per-thread allocator state (glibc's malloc arenas, MKL's buffers) then stays
-        // one thread's, where fits on pool threads spread it over several threads and resident memory grew by up to
-        // 145 MiB without a leak, and a fresh thread per fit grew it by ~50 MiB a thread.
+        // Every fit runs on this one thread: per-thread allocator state (glibc's malloc arenas, MKL's buffers) then
+        // stays one thread's, where fits on pool threads spread it over several threads and resident memory grew by up
+        // to 145 MiB without a leak, and a fresh thread per fit grew it by ~50 MiB a thread.
         private static readonly System.Collections.Concurrent.BlockingCollection<Action> s_work = StartWorker();
 
         private static System.Collections.Concurrent.BlockingCollection<Action> StartWorker()
@@ -58,7 +58,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             return result.Task;
         }
 
-        // Through the MLContext (ML.NET's internal route) or the user's Options.CancellationToken: both must free the fit.
+        // Through the MLContext (ML.NET's internal route) or the user's Options.CancellationToken: both must free the
+        // fit.
         private static void FitAndCancel(IDataView data, bool withToken)
         {
             var ml = new MLContext(seed: 1);

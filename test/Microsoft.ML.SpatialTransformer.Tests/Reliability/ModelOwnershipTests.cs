@@ -10,9 +10,9 @@ using Xunit;
 namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
 {
     /// <summary>
-    /// ML.NET disposes the transformer a PredictionEngine was made from when the engine is disposed (TransformerChain ->
-    /// prediction transformer -> model parameters), and its scorers dispose what they wrap. None of that may take the
-    /// trained network with it: the model stays usable for every other engine, Transform, Evaluate and Save.
+    /// ML.NET disposes the transformer a PredictionEngine was made from when the engine is disposed (TransformerChain
+    /// -> prediction transformer -> model parameters), and its scorers dispose what they wrap. None of that may take
+    /// the trained network with it: the model stays usable for every other engine, Transform, Evaluate and Save.
     /// </summary>
     public class ModelOwnershipTests
     {
@@ -95,7 +95,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
 
             Assert.Equal(expected, transform.Transform(data).GetColumn<float[]>("Pose").ToArray());
             using var engine = ml.Model.CreatePredictionEngine<SyntheticImages.Row, PoseRow>(transform);
-            // One row alone and a batch of rows may round the normalised input's matrix products differently in the last bit.
+            // One row alone and a batch of rows may round the normalised input's matrix products differently in the
+            // last bit.
             var pose = engine.Predict(SyntheticImages.Make(64, 1)[0]).Pose;
             Assert.Equal(expected[0].Length, pose.Length);
             for (int i = 0; i < pose.Length; i++) Assert.Equal(expected[0][i], pose[i], 1e-6f);

@@ -92,7 +92,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         [InlineData(3e38f, "3E+38")]
         public void OverLargePixelsAreNamedWithTheirColumnAndMagnitudeNotBlamedOnTheLearningRate(float factor, string magnitude)
         {
-            // Input normalisation (the default) scales such pixels back to trainable values; the diagnosis is for unnormalised ones.
+            // Input normalisation (the default) scales such pixels back to trainable values; the diagnosis is for
+            // unnormalised ones.
             var options = Tiny();
             options.InputNormalization = InputNormalization.None;
             var e = Assert.ThrowsAny<InvalidOperationException>(() => Ml.MulticlassClassification.Trainers.StCnn(options).Fit(Scaled(factor)));

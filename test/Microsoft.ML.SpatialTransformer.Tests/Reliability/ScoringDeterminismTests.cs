@@ -10,9 +10,9 @@ using Xunit;
 namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
 {
     /// <summary>
-    /// Row-by-row scores (model.Transform, PredictionEngine) are the same bits in fresh processes, two of them racing, as in
-    /// the process that trained the model: how a single image is threaded is a fixed property of the model, never a timing,
-    /// and each scoring engine (TorchSharp, ONNX Runtime) gives its own bits the same way everywhere.
+    /// Row-by-row scores (model.Transform, PredictionEngine) are the same bits in fresh processes, two of them racing,
+    /// as in the process that trained the model: how a single image is threaded is a fixed property of the model, never
+    /// a timing, and each scoring engine (TorchSharp, ONNX Runtime) gives its own bits the same way everywhere.
     /// </summary>
     public class ScoringDeterminismTests
     {
@@ -65,8 +65,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             }
         }
 
-        // Scale 1 runs a TorchSharp single image alone on the calling thread, scale 4 on libtorch's threads; ONNX Runtime
-        // runs one thread either way.
+        // Scale 1 runs a TorchSharp single image alone on the calling thread, scale 4 on libtorch's threads; ONNX
+        // Runtime runs one thread either way.
         [Theory]
         [InlineData(ScoringEngine.TorchSharp, 1)]
         [InlineData(ScoringEngine.OnnxRuntime, 1)]

@@ -47,8 +47,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
             }
         }
 
-        // The folder without ONNX Runtime's native libraries: the assemblies copied (the host resolves a linked app to its
-        // real folder, which would find the library there), the large native libraries under runtimes/ linked.
+        // The folder without ONNX Runtime's native libraries: the assemblies copied (the host resolves a linked app to
+        // its real folder, which would find the library there), the large native libraries under runtimes/ linked.
         private static void MirrorWithoutOnnxRuntime(string source, string target)
         {
             foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))

@@ -17,7 +17,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
     /// </summary>
     public class OnnxScoringEngineTests
     {
-        /// <summary>The largest difference allowed between the two engines' probabilities (measured worst: see README).</summary>
+        /// <summary>
+        /// The largest difference allowed between the two engines' probabilities (measured worst: see README).
+        /// </summary>
         public const float Bound = 1e-5f;
 
         public sealed class TutorialRow

@@ -9,7 +9,9 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
 {
-    /// <summary>The engine choice itself: a model whose export fails falls back at Auto and says why at OnnxRuntime.</summary>
+    /// <summary>
+    /// The engine choice itself: a model whose export fails falls back at Auto and says why at OnnxRuntime.
+    /// </summary>
     public class SingleImageEngineTests
     {
         private static readonly ImageShape Shape = new(1, 12, 12);

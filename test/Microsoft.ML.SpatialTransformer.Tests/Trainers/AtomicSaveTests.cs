@@ -55,7 +55,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             // What a save killed midway leaves: a temporary file that no process holds open.
             string abandoned = dir.File(".model.zip.0123456789abcdef0123456789abcdef.tmp");
             File.WriteAllBytes(abandoned, new byte[1000]);
-            // A save of the same target running in another process holds its temporary file open, as SaveAtomically does.
+            // A save of the same target running in another process holds its temporary file open, as SaveAtomically
+            // does.
             string running = dir.File(".model.zip.fedcba9876543210fedcba9876543210.tmp");
             using var held = new FileStream(running, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Delete);
             // Another target's temporary file is not this save's business.

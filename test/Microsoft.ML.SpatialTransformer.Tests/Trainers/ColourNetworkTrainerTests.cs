@@ -9,7 +9,9 @@ using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
 {
-    /// <summary>Issue 12: the trainer's networks for larger colour images (downsampling ST by default, pooled heads).</summary>
+    /// <summary>
+    /// Issue 12: the trainer's networks for larger colour images (downsampling ST by default, pooled heads).
+    /// </summary>
     public class ColourNetworkTrainerTests
     {
         private static readonly Stn.Datasets.Data.LabeledImageSet Digits =
@@ -63,8 +65,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         public void OnATinyColourSetTheDownsamplingStCnnsLossFalls()
         {
             // 3x72x72 colour zeros and ones without clutter (ST output 48, localisation map 18 pooled to 16), 128 rows,
-            // small widths: the machinery (colour input, downsampling ST, pooled heads, normalisation) learns. Ten classes
-            // of colour digits need far more images than a fast test can train (see the colour benchmark).
+            // small widths: the machinery (colour input, downsampling ST, pooled heads, normalisation) learns. Ten
+            // classes of colour digits need far more images than a fast test can train (see the colour benchmark).
             var ml = new MLContext(seed: 1);
             var easy = new ColourClutterOptions { CanvasSize = 72, PatchCount = 0, NoiseAmplitude = 0, MinDigitFraction = 0.6, MaxDigitFraction = 0.8 };
             var data = new ColourClutterImages(ZerosAndOnes(), seed: 2, easy).CreateDataView(ml, 128);

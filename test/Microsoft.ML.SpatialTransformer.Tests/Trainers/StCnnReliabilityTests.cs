@@ -142,7 +142,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             return m.ToArray();
         }
 
-        // ML.NET's model header stores the 8-byte model signature followed by the written and readable versions (uints).
+        // ML.NET's model header stores the 8-byte model signature followed by the written and readable versions
+        // (uints).
         private static int SignatureOffset(byte[] content)
             => content.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes("STCNNMCP"));
 

@@ -8,7 +8,10 @@ using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
 {
-    /// <summary>A short soak in the default run: many predictions and transforms on one model leak neither native tensors nor memory.</summary>
+    /// <summary>
+    /// A short soak in the default run: many predictions and transforms on one model leak neither native tensors nor
+    /// memory.
+    /// </summary>
     [Collection(SerialCollection.Name)]
     public class StCnnSoakTests
     {

@@ -4,7 +4,10 @@ using Microsoft.ML.Data;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
 {
-    /// <summary>A tiny, quickly learnable image task: a bright 3x3 square in the left (class "left") or right half of a 12x12 image.</summary>
+    /// <summary>
+    /// A tiny, quickly learnable image task: a bright 3x3 square in the left (class "left") or right half of a 12x12
+    /// image.
+    /// </summary>
     public static class SyntheticImages
     {
         public sealed class Row
@@ -41,7 +44,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             public string Side { get; set; }
         }
 
-        /// <summary>Writes each row as a gray 12x12 PNG (the same value in B, G and R) and returns (file name, side) rows.</summary>
+        /// <summary>
+        /// Writes each row as a gray 12x12 PNG (the same value in B, G and R) and returns (file name, side) rows.
+        /// </summary>
         public static PngRow[] WritePngs(Row[] rows, string directory) => rows.Select((r, i) =>
         {
             var bgra = new byte[12 * 12 * 4];

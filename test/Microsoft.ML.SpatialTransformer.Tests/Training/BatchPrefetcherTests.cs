@@ -6,7 +6,9 @@ using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Training
 {
-    /// <summary>Batches assembled one ahead on a pool thread come out in order, whole, and with the filler's exceptions.</summary>
+    /// <summary>
+    /// Batches assembled one ahead on a pool thread come out in order, whole, and with the filler's exceptions.
+    /// </summary>
     public class BatchPrefetcherTests
     {
         [Fact]

@@ -7,7 +7,9 @@ using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Training
 {
-    /// <summary>What a user who shows only Info and above of MLContext.Log sees of a Fit: the setup and one line an epoch.</summary>
+    /// <summary>
+    /// What a user who shows only Info and above of MLContext.Log sees of a Fit: the setup and one line an epoch.
+    /// </summary>
     public class InfoLogTests
     {
         [Fact]

@@ -13,8 +13,8 @@ using Xunit;
 namespace Microsoft.ML.SpatialTransformer.Tests.Training
 {
     /// <summary>
-    /// Issue 12: the statistics measured at Fit are stored in the model and applied alike by every scoring path, the ONNX
-    /// routes and a reloaded model, for the StCnn trainer and the learned SpatialTransform.
+    /// Issue 12: the statistics measured at Fit are stored in the model and applied alike by every scoring path, the
+    /// ONNX routes and a reloaded model, for the StCnn trainer and the learned SpatialTransform.
     /// </summary>
     public class NormalisationPathsTests
     {
@@ -29,7 +29,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             public float[] Score { get; set; }
         }
 
-        /// <summary>Raw-scale (0-255) 3-channel images, each channel with its own mean and spread; the label is the bright quadrant.</summary>
+        /// <summary>
+        /// Raw-scale (0-255) 3-channel images, each channel with its own mean and spread; the label is the bright
+        /// quadrant.
+        /// </summary>
         private static Row[] Rows(int count, int seed)
         {
             var random = new Random(seed);

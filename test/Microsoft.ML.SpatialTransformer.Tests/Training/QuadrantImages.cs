@@ -20,7 +20,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
 
         private static readonly string[] Names = { "top-left", "top-right", "bottom-left", "bottom-right" };
 
-        /// <summary>Writes <paramref name="count"/> PNGs to <paramref name="directory"/>; labels shuffled when <paramref name="shuffleLabels"/>.</summary>
+        /// <summary>
+        /// Writes <paramref name="count"/> PNGs to <paramref name="directory"/>; labels shuffled when <paramref
+        /// name="shuffleLabels"/>.
+        /// </summary>
         public static PngRow[] Write(int count, int seed, string directory, bool shuffleLabels = false)
         {
             var random = new Random(seed);

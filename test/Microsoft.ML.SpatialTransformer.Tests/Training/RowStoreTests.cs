@@ -7,7 +7,9 @@ using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Training
 {
-    /// <summary>The row store gives back exactly the rows written, wherever it keeps them, and leaves no file behind.</summary>
+    /// <summary>
+    /// The row store gives back exactly the rows written, wherever it keeps them, and leaves no file behind.
+    /// </summary>
     public sealed class RowStoreTests : IDisposable
     {
         private readonly string _directory = Directory.CreateTempSubdirectory("stn-rowstore-").FullName;

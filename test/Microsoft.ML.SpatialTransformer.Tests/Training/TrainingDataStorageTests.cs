@@ -15,8 +15,8 @@ using Xunit;
 namespace Microsoft.ML.SpatialTransformer.Tests.Training
 {
     /// <summary>
-    /// Fit keeps training rows past TrainingDataMemoryBudgetBytes in a temporary file: the model is bitwise the same as with
-    /// every row in memory, and the file is gone when Fit returns, is cancelled or fails.
+    /// Fit keeps training rows past TrainingDataMemoryBudgetBytes in a temporary file: the model is bitwise the same as
+    /// with every row in memory, and the file is gone when Fit returns, is cancelled or fails.
     /// </summary>
     public sealed class TrainingDataStorageTests : IDisposable
     {

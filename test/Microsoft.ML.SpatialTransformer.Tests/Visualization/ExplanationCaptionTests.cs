@@ -142,7 +142,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
         [Fact]
         public void NumericLabelsNameThePredictionByTheLabelsKeyValues()
         {
-            // Numeric labels: ML.NET's scorer gives Score no slot names, so the prediction is named by the label's key values.
+            // Numeric labels: ML.NET's scorer gives Score no slot names, so the prediction is named by the label's key
+            // values.
             var ml = new MLContext(seed: 3);
             var rows = SyntheticImages.Make(32, 6).Select(r => new DigitRow { Pixels = r.Pixels, Digit = r.Side == "left" ? 7u : 3u }).ToArray();
             var data = ml.Data.LoadFromEnumerable(rows);

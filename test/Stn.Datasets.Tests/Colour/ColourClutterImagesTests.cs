@@ -54,7 +54,8 @@ namespace Stn.Datasets.Tests.Colour
         [Fact]
         public void TheDigitIsDrawnInsideTheCanvasInItsColourOverTheClutter()
         {
-            // No clutter, no noise, a black background: what is not black is the digit, so its pixels carry the digit's ink.
+            // No clutter, no noise, a black background: what is not black is the digit, so its pixels carry the digit's
+            // ink.
             var options = new ColourClutterOptions { PatchCount = 0, NoiseAmplitude = 0, MaxBackground = 0, CanvasSize = 64 };
             var images = Images(options: options);
             for (int i = 0; i < 20; i++)

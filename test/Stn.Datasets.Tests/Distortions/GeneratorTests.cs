@@ -8,7 +8,9 @@ using Xunit;
 
 namespace Stn.Datasets.Tests.Distortions
 {
-    /// <summary>What every generator owes: determinism, shapes, labels and a ground truth that reproduces the image.</summary>
+    /// <summary>
+    /// What every generator owes: determinism, shapes, labels and a ground truth that reproduces the image.
+    /// </summary>
     public class GeneratorTests
     {
         public static TheoryData<DistortionKind> Kinds() => new TheoryData<DistortionKind>(Enum.GetValues<DistortionKind>());

@@ -7,9 +7,9 @@ using Xunit;
 namespace Stn.Datasets.Tests.Distortions
 {
     /// <summary>
-    /// The stored parameters follow the paper's distributions (PAPER.md): ranges are respected and nearly filled, and the
-    /// noise has the documented spread. Together with <see cref="ThetaConventionTests"/> (image matches theta) this pins
-    /// down what the images show.
+    /// The stored parameters follow the paper's distributions (PAPER.md): ranges are respected and nearly filled, and
+    /// the noise has the documented spread. Together with <see cref="ThetaConventionTests"/> (image matches theta) this
+    /// pins down what the images show.
     /// </summary>
     public class ParameterDistributionTests
     {
@@ -46,7 +46,8 @@ namespace Stn.Datasets.Tests.Distortions
             AssertFills(Column(set, channelOffset), -Math.PI / 4, Math.PI / 4, "angle");
             // s = (42 / 28) / scale, scale in [0.7, 1.2].
             AssertFills(Column(set, channelOffset + 1), 1.5 / 1.2, 1.5 / 0.7, "s");
-            // The source centre (0, 0) shows at R^T (-t) / s (normalised), i.e. within 7 px of the canvas centre per axis.
+            // The source centre (0, 0) shows at R^T (-t) / s (normalised), i.e. within 7 px of the canvas centre per
+            // axis.
             var centres = Enumerable.Range(0, set.Count).Select(i =>
             {
                 var t = set.GetTheta(i).Slice(channelOffset, 4);

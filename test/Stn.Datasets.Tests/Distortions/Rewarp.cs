@@ -7,7 +7,9 @@ using static TorchSharp.torch;
 
 namespace Stn.Datasets.Tests.Distortions
 {
-    /// <summary>Re-creates one channel of a generated image from its source digit and stored theta, one sample at a time.</summary>
+    /// <summary>
+    /// Re-creates one channel of a generated image from its source digit and stored theta, one sample at a time.
+    /// </summary>
     internal static class Rewarp
     {
         public static float[] Channel(LabeledImageSet source, DistortedImageSet set, int index, int channel)

@@ -12,7 +12,10 @@ namespace Stn.Datasets.Tests.Distortions
     /// </summary>
     public class ThetaConventionTests
     {
-        /// <summary>Source images of one 2x2 blob each, at random places around the centre; returns the blob centres (pixel coordinates).</summary>
+        /// <summary>
+        /// Source images of one 2x2 blob each, at random places around the centre; returns the blob centres (pixel
+        /// coordinates).
+        /// </summary>
         private static (LabeledImageSet Set, (double X, double Y)[] Centres) Blobs(int count)
         {
             var random = new Random(17);

@@ -16,7 +16,9 @@ namespace Stn.Datasets.Tests.Download
 {
     public class MnistDownloaderTests
     {
-        /// <summary>Small MNIST-layout .gz files (the first digits of the shipped subset) served by a loopback server.</summary>
+        /// <summary>
+        /// Small MNIST-layout .gz files (the first digits of the shipped subset) served by a loopback server.
+        /// </summary>
         private static Dictionary<string, byte[]> SmallMnistFiles(TempFolder scratch)
         {
             var files = new Dictionary<string, byte[]>();

@@ -3,7 +3,10 @@ using Xunit;
 
 namespace Stn.Datasets.Tests.Infrastructure
 {
-    /// <summary>A fact that runs only on machines with the full MNIST beside the repository (RepositoryPaths.FullMnist); skipped elsewhere.</summary>
+    /// <summary>
+    /// A fact that runs only on machines with the full MNIST beside the repository (RepositoryPaths.FullMnist); skipped
+    /// elsewhere.
+    /// </summary>
     public sealed class FullMnistFactAttribute : FactAttribute
     {
         public FullMnistFactAttribute()

@@ -24,7 +24,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <param name="width">Input width W.</param>
         /// <param name="widths">Fcn: hidden widths (default 128, 128). Cnn: filters per conv (default 32, 64).
         /// Tutorial: conv 1 filters, conv 2 filters, FC width (default 10, 20, 50).</param>
-        /// <param name="dropout">Dropout rate (Tutorial: its dropout layers; others: before the head), 0 for none.</param>
+        /// <param name="dropout">Dropout rate (Tutorial: its dropout layers; others: before the head), 0 for
+        /// none.</param>
         /// <param name="batchNorm">Batch normalisation after each convolution of the Cnn.</param>
         /// <param name="fullyConnectedInputSide">Cnn and Tutorial: the last feature map is average-pooled to at most
         /// this side before it is flattened; 0 (default): no pooling. The Fcn is not pooled.</param>
@@ -118,7 +119,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 
         public override Tensor forward(Tensor input) => Forward(input, null);
 
-        /// <summary>Runs the stages, calling <paramref name="beforeStage"/>(stage index, x) before each to transform x.</summary>
+        /// <summary>
+        /// Runs the stages, calling <paramref name="beforeStage"/>(stage index, x) before each to transform x.
+        /// </summary>
         public Tensor Forward(Tensor input, Func<int, Tensor, Tensor> beforeStage)
         {
             using var scope = NewDisposeScope();
@@ -141,7 +144,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             return FixedSizePool.Needed(side, map[2], map[3]) ? new FixedSizePool(side, map[2], map[3]) : null;
         }
 
-        /// <summary>The default widths of <paramref name="kind"/> where <paramref name="widths"/> is null or empty.</summary>
+        /// <summary>
+        /// The default widths of <paramref name="kind"/> where <paramref name="widths"/> is null or empty.
+        /// </summary>
         public static int[] Widths(ClassifierKind kind, IReadOnlyList<int> widths)
         {
             int[] w = widths is { Count: > 0 } ? widths.ToArray() : kind switch

@@ -16,8 +16,10 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         private readonly ClassifierFeatures features;
         private readonly TorchSharp.Modules.ModuleList<SpatialTransformerModule> transformers;
 
-        /// <param name="features">The trunk; it must have at least as many stages as <paramref name="transformers"/>.</param>
-        /// <param name="transformers">The ST before stage 0, 1, ...; each keeps its stage input's size and channels.</param>
+        /// <param name="features">The trunk; it must have at least as many stages as <paramref
+        /// name="transformers"/>.</param>
+        /// <param name="transformers">The ST before stage 0, 1, ...; each keeps its stage input's size and
+        /// channels.</param>
         public SpatialTransformerSeries(ClassifierFeatures features, IReadOnlyList<SpatialTransformerModule> transformers)
             : base(nameof(SpatialTransformerSeries))
         {

@@ -86,7 +86,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             return head.call(trunk.call(input)).MoveToOuterDisposeScope(); // [N,P]
         }
 
-        /// <summary>The default widths of <paramref name="kind"/> where <paramref name="widths"/> is null or empty.</summary>
+        /// <summary>
+        /// The default widths of <paramref name="kind"/> where <paramref name="widths"/> is null or empty.
+        /// </summary>
         public static int[] Widths(LocalisationNetworkKind kind, IReadOnlyList<int> widths)
         {
             int[] w = widths is { Count: > 0 } ? widths.ToArray() : kind switch
