@@ -138,6 +138,7 @@ namespace Microsoft.ML.Trainers
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(StCnnModelParameters).Assembly.FullName);
 
+        /// <inheritdoc/>
         protected override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
 
         /// <summary>The architecture of the trained network.</summary>
@@ -277,8 +278,10 @@ namespace Microsoft.ML.Trainers
 
         internal ImageShape Shape => new ImageShape(Network.InputChannels, Network.InputHeight, Network.InputWidth);
 
+        /// <summary>The feature column's type the model scores: Vector&lt;Single&gt; of C*H*W values.</summary>
         public DataViewType InputType => new VectorDataViewType(NumberDataViewType.Single, _featureDimensions);
 
+        /// <summary>The Score type: Vector&lt;Single&gt; of K class probabilities.</summary>
         public DataViewType OutputType => new VectorDataViewType(NumberDataViewType.Single, ClassCount);
 
         ValueMapper<TSrc, TDst> IValueMapper.GetMapper<TSrc, TDst>()
@@ -356,6 +359,7 @@ namespace Microsoft.ML.Trainers
             });
         }
 
+        /// <inheritdoc/>
         protected override void SaveCore(ModelSaveContext ctx)
         {
             CheckNotDisposed();

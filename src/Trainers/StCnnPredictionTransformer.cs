@@ -94,6 +94,7 @@ namespace Microsoft.ML.Trainers
                 _predictedLabelColumn);
         }
 
+        /// <inheritdoc/>
         protected override void SaveCore(ModelSaveContext ctx)
         {
             Host.CheckValue(ctx, nameof(ctx));

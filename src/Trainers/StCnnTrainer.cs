@@ -27,9 +27,13 @@ namespace Microsoft.ML.Trainers
         /// <summary>Default values shared by the catalog methods and <see cref="Options"/>.</summary>
         public static class Defaults
         {
+            /// <summary>Transform family of the STs: affine (6 parameters).</summary>
             public const SpatialTransformKind Transform = SpatialTransformKind.Affine;
+            /// <summary>Training epochs: 10.</summary>
             public const int MaxEpochs = 10;
+            /// <summary>Rows per optimiser step: 64.</summary>
             public const int BatchSize = 64;
+            /// <summary>Base learning rate: 1e-3 (Adam).</summary>
             public const double LearningRate = 1e-3;
             /// <summary>
             /// Side, in feature-map pixels, of the pooling before the first fully connected layers (16).
@@ -42,17 +46,45 @@ namespace Microsoft.ML.Trainers
         /// </summary>
         public sealed class Options
         {
+            /// <summary>The label column, a key type (MapValueToKey); default "Label".</summary>
             public string LabelColumnName = DefaultColumnNames.Label;
+            /// <summary>
+            /// The image column: a known-size Vector&lt;Single&gt; [C,H,W] (ExtractPixels) or an ML.NET image of known
+            /// size; default "Features".
+            /// </summary>
             public string FeatureColumnName = DefaultColumnNames.Features;
 
             // Network (see StNetworkOptions for the meaning of each).
+            /// <summary>
+            /// Transform family the STs regress (affine, attention, similarity, translation, projective, thin plate spline);
+            /// None trains the plain CNN/FCN baseline. Default Affine.
+            /// </summary>
             public SpatialTransformKind Transform = Defaults.Transform;
+            /// <summary>Thin plate spline: control points per side (K = side x side); default 4; 2 or more.</summary>
             public int TpsGridSize = Microsoft.ML.SpatialTransformer.Functional.TransformFamily.DefaultTpsGridSize;
+            /// <summary>Architecture of the localisation networks; default Cnn.</summary>
             public LocalisationNetworkKind Localisation = LocalisationNetworkKind.Cnn;
+            /// <summary>
+            /// Localisation network widths (FCN: hidden units per layer; CNN/Tutorial: filters, filters, FC units); null
+            /// (default): the architecture's defaults; each positive.
+            /// </summary>
             public int[] LocalisationWidths;
+            /// <summary>Architecture of the classifier; default Cnn.</summary>
             public ClassifierKind Classifier = ClassifierKind.Cnn;
+            /// <summary>
+            /// Classifier widths (FCN: hidden units per layer; CNN: filters per conv stage; Tutorial: filters, filters, FC
+            /// units); null (default): the architecture's defaults; each positive.
+            /// </summary>
             public int[] ClassifierWidths;
+            /// <summary>
+            /// STs side by side on the input, each with its own classifier branch (the paper's addition and CUB models);
+            /// default 1; 1 or more.
+            /// </summary>
             public int ParallelTransformers = 1;
+            /// <summary>
+            /// 0 (default): STs at the input only; k: an ST before each of the first k classifier stages (the paper's SVHN
+            /// "multi"; needs ParallelTransformers = 1).
+            /// </summary>
             public int SeriesTransformers;
             /// <summary>
             /// Height of the input STs' output, pixels; 0 (default): the paper's downsampling ST above 64 px (3/8 of
@@ -65,10 +97,15 @@ namespace Microsoft.ML.Trainers
             /// Width of the input STs' output, pixels; 0 (default): as <see cref="TransformOutputHeight"/> says.
             /// </summary>
             public int TransformOutputWidth;
+            /// <summary>A 2x2 average pool after the input STs (the paper's RTS and TC models); default false.</summary>
             public bool DownsampleAfterTransform;
+            /// <summary>Sampling kernel of the STs; default Bilinear (the paper's).</summary>
             public SamplingMode Sampling = SamplingMode.Bilinear;
+            /// <summary>Value an ST samples outside its input; default Zeros.</summary>
             public PaddingMode Padding = PaddingMode.Zeros;
+            /// <summary>Dropout rate before the classifier head; default 0 (none); in [0, 1).</summary>
             public double Dropout;
+            /// <summary>Batch normalisation after each convolution of the Cnn classifier; default false.</summary>
             public bool BatchNorm;
             /// <summary>
             /// How the network scales its input; default PerChannelMeanStd: each channel's mean and standard deviation
@@ -84,12 +121,18 @@ namespace Microsoft.ML.Trainers
             /// </summary>
             public int FullyConnectedInputSide = Defaults.FullyConnectedInputSide;
 
-            /// <summary>Shape of a flat feature vector (vectors with [C,H,W] dimensions need none).</summary>
+            /// <summary>
+            /// Channels of a flat feature vector (vectors with [C,H,W] dimensions need none); 0 (default): from the
+            /// column's dimensions.
+            /// </summary>
             public int ImageChannels;
+            /// <summary>Image height of a flat feature vector; 0 (default): from the column's dimensions.</summary>
             public int ImageHeight;
+            /// <summary>Image width of a flat feature vector; 0 (default): from the column's dimensions.</summary>
             public int ImageWidth;
 
             // Training.
+            /// <summary>Optimizer; default Adam (SGD with momentum is the paper's).</summary>
             public OptimizerKind Optimizer = OptimizerKind.Adam;
             /// <summary>The optimizer's base learning rate; default 1e-3; a positive finite number.</summary>
             public double LearningRate = Defaults.LearningRate;
@@ -99,6 +142,7 @@ namespace Microsoft.ML.Trainers
             /// L2 weight decay added by the optimizer; default 0 (none); 0 or a positive finite number.
             /// </summary>
             public double WeightDecay;
+            /// <summary>How the learning rate changes over the epochs; default Cosine (Step is the paper's).</summary>
             public LearningRateScheduleKind LearningRateSchedule = LearningRateScheduleKind.Cosine;
             /// <summary>Epochs between step decays; 0 means a third of MaxEpochs (the paper's schedule).</summary>
             public int StepDecayEpochs;
@@ -112,7 +156,9 @@ namespace Microsoft.ML.Trainers
             /// a positive finite number.
             /// </summary>
             public double LocalisationLearningRateMultiplier = 1.0;
+            /// <summary>Epochs of training; default 10; 1 or more (a time budget may stop earlier).</summary>
             public int MaxEpochs = Defaults.MaxEpochs;
+            /// <summary>Rows per optimiser step; default 64; 1 or more.</summary>
             public int BatchSize = Defaults.BatchSize;
             /// <summary>
             /// Data scored after every epoch (loss and accuracy in the history); needed for early stopping.
@@ -210,13 +256,16 @@ namespace Microsoft.ML.Trainers
             _options = options;
         }
 
+        /// <inheritdoc/>
         public override TrainerInfo Info => s_info;
 
+        /// <inheritdoc/>
         protected override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
 
         /// <summary>Per-epoch metrics of the last Fit (also in the model's History).</summary>
         public IReadOnlyList<EpochMetrics> History { get; private set; } = Array.Empty<EpochMetrics>();
 
+        /// <inheritdoc/>
         protected override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema)
         {
             bool found = inputSchema.TryFindColumn(LabelColumn.Name, out var label);
@@ -232,10 +281,12 @@ namespace Microsoft.ML.Trainers
             };
         }
 
+        /// <inheritdoc/>
         protected override StCnnPredictionTransformer MakeTransformer(StCnnModelParameters model,
             DataViewSchema trainSchema)
             => new StCnnPredictionTransformer(Host, model, trainSchema, FeatureColumn.Name, LabelColumn.Name);
 
+        /// <inheritdoc/>
         protected override StCnnModelParameters TrainModelCore(TrainContext context)
         {
             Host.CheckValue(context, nameof(context));

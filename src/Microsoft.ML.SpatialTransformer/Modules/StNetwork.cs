@@ -62,11 +62,13 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             RegisterComponents();
         }
 
+        /// <summary>The architecture this network was built from.</summary>
         public StNetworkOptions Options { get; }
 
         /// <summary>Whether <see cref="System.IDisposable.Dispose"/> has freed the network's native state.</summary>
         public bool IsDisposed { get; private set; }
 
+        /// <inheritdoc/>
         protected override void Dispose(bool disposing)
         {
             IsDisposed = true;
@@ -95,6 +97,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <summary>Parameters of every localisation network (trained at their own learning rate).</summary>
         public IEnumerable<Parameter> LocalisationParameters() => Transformers.SelectMany(t => t.Localisation.parameters());
 
+        /// <summary>input [N,C,H,W] -> class logits [N,K].</summary>
         public override Tensor forward(Tensor input) => ForwardWithThetas(input).Logits;
 
         /// <summary>input [N,C,H,W] -> logits [N,K] and each ST's theta [N,P], input STs first.</summary>

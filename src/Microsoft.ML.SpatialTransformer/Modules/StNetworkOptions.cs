@@ -10,17 +10,24 @@ namespace Microsoft.ML.SpatialTransformer.Modules
     /// </summary>
     public sealed record StNetworkOptions
     {
+        /// <summary>C, input channels; default 1.</summary>
         public int InputChannels { get; init; } = 1;
+        /// <summary>H, input height in pixels; default 28.</summary>
         public int InputHeight { get; init; } = 28;
+        /// <summary>W, input width in pixels; default 28.</summary>
         public int InputWidth { get; init; } = 28;
+        /// <summary>K, classes of the output; default 10; 2 or more.</summary>
         public int Classes { get; init; } = 10;
 
         /// <summary>Transform family of every ST; None builds the plain classifier.</summary>
         public SpatialTransformKind Transform { get; init; } = SpatialTransformKind.Affine;
+        /// <summary>Thin plate spline control points per side; default 4.</summary>
         public int TpsGridSize { get; init; } = TransformFamily.DefaultTpsGridSize;
+        /// <summary>Localisation network architecture; default Cnn.</summary>
         public LocalisationNetworkKind Localisation { get; init; } = LocalisationNetworkKind.Cnn;
         /// <summary>Localisation widths; null or empty uses the architecture's defaults.</summary>
         public int[] LocalisationWidths { get; init; }
+        /// <summary>Classifier architecture; default Cnn.</summary>
         public ClassifierKind Classifier { get; init; } = ClassifierKind.Cnn;
         /// <summary>Classifier widths; null or empty uses the architecture's defaults.</summary>
         public int[] ClassifierWidths { get; init; }
@@ -43,9 +50,13 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// resolution).
         /// </summary>
         public bool DownsampleAfterTransform { get; init; }
+        /// <summary>Sampling kernel of the STs; default Bilinear.</summary>
         public SamplingMode Sampling { get; init; } = SamplingMode.Bilinear;
+        /// <summary>Value an ST samples outside its input; default Zeros.</summary>
         public PaddingMode Padding { get; init; } = PaddingMode.Zeros;
+        /// <summary>Dropout rate before the classifier head; default 0; in [0, 1).</summary>
         public double Dropout { get; init; }
+        /// <summary>Batch normalisation after each convolution of the Cnn classifier; default false.</summary>
         public bool BatchNorm { get; init; }
         /// <summary>
         /// Per-channel scaling of the input before everything else (statistics set by the trainer, saved with the

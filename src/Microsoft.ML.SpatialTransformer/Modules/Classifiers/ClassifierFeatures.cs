@@ -103,6 +103,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             StageInputShapes = StageShapes(channels, height, width);
         }
 
+        /// <summary>The architecture.</summary>
         public ClassifierKind Kind { get; }
 
         internal IReadOnlyList<Module<Tensor, Tensor>> Stages => stages.ToList();
@@ -117,6 +118,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <summary>[C,H,W] entering each stage, for localisation networks placed before a stage.</summary>
         public IReadOnlyList<long[]> StageInputShapes { get; }
 
+        /// <summary>input [N,C,H,W] -> features [N,F].</summary>
         public override Tensor forward(Tensor input) => Forward(input, null);
 
         /// <summary>

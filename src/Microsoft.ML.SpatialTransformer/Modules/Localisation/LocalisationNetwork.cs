@@ -75,11 +75,13 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             RegisterComponents();
         }
 
+        /// <summary>The trunk architecture.</summary>
         public LocalisationNetworkKind Kind { get; }
 
         internal Module<Tensor, Tensor> Trunk => trunk;
         internal RegressionHead Head => head;
 
+        /// <summary>input [N,C,H,W] -> theta [N,P].</summary>
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
