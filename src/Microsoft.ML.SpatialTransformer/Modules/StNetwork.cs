@@ -20,6 +20,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         private readonly Module<Tensor, Tensor> downsample;
         private readonly Linear head;
 
+        /// <summary>Builds the network <paramref name="options"/> describes, with fresh (unseeded) weights.</summary>
+        /// <param name="options">The architecture; checked by <see cref="StNetworkOptions.Validate"/>.</param>
         public StNetwork(StNetworkOptions options) : base(nameof(StNetwork))
         {
             options.Validate();
