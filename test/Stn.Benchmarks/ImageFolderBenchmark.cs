@@ -26,7 +26,7 @@ namespace Stn.Benchmarks
                 var watch = Stopwatch.StartNew();
                 WritePngs(directory, count, size);
                 Console.WriteLine($"{count} training and {Math.Max(200, count / 4)} test PNG files of {size}x{size} colour " +
-                                  $"clutter digits written in {watch.Elapsed.TotalSeconds:F1} s; StCnn (defaults) Fit of " +
+                                  $"clutter digits written in {watch.Elapsed.TotalSeconds:F1} s; StCnn Fit (defaults; batch norm, classifier widths 16,32) of " +
                                   $"{epochs} epochs, a fresh process per line, {Environment.ProcessorCount} cores.");
                 Console.WriteLine($"{"pipeline",-48} {"read s",7} {"fit s",7} {"peak MiB",9} {"test accuracy",14}");
                 foreach (var mode in new[] { "plain", "cached" })

@@ -122,6 +122,24 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             Assert.Equal(new[] { 0f, 1f, 255f }, buffer);
         }
 
+        [Theory]
+        [InlineData(long.MaxValue)]          // many memory blocks
+        [InlineData(3L * 128 * 128 * 100)]   // 100 rows of bytes in memory (two blocks), the rest on disk
+        public void LargeByteRowsComeBackExactlyAcrossBlocks(long budget)
+        {
+            const int size = 3 * 128 * 128, rows = 260;
+            using var store = new RowStore(size, budget, _directory);
+            for (int i = 0; i < rows; i++) store.Add(ByteRow(i, size));
+            store.Seal();
+            Assert.Equal(1, store.BytesPerValue);
+            var buffer = new float[size];
+            foreach (int i in new[] { 0, 84, 85, 86, 99, 100, 101, 170, 259 })
+            {
+                store.CopyRow(i, buffer);
+                Assert.Equal(ByteRow(i, size), buffer);
+            }
+        }
+
         [Fact]
         public void BlocksStaySmallForLargeSets()
         {
