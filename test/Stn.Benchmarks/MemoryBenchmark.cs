@@ -71,15 +71,8 @@ namespace Stn.Benchmarks
             try { trainer.Fit(data); }
             catch (OperationCanceledException) when (cts.IsCancellationRequested) { } // the --steps cut
             double rate = batches > 1 ? (batches - 1) * 64 / (lastBatch - firstBatch) : double.NaN;
-            Console.WriteLine($"{PeakResidentMiB(),9:F0} {firstBatch,7:F1} {rate,12:F0}");
+            Console.WriteLine($"{SpeedFigures.PeakResidentMiB(),9:F0} {firstBatch,7:F1} {rate,12:F0}");
             return 0;
-        }
-
-        // VmHWM: the process's peak resident set, as the kernel counts it (what an OOM killer looks at).
-        private static double PeakResidentMiB()
-        {
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
-            return line is null ? double.NaN : long.Parse(line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
         }
 
         // Called on the training thread (Progress<T> would post to the pool and report late).

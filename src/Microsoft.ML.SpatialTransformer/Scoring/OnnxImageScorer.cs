@@ -12,8 +12,8 @@ namespace Microsoft.ML.SpatialTransformer.Scoring
     /// output "probabilities" [N,K]). One intra-op thread and sequential execution: each call runs on the calling
     /// thread alone, so its result is the same bits whatever the machine's load or the process's thread settings.
     /// Thread-safe: every thread gets its own input and output tensors, allocated once by ONNX Runtime (native, never
-    /// moved by the garbage collector) and reused. The owner disposes it; the finalizer releases the tensors of an
-    /// instance that was never disposed (the session has its own).
+    /// moved by the garbage collector) and reused. The owner disposes it; the finalizer releases the tensors and the
+    /// session of an instance that was never disposed.
     /// </summary>
     internal sealed class OnnxImageScorer : IDisposable
     {
@@ -100,12 +100,9 @@ namespace Microsoft.ML.SpatialTransformer.Scoring
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-            ReleaseBuffers();
             _buffers.Dispose();
-            _session.Dispose();
-            _runOptions.Dispose();
+            Release();
             GC.SuppressFinalize(this);
-            GlibcMalloc.ReturnFreeMemory();
         }
 
         // Unreachable, so no thread is scoring: the tensors and the session go back now (disposing twice is harmless
@@ -113,7 +110,11 @@ namespace Microsoft.ML.SpatialTransformer.Scoring
         // weights, which raised malloc thresholds would otherwise keep resident after the app drops the model.
         ~OnnxImageScorer()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) Release();
+        }
+
+        private void Release()
+        {
             ReleaseBuffers();
             _session.Dispose();
             _runOptions.Dispose();
