@@ -250,6 +250,10 @@ namespace Microsoft.ML.Trainers
                 out Action disposer)
             {
                 disposer = null;
+                var getters = new Delegate[2];
+                // A cursor over the input columns alone has the feature column inactive: nothing to read then.
+                if (!activeOutput(0) && !activeOutput(1))
+                    return getters;
                 var read = InputReader.Create(Host, input, input.Schema[_featureIndex]);
                 var pixels = new float[_parent.Shape.Size];
                 var probabilities = new float[Positions * Classes];
@@ -261,7 +265,6 @@ namespace Microsoft.ML.Trainers
                     _parent.PredictOne(pixels, probabilities);
                     cached = input.Position;
                 }
-                var getters = new Delegate[2];
                 if (activeOutput(0))
                     getters[0] = (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> dst) =>
                     {
