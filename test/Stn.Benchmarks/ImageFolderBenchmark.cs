@@ -18,13 +18,21 @@ namespace Stn.Benchmarks
     /// </summary>
     internal static class ImageFolderBenchmark
     {
-        public static int Run(int count, int size, int epochs)
+        /// <summary>
+        /// Writes the PNG files to <paramref name="keptDirectory"/> and keeps them there (reused when its train.tsv
+        /// exists), or to a temporary folder deleted at the end when it is null.
+        /// </summary>
+        public static int Run(int count, int size, int epochs, string keptDirectory = null)
         {
-            string directory = Directory.CreateTempSubdirectory("stn-images-").FullName;
+            string directory = keptDirectory ?? Directory.CreateTempSubdirectory("stn-images-").FullName;
             try
             {
                 var watch = Stopwatch.StartNew();
-                WritePngs(directory, count, size);
+                if (keptDirectory is null || !File.Exists(Path.Combine(keptDirectory, "train.tsv")))
+                {
+                    Directory.CreateDirectory(directory);
+                    WritePngs(directory, count, size);
+                }
                 Console.WriteLine($"{count} training and {Math.Max(200, count / 4)} test PNG files of {size}x{size} colour " +
                                   $"clutter digits written in {watch.Elapsed.TotalSeconds:F1} s; StCnn Fit (defaults; batch norm, classifier widths 16,32) of " +
                                   $"{epochs} epochs, a fresh process per line, {Environment.ProcessorCount} cores.");
@@ -33,7 +41,10 @@ namespace Stn.Benchmarks
                     Console.WriteLine($"{(mode == "plain" ? "ExtractPixels -> StCnn" : "ExtractPixels -> AppendCacheCheckpoint -> StCnn"),-48}" +
                                       RunChild(directory, count, size, epochs, mode));
             }
-            finally { Directory.Delete(directory, recursive: true); }
+            finally
+            {
+                if (keptDirectory is null) Directory.Delete(directory, recursive: true);
+            }
             return 0;
         }
 

@@ -22,6 +22,13 @@ internal static class ImageFolderFit
     public static int Run(string directory, int size, int epochs, string mode)
     {
         var ml = new MLContext(seed: 1);
+        // The trainer's own epoch lines and warnings, as a user watching MLContext.Log sees them (stderr: the
+        // benchmark reads the last stdout line).
+        ml.Log += (_, e) =>
+        {
+            if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning || e.Message.Contains(": lr "))
+                Console.Error.WriteLine(e.Message);
+        };
         IDataView Split(string name) => ml.Data.LoadFromEnumerable(File.ReadLines(Path.Combine(directory, name + ".tsv"))
             .Select(l => l.Split('\t')).Select(f => new PngRow { Path = f[0], Label = f[1] }).ToArray());
         var data = Split("train");
