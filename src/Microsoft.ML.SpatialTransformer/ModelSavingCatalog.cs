@@ -28,7 +28,7 @@ namespace Microsoft.ML
                 using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Delete);
                 catalog.Save(model, inputSchema, stream);
                 // Flushed to the OS, not forced to disk: this guards against a failed or killed save, not against power
-                // loss (fsync took seconds per save on a busy disk here).
+                // loss (fsync would make every save wait for the disk).
                 stream.Flush();
                 File.Move(temp, full, overwrite: true);
             }

@@ -42,7 +42,9 @@ namespace Microsoft.ML
             });
 
         /// <summary>
-        /// Warps images by a theta column with every setting of <see cref="SpatialTransformEstimator.Options"/>.
+        /// The SpatialTransform estimator with every setting of <see cref="SpatialTransformEstimator.Options"/>: it
+        /// warps images by a theta column, or, with a label column or the CoLocalisation objective, learns the
+        /// transform at Fit (see <see cref="SpatialTransformEstimator"/>).
         /// </summary>
         public static SpatialTransformEstimator SpatialTransform(this TransformsCatalog catalog, SpatialTransformEstimator.Options options)
             => new SpatialTransformEstimator(CatalogUtils.GetEnvironment(catalog), options);

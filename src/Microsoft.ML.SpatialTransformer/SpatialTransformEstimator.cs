@@ -96,11 +96,10 @@ namespace Microsoft.ML.SpatialTransformer
             /// </summary>
             public string LabelColumnName;
             /// <summary>
-            /// What learned mode trains for; default <see cref="SpatialTransformObjective.Classification"/> (learned
-            /// mode only when <see cref="LabelColumnName"/> is set). <see
+            /// What learned mode trains for; default <see cref="SpatialTransformObjective.Classification"/> (which
+            /// learns only when <see cref="LabelColumnName"/> is set). <see
             /// cref="SpatialTransformObjective.CoLocalisation"/> always learns theta, reads no label and needs <see
-            /// cref="Transform"/> =
-            /// <see cref="SpatialTransformKind.Attention"/>; train it on the images of one class (the paper: 100) and
+            /// cref="Transform"/> = <see cref="SpatialTransformKind.Attention"/>; train it on the images of one class (the paper: 100) and
             /// set OutputHeight and OutputWidth to about the object's size in pixels. Its crop starts centred, halfway
             /// between the whole image and the output's resolution; the crop embedding is a fixed, seeded random
             /// network; a penalty keeps boxes inside the image.
@@ -110,7 +109,9 @@ namespace Microsoft.ML.SpatialTransformer
             public LocalisationNetworkKind Localisation = LocalisationNetworkKind.Cnn;
             /// <summary>Its widths (null: the architecture's defaults).</summary>
             public int[] LocalisationWidths;
-            /// <summary>The classifier that supplies the training signal; discarded after Fit.</summary>
+            /// <summary>
+            /// The classifier that supplies the training signal of the Classification objective; discarded after Fit.
+            /// </summary>
             public ClassifierKind AuxiliaryClassifier = ClassifierKind.Cnn;
             /// <summary>
             /// Its widths (null: 16 and 32 filters for the CNN, the architecture's defaults otherwise).
@@ -188,8 +189,9 @@ namespace Microsoft.ML.SpatialTransformer
         private bool Learned => CoLocalisation || !string.IsNullOrEmpty(_options.LabelColumnName);
 
         /// <summary>
-        /// Checks the input schema and returns the transformer; with a label column it first trains the localisation
-        /// network on <paramref name="input"/> (given-transform mode learns nothing).
+        /// Checks the input schema and returns the transformer. In learned mode (a label column, or <see
+        /// cref="Options.Objective"/> = <see cref="SpatialTransformObjective.CoLocalisation"/>, which reads no label)
+        /// it first trains the localisation network on <paramref name="input"/>; given a theta column it trains nothing.
         /// </summary>
         public SpatialTransformTransformer Fit(IDataView input)
         {

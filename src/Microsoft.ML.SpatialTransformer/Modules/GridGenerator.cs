@@ -6,9 +6,12 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 {
     /// <summary>
     /// T_theta(G) for one transform kind and a fixed output size: theta [N,P] -> grid [N,H',W',2] (see
-    /// <see cref="TransformFamily"/> for the convention). Constants are computed once from the options: the projective
-    /// base grid and the TPS sampling matrix are non-persistent buffers (they follow the module to a device but are not
-    /// saved), and the affine families' base grid is held apart from the module's tensors; no saved state holds any.
+    /// <see cref="TransformFamily"/> for the convention). Constants are computed once from the options. The
+    /// projective base grid and the TPS sampling matrix are a non-persistent buffer, so a generator on its own saves
+    /// nothing; but a parent module's RegisterComponents registers the field as a buffer too
+    /// ("generator._constant"), so a network saves it with its weights and moves it with itself (saved models have
+    /// that entry, and loading checks entries). forward converts a constant to theta's dtype and device where they
+    /// differ. The affine families' base grid is held apart from the module's tensors, so no saved state holds it.
     /// </summary>
     public sealed class GridGenerator : nn.Module<Tensor, Tensor>
     {

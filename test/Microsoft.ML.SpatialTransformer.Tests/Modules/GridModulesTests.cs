@@ -44,8 +44,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
         [Fact]
         public void PrecomputedConstantsAreNotSaved()
         {
-            // Base grids and TPS matrices are derived from the configuration: a state_dict holding them would bloat
-            // models.
+            // Base grids and TPS matrices are derived from the configuration: a generator on its own keeps them out
+            // of its state_dict (inside a network the parent's RegisterComponents registers them; see GridGenerator).
             using var tps = new GridGenerator(SpatialTransformKind.ThinPlateSpline, 8, 8);
             using var projective = new GridGenerator(SpatialTransformKind.Projective, 8, 8);
             Assert.Empty(tps.state_dict());

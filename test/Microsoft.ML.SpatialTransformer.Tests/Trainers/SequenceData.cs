@@ -5,7 +5,7 @@ using Stn.Datasets.Data;
 using Stn.Datasets.Mnist;
 using Stn.Datasets.Sequences;
 
-namespace Microsoft.ML.SpatialTransformer.Tests.Sequences
+namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
 {
     /// <summary>Small digit-sequence sets from the shipped MNIST subset, and views with chosen labels.</summary>
     internal static class SequenceData

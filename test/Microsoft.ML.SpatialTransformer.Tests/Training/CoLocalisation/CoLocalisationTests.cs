@@ -11,7 +11,7 @@ using Stn.Datasets.CoLocalisation;
 using Stn.Datasets.Data;
 using Xunit;
 
-namespace Microsoft.ML.SpatialTransformer.Tests.CoLocalisation
+namespace Microsoft.ML.SpatialTransformer.Tests.Training.CoLocalisation
 {
     /// <summary>
     /// The CoLocalisation objective on a tiny set: 8x8 ring-shaped "digits" of one class on 24x24 canvases (the

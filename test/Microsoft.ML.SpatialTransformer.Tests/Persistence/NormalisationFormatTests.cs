@@ -8,7 +8,7 @@ using Microsoft.ML.SpatialTransformer.Persistence;
 using Microsoft.ML.Trainers;
 using Xunit;
 
-namespace Microsoft.ML.SpatialTransformer.Tests.Training
+namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
 {
     /// <summary>Issue 12: the saved flag, and models saved before it.</summary>
     public class NormalisationFormatTests

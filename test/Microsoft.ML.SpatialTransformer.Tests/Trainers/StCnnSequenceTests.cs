@@ -8,7 +8,7 @@ using Microsoft.ML.SpatialTransformer.Tests.Infrastructure;
 using Microsoft.ML.Trainers;
 using Xunit;
 
-namespace Microsoft.ML.SpatialTransformer.Tests.Sequences
+namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
 {
     /// <summary>The digit-sequence reader: training, scoring, save/load in a fresh process, ONNX, evaluation, bad
     /// labels.</summary>

@@ -2,7 +2,7 @@ using System;
 using Microsoft.ML.SpatialTransformer.Training;
 using Xunit;
 
-namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
+namespace Microsoft.ML.SpatialTransformer.Tests.Training
 {
     public class EpochBudgetTests
     {

@@ -3,12 +3,13 @@ using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Tests.Infrastructure;
+using Microsoft.ML.SpatialTransformer.Tests.Trainers;
 using Microsoft.ML.SpatialTransformer.Training;
 using Microsoft.ML.Trainers;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
+namespace Microsoft.ML.SpatialTransformer.Tests.Training
 {
     public class AugmentationTests
     {
