@@ -22,7 +22,8 @@ namespace Stn.Benchmarks
         /// Writes the PNG files to <paramref name="keptDirectory"/> and keeps them there (reused when its train.tsv
         /// exists), or to a temporary folder deleted at the end when it is null.
         /// </summary>
-        public static int Run(int count, int size, int epochs, string keptDirectory = null)
+        public static int Run(int count, int size, int epochs, string keptDirectory = null, double budgetMinutes = 0,
+            string modes = "plain,cached")
         {
             string directory = keptDirectory ?? Directory.CreateTempSubdirectory("stn-images-").FullName;
             try
@@ -35,11 +36,12 @@ namespace Stn.Benchmarks
                 }
                 Console.WriteLine($"{count} training and {Math.Max(200, count / 4)} test PNG files of {size}x{size} colour " +
                                   $"clutter digits written in {watch.Elapsed.TotalSeconds:F1} s; StCnn Fit (defaults; batch norm, classifier widths 16,32) of " +
-                                  $"{epochs} epochs, a fresh process per line, {Environment.ProcessorCount} cores.");
+                                  (budgetMinutes > 0 ? $"a {budgetMinutes} min training budget (at most {epochs} epochs)" : $"{epochs} epochs") +
+                                  $", a fresh process per line, {Environment.ProcessorCount} cores.");
                 Console.WriteLine($"{"pipeline",-48} {"read s",7} {"fit s",7} {"peak MiB",9} {"test accuracy",14}");
-                foreach (var mode in new[] { "plain", "cached" })
+                foreach (var mode in modes.Split(','))
                     Console.WriteLine($"{(mode == "plain" ? "ExtractPixels -> StCnn" : "ExtractPixels -> AppendCacheCheckpoint -> StCnn"),-48}" +
-                                      RunChild(directory, count, size, epochs, mode));
+                                      RunChild(directory, size, epochs, mode, budgetMinutes));
             }
             finally
             {
@@ -81,13 +83,14 @@ namespace Stn.Benchmarks
             }
         }
 
-        private static string RunChild(string directory, int count, int size, int epochs, string mode)
+        private static string RunChild(string directory, int size, int epochs, string mode, double budgetMinutes)
         {
             // ML.NET's image decoding needs SkiaSharp 2.88, while this app's plots (ScottPlot) bring SkiaSharp 3: the
             // fits run in Stn.ModelRunner, built beside this app with the same configuration.
             string runner = Path.Combine(AppContext.BaseDirectory.Replace("Stn.Benchmarks", "Stn.ModelRunner"), "Stn.ModelRunner.dll");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
-            foreach (var a in new[] { runner, "--fit-image-folder", directory, size.ToString(), epochs.ToString(), mode })
+            foreach (var a in new[] { runner, "--fit-image-folder", directory, size.ToString(), epochs.ToString(), mode,
+                         budgetMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture) })
                 start.ArgumentList.Add(a);
             using var process = Process.Start(start)!;
             string output = process.StandardOutput.ReadToEnd();

@@ -18,7 +18,8 @@ using static TorchSharp.torch;
 // grows) Stn.Benchmarks memory [ROWS ...] [--large] [--steps N]   peak resident memory and training img/s of StCnn Fit
 // on lazily generated 3x128x128 rows (default 5000 20000 80000; --large adds 15000 of 3x224x224), in memory and forced
 // to disk Stn.Benchmarks memory-part <rows> <size> <memory|disk> <steps>   one of those fits, in its own process
-//   Stn.Benchmarks images [--count 3000] [--size 128] [--epochs 10] [--directory D]   an ImageAnalytics flow from a folder of PNG files,
+//   Stn.Benchmarks images [--count 3000] [--size 128] [--epochs 10] [--directory D] [--budget-minutes M] [--modes plain,cached]
+//                                                                 an ImageAnalytics flow from a folder of PNG files,
 //       Fit with and without AppendCacheCheckpoint: reading seconds, Fit seconds, peak resident memory
 //   Stn.Benchmarks colour [--budget-minutes 3] [--train-count 6000] [--test-count 1000] [--batch-size 64] [--size 128]
 //       [--hard] [--models cnn,st] [--classifier-widths 32,64] [--learning-rate 0.001] [--max-epochs N] [--data DIR]
@@ -109,7 +110,8 @@ switch (command)
             Option("--batch-size", 32), args.Contains("--verbose"));
     case "images":
         return ImageFolderBenchmark.Run(Option("--count", 3000), Option("--size", 128), Option("--epochs", 10),
-            Text("--directory", null));
+            Text("--directory", null), double.Parse(Text("--budget-minutes", "0"), System.Globalization.CultureInfo.InvariantCulture),
+            Text("--modes", "plain,cached"));
     case "colour":
         return ColourBenchmark.Run(args);
     case "sequences":

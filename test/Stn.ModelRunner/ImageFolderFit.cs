@@ -18,8 +18,12 @@ internal static class ImageFolderFit
         public string Label { get; set; }
     }
 
-    /// <summary>One Fit in this process; prints "read s, fit s, peak MiB".</summary>
-    public static int Run(string directory, int size, int epochs, string mode)
+    /// <summary>
+    /// One Fit in this process of <paramref name="epochs"/> epochs, or, with a positive <paramref
+    /// name="budgetMinutes"/>, of that training time budget (the cosine schedule fitted to it, as in the colour
+    /// benchmark); prints "read s, fit s, peak MiB, test accuracy".
+    /// </summary>
+    public static int Run(string directory, int size, int epochs, string mode, double budgetMinutes)
     {
         var ml = new MLContext(seed: 1);
         // The trainer's own epoch lines and warnings, as a user watching MLContext.Log sees them (stderr: the
@@ -46,6 +50,7 @@ internal static class ImageFolderFit
                 // colour benchmark's classifier: batch norm, widths 16 and 32.
                 FeatureColumnName = "Pixels", MaxEpochs = epochs, Progress = progress,
                 BatchNorm = true, ClassifierWidths = new[] { 16, 32 },
+                TrainingTimeBudget = budgetMinutes > 0 ? TimeSpan.FromMinutes(budgetMinutes) : null,
             }));
         var model = mode == "cached" ? pixels.AppendCacheCheckpoint(ml).Append(trainer).Fit(data) : pixels.Append(trainer).Fit(data);
         double fit = watch.Elapsed.TotalSeconds, peak = PeakResidentMiB();

@@ -6,7 +6,7 @@ using Microsoft.ML;
 //        Stn.ModelRunner --resave <model.zip> <target.zip>       saves the model to target with SaveAtomically until
 // killed Stn.ModelRunner --describe <model.zip>                  prints the type of each transformer of the model
 //        Stn.ModelRunner --malloc-faults [adaptive]              prints the page faults of a tensor-like allocation
-// pattern Stn.ModelRunner --fit-image-folder <dir> <size> <epochs> <plain|cached>   an ImageAnalytics Fit (benchmarks)
+// pattern Stn.ModelRunner --fit-image-folder <dir> <size> <epochs> <plain|cached> [budget min]   an ImageAnalytics Fit (benchmarks)
 //        Stn.ModelRunner --write-fixtures <dir>                  writes the persistence tests' saved-model fixtures
 //        Stn.ModelRunner --predict <model.zip> <input.idv> <scores.bin> <Auto|TorchSharp|OnnxRuntime>
 //                                                                scores each row through a PredictionEngine with that
@@ -21,8 +21,9 @@ if (args.Length == 3 && args[0] == "--resave")
         Console.WriteLine($"saved {i}");
     }
 }
-if (args.Length == 5 && args[0] == "--fit-image-folder")
-    return ImageFolderFit.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]);
+if (args.Length is 5 or 6 && args[0] == "--fit-image-folder")
+    return ImageFolderFit.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4],
+        args.Length == 6 ? double.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 0);
 if (args.Length == 2 && args[0] == "--write-fixtures")
     return FixtureWriter.Run(args[1]);
 if (args.Length == 2 && args[0] == "--describe")
