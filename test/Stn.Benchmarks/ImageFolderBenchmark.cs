@@ -39,7 +39,7 @@ namespace Stn.Benchmarks
                                   (budgetMinutes > 0 ? $"a {budgetMinutes} min training budget (at most {epochs} epochs)" : $"{epochs} epochs") +
                                   $", a fresh process per line, {Environment.ProcessorCount} cores.");
                 Console.WriteLine($"{"pipeline",-48} {"read s",7} {"fit s",7} {"peak MiB",9} {"test accuracy",14}");
-                foreach (var mode in modes.Split(','))
+                foreach (var mode in modes.Split(',', StringSplitOptions.RemoveEmptyEntries))
                     Console.WriteLine($"{(mode == "plain" ? "ExtractPixels -> StCnn" : "ExtractPixels -> AppendCacheCheckpoint -> StCnn"),-48}" +
                                       RunChild(directory, size, epochs, mode, budgetMinutes));
             }
