@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Microsoft.ML.SpatialTransformer.Native;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;

@@ -24,7 +24,7 @@ namespace Stn.Benchmarks
 
         public BareTutorialStCnn() : base(nameof(BareTutorialStCnn))
         {
-            Microsoft.ML.SpatialTransformer.TorchNativeLibrary.EnsureLoaded(); // picks the convolution layout that is right here
+            Microsoft.ML.SpatialTransformer.Native.TorchNativeLibrary.EnsureLoaded(); // picks the convolution layout that is right here
             using (no_grad())
             {
                 fcLoc2.weight.zero_();

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using Microsoft.ML.SpatialTransformer.Native;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Functional;
 using Microsoft.ML.SpatialTransformer.Modules;

@@ -1,3 +1,4 @@
+using Microsoft.ML.SpatialTransformer.Native;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Functional

@@ -2,7 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using TorchSharp;
 
-namespace Microsoft.ML.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Native
 {
     /// <summary>
     /// Runs a stretch of libtorch work on the calling thread alone. A single image can be too little work to share:

@@ -2,7 +2,7 @@ using System;
 using Microsoft.ML.SpatialTransformer.Functional;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Native
 {
     /// <summary>
     /// Checks libtorch's float32 convolution (output, input gradient and weight gradient) against its float64 one

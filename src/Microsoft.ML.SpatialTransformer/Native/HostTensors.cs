@@ -2,7 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Native
 {
     /// <summary>
     /// Copies between managed float arrays and tensors as one block copy through the tensor's storage, much cheaper

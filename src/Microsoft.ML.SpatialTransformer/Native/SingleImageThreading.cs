@@ -1,6 +1,6 @@
 using System;
 
-namespace Microsoft.ML.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Native
 {
     /// <summary>
     /// Decides, from the model alone, whether its single-image predictions run on the calling thread alone

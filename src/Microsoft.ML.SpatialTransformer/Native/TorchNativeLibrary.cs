@@ -4,7 +4,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using TorchSharp;
 
-namespace Microsoft.ML.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Native
 {
     /// <summary>
     /// Loads TorchSharp's native library once and turns a failure into one actionable message, instead of the

@@ -1,4 +1,5 @@
 using System;
+using Microsoft.ML.SpatialTransformer.Native;
 using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Native

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.ML.SpatialTransformer.Native;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
