@@ -1,9 +1,9 @@
 using System;
 using System.Diagnostics;
-using Microsoft.ML.SpatialTransformer.Native;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Functional;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Native;
 using static TorchSharp.torch;
 
 namespace Stn.Benchmarks

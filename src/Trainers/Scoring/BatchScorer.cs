@@ -1,8 +1,8 @@
 using System;
-using Microsoft.ML.SpatialTransformer.Native;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Native;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Trainers.Scoring
