@@ -31,8 +31,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                     case Linear linear:
                         Uniform(linear.weight, linear.bias, linear.weight.shape[1], generator);
                         break;
-                    case CheckedConv2d conv:
-                        Uniform(conv.Weight, conv.Bias, conv.FanIn, generator);
+                    case Convolution conv:
+                        Uniform(conv.weight, conv.bias, conv.weight.numel() / conv.weight.shape[0], generator); // C/groups x k x k
                         break;
                 }
             }

@@ -1,16 +1,15 @@
 using System;
-using Microsoft.ML.SpatialTransformer.Functional;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Native
 {
     /// <summary>
     /// Checks libtorch's float32 convolution (output, input gradient and weight gradient) against its float64 one
-    /// (which never goes through oneDNN) on small problems of the shapes our networks use. On some virtual machines
-    /// (seen on an AMD family 1Ah guest) oneDNN's AVX and AVX-512 kernels for its blocked layout return wrong values or
-    /// NaN when a channel count is not a multiple of 16, at random from call to call, while its channels-last kernels
-    /// are right; a library that trained on such numbers would fail much later with a loss that points nowhere near
-    /// the cause. The check picks the layout that is right (<see cref="CpuConvolution.Layout"/>), or turns oneDNN off.
+    /// (which never goes through oneDNN) on small problems of the shapes our networks use. On some CPUs (an AMD family
+    /// 1Ah virtual machine, for one) oneDNN's AVX and AVX-512 kernels for its blocked layout return wrong values or NaN
+    /// when a channel count is not a multiple of 16, at random from call to call, while its channels-last kernels are
+    /// right; a library that trained on such numbers would fail much later with a loss that points nowhere near the
+    /// cause. The check picks the layout that is right, or turns oneDNN off.
     /// </summary>
     internal static class ConvolutionCheck
     {
@@ -48,40 +47,48 @@ namespace Microsoft.ML.SpatialTransformer.Native
             return worst;
         }
 
+        /// <summary>What the check decided for this process.</summary>
+        /// <param name="Layout">The layout CPU convolutions use.</param>
+        /// <param name="Warning">What was worked around (channels-last layout, or oneDNN turned off); null if
+        /// nothing.</param>
+        /// <param name="Failure">The exception to report when no workaround gives right results; null
+        /// otherwise.</param>
+        public sealed record Outcome(ConvolutionLayout Layout, string Warning, Exception Failure);
+
         /// <summary>
-        /// Null when convolutions are right, with the standard layout or after switching to channels-last or turning
-        /// oneDNN off (then <paramref name="warning"/> says so); otherwise the exception to report.
+        /// Runs the check and picks the standard layout when it is right, else channels-last when that is right, else
+        /// turns oneDNN off for the whole process (ATen's own convolutions) when that is right, else fails.
         /// </summary>
-        public static Exception Verify(out string warning)
+        public static Outcome Run()
         {
-            warning = null;
             ATenContext.DisableNnpackWhereUnavailable();
             double error = Error(ConvolutionLayout.Standard);
-            if (error <= Tolerance) return null;
+            if (error <= Tolerance) return new Outcome(ConvolutionLayout.Standard, null, null);
             double channelsLast = Error(ConvolutionLayout.ChannelsLast);
             if (channelsLast <= Tolerance)
             {
-                CpuConvolution.Layout = ConvolutionLayout.ChannelsLast;
-                warning = $"libtorch's oneDNN convolutions in their standard layout give wrong results on this CPU (max relative error {error:G3} on a check problem); " +
-                    "the networks of this library therefore run their convolutions in the channels-last layout, which is right here at the same speed. " +
-                    "Other TorchSharp code in this process is not covered; starting the process with ONEDNN_MAX_CPU_ISA=SSE41 avoids the fault everywhere, more slowly.";
-                return null;
+                return new Outcome(ConvolutionLayout.ChannelsLast,
+                    $"libtorch's oneDNN convolutions in their standard layout give wrong results on this CPU (max relative error {error:G3} on a check problem); " +
+                    "the networks of this library therefore run their convolutions in the channels-last layout, which oneDNN computes right here with kernels of the same instruction set. " +
+                    "Other TorchSharp code in this process is not covered; starting the process with ONEDNN_MAX_CPU_ISA=SSE41 avoids the fault everywhere, more slowly.",
+                    null);
             }
             if (ATenContext.TryDisableMkldnn())
             {
                 double fallback = Error(ConvolutionLayout.Standard);
                 if (fallback <= Tolerance)
                 {
-                    warning = $"libtorch's oneDNN convolutions give wrong results on this CPU (max relative error {error:G3} on a check problem), " +
+                    return new Outcome(ConvolutionLayout.Standard,
+                        $"libtorch's oneDNN convolutions give wrong results on this CPU (max relative error {error:G3} on a check problem), " +
                         "so they were turned off for this process and ATen's own convolutions, which are correct here but slower, are used instead. " +
-                        "To keep oneDNN, limit it to kernels that work here by starting the process with ONEDNN_MAX_CPU_ISA=SSE41.";
-                    return null;
+                        "To keep oneDNN, limit it to kernels that work here by starting the process with ONEDNN_MAX_CPU_ISA=SSE41.",
+                        null);
                 }
                 error = fallback;
             }
-            return new InvalidOperationException(
+            return new Outcome(ConvolutionLayout.Standard, null, new InvalidOperationException(
                 $"libtorch's float32 convolution gives wrong results on this machine (max relative error {error:G3} against float64 on a check problem). " +
-                "Start the process with ONEDNN_MAX_CPU_ISA=SSE41 (oneDNN's AVX kernels are the usual cause), or use another backend package or machine.");
+                "Start the process with ONEDNN_MAX_CPU_ISA=SSE41 (oneDNN's AVX kernels are the usual cause), or use another backend package or machine."));
         }
 
         // How a network uses a convolution: which results exist and must be right.
@@ -116,12 +123,12 @@ namespace Microsoft.ML.SpatialTransformer.Native
             if (use == Use.Scoring)
             {
                 using var noGrad = no_grad();
-                return new[] { CpuConvolution.Conv2d(x, w, b, 2, layout) };
+                return new[] { LayoutConvolution.Conv2d(x, w, b, 2, layout) };
             }
             using var grad = enable_grad(); // the check may run first inside a caller's no_grad block
             var input = use == Use.Training ? x.detach().requires_grad_() : x.detach();
             var weight = w.detach().requires_grad_();
-            var output = CpuConvolution.Conv2d(input, weight, b, 2, layout);
+            var output = LayoutConvolution.Conv2d(input, weight, b, 2, layout);
             output.backward(new[] { upstream });
             return use == Use.Training ? new[] { output.detach(), weight.grad, input.grad } : new[] { output.detach(), weight.grad };
         }
