@@ -35,8 +35,8 @@ namespace Microsoft.ML.SpatialTransformer.Native
                 // a localisation network's first convolution in training; and one scored under no_grad.
                 foreach (var (batch, inChannels, outChannels, size, use) in new[]
                 {
-                    (2, 20, 20, 7, Use.Training), (2, 1, 10, 12, Use.Training), (2, 1, 10, 12, Use.TrainingWithoutInputGradient),
-                    (2, 1, 10, 12, Use.Scoring),
+                    (2, 20, 20, 7, Use.Training), (2, 1, 10, 12, Use.Training),
+                    (2, 1, 10, 12, Use.TrainingWithoutInputGradient), (2, 1, 10, 12, Use.Scoring),
                 })
                 {
                     double error = ProblemError(random, batch, inChannels, outChannels, size, use, layout);
@@ -68,9 +68,11 @@ namespace Microsoft.ML.SpatialTransformer.Native
             if (channelsLast <= Tolerance)
             {
                 return new Outcome(ConvolutionLayout.ChannelsLast,
-                    $"libtorch's oneDNN convolutions in their standard layout give wrong results on this CPU (max relative error {error:G3} on a check problem); " +
-                    "the networks of this library therefore run their convolutions in the channels-last layout, which oneDNN computes right here with kernels of the same instruction set. " +
-                    "Other TorchSharp code in this process is not covered; starting the process with ONEDNN_MAX_CPU_ISA=SSE41 avoids the fault everywhere, more slowly.",
+                    "libtorch's oneDNN convolutions in their standard layout give wrong results on this CPU " +
+                    $"(max relative error {error:G3} on a check problem); the networks of this library therefore " +
+                    "run their convolutions in the channels-last layout, which oneDNN computes right here with " +
+                    "kernels of the same instruction set. Other TorchSharp code in this process is not covered; " +
+                    "starting the process with ONEDNN_MAX_CPU_ISA=SSE41 avoids the fault everywhere, more slowly.",
                     null);
             }
             if (ATenContext.TryDisableMkldnn())
@@ -79,16 +81,20 @@ namespace Microsoft.ML.SpatialTransformer.Native
                 if (fallback <= Tolerance)
                 {
                     return new Outcome(ConvolutionLayout.Standard,
-                        $"libtorch's oneDNN convolutions give wrong results on this CPU (max relative error {error:G3} on a check problem), " +
-                        "so they were turned off for this process and ATen's own convolutions, which are correct here but slower, are used instead. " +
-                        "To keep oneDNN, limit it to kernels that work here by starting the process with ONEDNN_MAX_CPU_ISA=SSE41.",
+                        "libtorch's oneDNN convolutions give wrong results on this CPU " +
+                        $"(max relative error {error:G3} on a check problem), so they were turned off for this " +
+                        "process and ATen's own convolutions, which are correct here but slower, are used instead. " +
+                        "To keep oneDNN, limit it to kernels that work here by starting the process with " +
+                        "ONEDNN_MAX_CPU_ISA=SSE41.",
                         null);
                 }
                 error = fallback;
             }
             return new Outcome(ConvolutionLayout.Standard, null, new InvalidOperationException(
-                $"libtorch's float32 convolution gives wrong results on this machine (max relative error {error:G3} against float64 on a check problem). " +
-                "Start the process with ONEDNN_MAX_CPU_ISA=SSE41 (oneDNN's AVX kernels are the usual cause), or use another backend package or machine."));
+                "libtorch's float32 convolution gives wrong results on this machine " +
+                $"(max relative error {error:G3} against float64 on a check problem). Start the process with " +
+                "ONEDNN_MAX_CPU_ISA=SSE41 (oneDNN's AVX kernels are the usual cause), or use another backend package " +
+                "or machine."));
         }
 
         // How a network uses a convolution: which results exist and must be right.
@@ -98,20 +104,28 @@ namespace Microsoft.ML.SpatialTransformer.Native
             ConvolutionLayout layout)
         {
             using var scope = NewDisposeScope();
-            double[] Values(int count) { var v = new double[count]; for (int i = 0; i < count; i++) v[i] = random.NextDouble() * 2 - 1; return v; }
-            var x = tensor(Values(batch * inChannels * size * size), new long[] { batch, inChannels, size, size });  // [N,C,H,W] float64
-            var w = tensor(Values(outChannels * inChannels * 25), new long[] { outChannels, inChannels, 5, 5 });     // [O,C,5,5]
-            var b = tensor(Values(outChannels));                                                                   // [O]
-            var upstream = tensor(Values(batch * outChannels * size * size), new long[] { batch, outChannels, size, size }); // [N,O,H,W]
+            Tensor Values(params long[] shape) // float64, U(-1, 1) from the check's own Random
+            {
+                long count = 1;
+                foreach (long side in shape) count *= side;
+                var v = new double[count];
+                for (long i = 0; i < count; i++) v[i] = random.NextDouble() * 2 - 1;
+                return tensor(v, shape);
+            }
+            var x = Values(batch, inChannels, size, size);            // [N,C,H,W]
+            var w = Values(outChannels, inChannels, 5, 5);            // [O,C,5,5]
+            var b = Values(outChannels);                              // [O]
+            var upstream = Values(batch, outChannels, size, size);    // [N,O,H,W]
             var exact = Run(x, w, b, upstream, use, ConvolutionLayout.Standard);
-            var single = Run(x.to_type(ScalarType.Float32), w.to_type(ScalarType.Float32), b.to_type(ScalarType.Float32),
-                upstream.to_type(ScalarType.Float32), use, layout);
+            var single = Run(x.to_type(ScalarType.Float32), w.to_type(ScalarType.Float32),
+                b.to_type(ScalarType.Float32), upstream.to_type(ScalarType.Float32), use, layout);
             double worst = 0;
             for (int i = 0; i < exact.Length; i++)
             {
                 var difference = (single[i].to_type(ScalarType.Float64) - exact[i]).abs();
                 if (!difference.isfinite().all().item<bool>()) return double.NaN;
-                worst = Math.Max(worst, difference.max().item<double>() / Math.Max(1, exact[i].abs().max().item<double>()));
+                double scale = Math.Max(1, exact[i].abs().max().item<double>());
+                worst = Math.Max(worst, difference.max().item<double>() / scale);
             }
             return worst;
         }
@@ -130,7 +144,9 @@ namespace Microsoft.ML.SpatialTransformer.Native
             var weight = w.detach().requires_grad_();
             var output = LayoutConvolution.Conv2d(input, weight, b, 2, layout);
             output.backward(new[] { upstream });
-            return use == Use.Training ? new[] { output.detach(), weight.grad, input.grad } : new[] { output.detach(), weight.grad };
+            return use == Use.Training
+                ? new[] { output.detach(), weight.grad, input.grad }
+                : new[] { output.detach(), weight.grad };
         }
     }
 }

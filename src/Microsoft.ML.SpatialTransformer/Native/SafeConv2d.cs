@@ -20,16 +20,19 @@ namespace Microsoft.ML.SpatialTransformer.Native
         /// <param name="padding">Zeros added on each side of both spatial axes, 0 or more.</param>
         public SafeConv2d(long inChannels, long outChannels, long kernelSize, long padding = 0)
             : base("Conv2d", Positive(inChannels, nameof(inChannels)), Positive(outChannels, nameof(outChannels)),
-                Square(Positive(kernelSize, nameof(kernelSize))), stride: new[] { 1L, 1L }, padding: Square(NotNegative(padding)),
-                padding_type: null, dilation: new[] { 1L, 1L }, transposed: false, output_padding: new[] { 0L, 0L }, groups: 1,
-                bias: true, padding_mode: PaddingModes.Zeros)
+                Square(Positive(kernelSize, nameof(kernelSize))), stride: new[] { 1L, 1L },
+                padding: Square(NotNegative(padding)), padding_type: null, dilation: new[] { 1L, 1L },
+                transposed: false, output_padding: new[] { 0L, 0L }, groups: 1, bias: true,
+                padding_mode: PaddingModes.Zeros)
         {
         }
 
         /// <summary>x [N,C,H,W] -> [N,O,H + 2p - k + 1,W + 2p - k + 1].</summary>
         public override Tensor forward(Tensor x)
         {
-            var layout = x.device_type == DeviceType.CPU ? TorchNativeLibrary.ConvolutionLayout : ConvolutionLayout.Standard;
+            var layout = x.device_type == DeviceType.CPU
+                ? TorchNativeLibrary.ConvolutionLayout
+                : ConvolutionLayout.Standard;
             return LayoutConvolution.Conv2d(x, weight, bias, padding[0], layout);
         }
 

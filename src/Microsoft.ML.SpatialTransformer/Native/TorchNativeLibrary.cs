@@ -73,7 +73,11 @@ namespace Microsoft.ML.SpatialTransformer.Native
         private static string HostLibStdCxx()
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return null;
-            return new[] { "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib" }
+            return new[]
+                {
+                    "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64",
+                    "/usr/lib",
+                }
                 .Select(d => Path.Combine(d, "libstdc++.so.6")).FirstOrDefault(File.Exists);
         }
     }
