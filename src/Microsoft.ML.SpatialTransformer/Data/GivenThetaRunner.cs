@@ -13,7 +13,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
 
         public GivenThetaRunner(SpatialTransformConfig config)
         {
-            TorchNativeLibrary.EnsureLoaded(); // a given-theta model trains nothing: scoring is its first libtorch work
+            TorchNativeLibrary.EnsureLoaded(); // a given-theta model trains nothing: this is its first libtorch work
             _config = config;
             _warp = new ThetaWarp(config.Kind, config.OutputHeight, config.OutputWidth, config.TpsGridSize, config.Sampling, config.Padding);
             _warp.eval();

@@ -32,7 +32,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                         Uniform(linear.weight, linear.bias, linear.weight.shape[1], generator);
                         break;
                     case Convolution conv:
-                        Uniform(conv.weight, conv.bias, conv.weight.numel() / conv.weight.shape[0], generator); // C/groups x k x k
+                        long fanIn = conv.weight.numel() / conv.weight.shape[0]; // C/groups x k x k
+                        Uniform(conv.weight, conv.bias, fanIn, generator);
                         break;
                 }
             }

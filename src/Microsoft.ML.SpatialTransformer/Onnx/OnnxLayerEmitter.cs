@@ -105,7 +105,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         private string Conv(Convolution conv, string input, string path)
         {
             string w = _g.Initializer(path + ".weight", conv.weight);
-            var inputs = conv.bias is null ? new[] { input, w } : new[] { input, w, _g.Initializer(path + ".bias", conv.bias) };
+            var inputs = conv.bias is null
+                ? new[] { input, w }
+                : new[] { input, w, _g.Initializer(path + ".bias", conv.bias) };
             return _g.Node("Conv", inputs, Ints("kernel_shape", conv.kernel_size), Ints("strides", PerAxis(conv.stride)),
                 Ints("pads", Pads(conv.padding, 2)), Ints("dilations", PerAxis(conv.dilation)), Int("group", conv.groups));
         }
