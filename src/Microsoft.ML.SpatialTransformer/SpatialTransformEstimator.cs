@@ -178,7 +178,6 @@ namespace Microsoft.ML.SpatialTransformer
             _host.CheckUserArg(options.Objective != SpatialTransformObjective.CoLocalisation || options.Transform == SpatialTransformKind.Attention,
                 nameof(options.Transform), $"must be Attention for the CoLocalisation objective; got {options.Transform}");
             _host.CheckUserArg(options.BatchSize > 0, nameof(options.BatchSize), $"must be positive; got {options.BatchSize}");
-            TorchNativeLibrary.EnsureLoaded();
             _options = options;
         }
 

@@ -10,6 +10,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Native;
 using Microsoft.ML.SpatialTransformer.Persistence;
 using Microsoft.ML.SpatialTransformer.Scoring;
 using Microsoft.ML.Trainers;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Functional;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Native;
 using static TorchSharp.torch;
 
 namespace Stn.Benchmarks

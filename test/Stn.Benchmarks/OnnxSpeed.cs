@@ -42,14 +42,14 @@ namespace Stn.Benchmarks
 
             // As the library's model scores: block copies in and out, a single MNIST-sized image on the calling thread
             // alone.
-            var threading = new Microsoft.ML.SpatialTransformer.SingleImageThreading(28 * 28);
+            var threading = new Microsoft.ML.SpatialTransformer.Native.SingleImageThreading(28 * 28);
             var probabilities = new float[256 * 10];
             void TorchCore(float[] pixels, int n)
             {
                 using var noGrad = no_grad();
                 using var scope = NewDisposeScope();
-                var x = Microsoft.ML.SpatialTransformer.HostTensors.FromSpan(pixels, new long[] { n, 1, 28, 28 });
-                Microsoft.ML.SpatialTransformer.HostTensors.CopyTo(nn.functional.softmax(net.call(x), 1), probabilities);
+                var x = Microsoft.ML.SpatialTransformer.Native.HostTensors.FromSpan(pixels, new long[] { n, 1, 28, 28 });
+                Microsoft.ML.SpatialTransformer.Native.HostTensors.CopyTo(nn.functional.softmax(net.call(x), 1), probabilities);
             }
             void Torch(float[] pixels, int n)
             {

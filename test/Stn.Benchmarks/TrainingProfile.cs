@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Linq;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -93,8 +94,8 @@ namespace Stn.Benchmarks
             using var noGrad = no_grad();
             using var x = rand(256, 1, 28, 28);
             // Each convolution's input, recorded from one forward pass.
-            var convolutions = net.modules().OfType<CheckedConv2d>().ToList();
-            var inputs = new System.Collections.Generic.Dictionary<CheckedConv2d, Tensor>();
+            var convolutions = net.modules().OfType<TorchSharp.Modules.Convolution>().ToList();
+            var inputs = new System.Collections.Generic.Dictionary<TorchSharp.Modules.Convolution, Tensor>();
             var hooks = convolutions.Select(c => c.register_forward_pre_hook((module, input) =>
             {
                 inputs[c] = input.detach().clone().DetachFromDisposeScope(); // kept past the pass's scope, disposed at the end
@@ -127,7 +128,7 @@ namespace Stn.Benchmarks
                 var input = inputs[c];
                 double ms = Time(() => { using var scope = NewDisposeScope(); c.call(input); });
                 convolutionTotal += ms;
-                Console.WriteLine($"| convolution {c.InChannels}->{c.OutChannels}, {c.KernelSize}x{c.KernelSize} on {input.shape[2]}x{input.shape[3]} | {ms:F3} | {100 * ms / whole:F0}% |");
+                Console.WriteLine($"| convolution {c.in_channels}->{c.out_channels}, {c.kernel_size[0]}x{c.kernel_size[1]} on {input.shape[2]}x{input.shape[3]} | {ms:F3} | {100 * ms / whole:F0}% |");
             }
             Console.WriteLine($"| everything else (pooling, ReLU, linear layers, grid, sampler, softmax) | {whole - convolutionTotal:F3} | {100 * (whole - convolutionTotal) / whole:F0}% |");
             Console.WriteLine($"| localisation net (its convolutions included) | {localisation:F3} | {100 * localisation / whole:F0}% |");

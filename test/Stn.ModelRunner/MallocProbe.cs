@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 using Microsoft.ML.SpatialTransformer;
+using Microsoft.ML.SpatialTransformer.Native;
 
 /// <summary>
 /// Loads the library's native side as a fresh app would, then allocates, touches and frees four 1 MiB blocks 200 times

@@ -8,6 +8,7 @@ using Microsoft.ML;
 //        Stn.ModelRunner --malloc-faults [adaptive]              prints the page faults of a tensor-like allocation
 // pattern Stn.ModelRunner --fit-image-folder <dir> <size> <epochs> <plain|cached> [budget min]   an ImageAnalytics Fit (benchmarks)
 //        Stn.ModelRunner --write-fixtures <dir>                  writes the persistence tests' saved-model fixtures
+//        Stn.ModelRunner --construct-estimators [load]           constructs estimators (then loads the native side)
 //        Stn.ModelRunner --predict <model.zip> <input.idv> <scores.bin> <Auto|TorchSharp|OnnxRuntime>
 //                                                                scores each row through a PredictionEngine with that
 // engine
@@ -37,6 +38,8 @@ if (args.Length == 2 && args[0] == "--describe")
 if (args.Length == 5 && args[0] == "--predict")
     return SingleImagePredictions.Run(args[1], args[2], args[3],
         Enum.Parse<Microsoft.ML.SpatialTransformer.ScoringEngine>(args[4]));
+if (args.Length >= 1 && args[0] == "--construct-estimators")
+    return EstimatorConstruction.Run(load: args.Length > 1 && args[1] == "load");
 if (args.Length >= 1 && args[0] == "--malloc-faults")
     return MallocProbe.Run(keepAdaptive: args.Length > 1 && args[1] == "adaptive");
 if (args.Length != 3)

@@ -1,5 +1,6 @@
 using System;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Native;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Data
@@ -12,6 +13,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
 
         public GivenThetaRunner(SpatialTransformConfig config)
         {
+            TorchNativeLibrary.EnsureLoaded(); // a given-theta model trains nothing: this is its first libtorch work
             _config = config;
             _warp = new ThetaWarp(config.Kind, config.OutputHeight, config.OutputWidth, config.TpsGridSize, config.Sampling, config.Padding);
             _warp.eval();

@@ -1,5 +1,6 @@
 using System;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Native;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Data

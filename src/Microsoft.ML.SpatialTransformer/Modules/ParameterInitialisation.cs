@@ -31,8 +31,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                     case Linear linear:
                         Uniform(linear.weight, linear.bias, linear.weight.shape[1], generator);
                         break;
-                    case CheckedConv2d conv:
-                        Uniform(conv.Weight, conv.Bias, conv.FanIn, generator);
+                    case Convolution conv:
+                        long fanIn = conv.weight.numel() / conv.weight.shape[0]; // C/groups x k x k
+                        Uniform(conv.weight, conv.bias, fanIn, generator);
                         break;
                 }
             }

@@ -2,15 +2,15 @@ using System;
 using System.Runtime.InteropServices;
 using TorchSharp;
 
-namespace Microsoft.ML.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Native
 {
     /// <summary>
     /// Runs a stretch of libtorch work on the calling thread alone. A single image can be too little work to share:
-    /// waking OpenMP's worker threads for each of a forward pass's ~20 small operations can cost more than they save
-    /// (README's Speed section has the figures). OpenMP's thread count is a per-thread setting (ATen re-applies
-    /// its own to each new thread for that reason), so setting it on the calling thread for the duration leaves every
-    /// other thread, and this one afterwards, as they were. Where the OpenMP runtime cannot be reached this does
-    /// nothing.
+    /// each of a forward pass's small operations wakes OpenMP's worker threads and waits for them, a fixed cost that
+    /// can outweigh the split work (the benchmarks measure it). OpenMP's thread count is a per-thread setting (ATen
+    /// re-applies its own to each new thread for that reason), so setting it on the calling thread for the duration
+    /// leaves every other thread, and this one afterwards, as they were. Where the OpenMP runtime cannot be reached
+    /// this does nothing.
     /// </summary>
     internal static class CallingThreadParallelism
     {
@@ -59,15 +59,18 @@ namespace Microsoft.ML.SpatialTransformer
             try
             {
                 TorchNativeLibrary.EnsureLoaded();
-                if (!NativeLibrary.TryLoad("libtorch_cpu", typeof(CallingThreadParallelism).Assembly, null, out var library)
-                    && !NativeLibrary.TryLoad("torch_cpu", typeof(CallingThreadParallelism).Assembly, null, out library))
+                var assembly = typeof(CallingThreadParallelism).Assembly;
+                if (!NativeLibrary.TryLoad("libtorch_cpu", assembly, null, out var library)
+                    && !NativeLibrary.TryLoad("torch_cpu", assembly, null, out library))
                     return (null, null);
                 if (!NativeLibrary.TryGetExport(library, "omp_get_max_threads", out var get)
                     || !NativeLibrary.TryGetExport(library, "omp_set_num_threads", out var set))
                     return (null, null);
-                return (Marshal.GetDelegateForFunctionPointer<GetMaxThreads>(get), Marshal.GetDelegateForFunctionPointer<SetNumThreads>(set));
+                return (Marshal.GetDelegateForFunctionPointer<GetMaxThreads>(get),
+                    Marshal.GetDelegateForFunctionPointer<SetNumThreads>(set));
             }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+            catch (Exception e)
+                when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
             {
                 return (null, null);
             }

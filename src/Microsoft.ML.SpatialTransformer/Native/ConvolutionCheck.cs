@@ -1,16 +1,15 @@
 using System;
-using Microsoft.ML.SpatialTransformer.Functional;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Native
 {
     /// <summary>
     /// Checks libtorch's float32 convolution (output, input gradient and weight gradient) against its float64 one
-    /// (which never goes through oneDNN) on small problems of the shapes our networks use. On some virtual machines
-    /// (seen on an AMD family 1Ah guest) oneDNN's AVX and AVX-512 kernels for its blocked layout return wrong values or
-    /// NaN when a channel count is not a multiple of 16, at random from call to call, while its channels-last kernels
-    /// are right; a library that trained on such numbers would fail much later with a loss that points nowhere near
-    /// the cause. The check picks the layout that is right (<see cref="CpuConvolution.Layout"/>), or turns oneDNN off.
+    /// (which never goes through oneDNN) on small problems of the shapes our networks use. On some CPUs (an AMD family
+    /// 1Ah virtual machine, for one) oneDNN's AVX and AVX-512 kernels for its blocked layout return wrong values or NaN
+    /// when a channel count is not a multiple of 16, at random from call to call, while its channels-last kernels are
+    /// right; a library that trained on such numbers would fail much later with a loss that points nowhere near the
+    /// cause. The check picks the layout that is right, or turns oneDNN off.
     /// </summary>
     internal static class ConvolutionCheck
     {
@@ -36,8 +35,8 @@ namespace Microsoft.ML.SpatialTransformer
                 // a localisation network's first convolution in training; and one scored under no_grad.
                 foreach (var (batch, inChannels, outChannels, size, use) in new[]
                 {
-                    (2, 20, 20, 7, Use.Training), (2, 1, 10, 12, Use.Training), (2, 1, 10, 12, Use.TrainingWithoutInputGradient),
-                    (2, 1, 10, 12, Use.Scoring),
+                    (2, 20, 20, 7, Use.Training), (2, 1, 10, 12, Use.Training),
+                    (2, 1, 10, 12, Use.TrainingWithoutInputGradient), (2, 1, 10, 12, Use.Scoring),
                 })
                 {
                     double error = ProblemError(random, batch, inChannels, outChannels, size, use, layout);
@@ -48,40 +47,54 @@ namespace Microsoft.ML.SpatialTransformer
             return worst;
         }
 
+        /// <summary>What the check decided for this process.</summary>
+        /// <param name="Layout">The layout CPU convolutions use.</param>
+        /// <param name="Warning">What was worked around (channels-last layout, or oneDNN turned off); null if
+        /// nothing.</param>
+        /// <param name="Failure">The exception to report when no workaround gives right results; null
+        /// otherwise.</param>
+        public sealed record Outcome(ConvolutionLayout Layout, string Warning, Exception Failure);
+
         /// <summary>
-        /// Null when convolutions are right, with the standard layout or after switching to channels-last or turning
-        /// oneDNN off (then <paramref name="warning"/> says so); otherwise the exception to report.
+        /// Runs the check and picks the standard layout when it is right, else channels-last when that is right, else
+        /// turns oneDNN off for the whole process (ATen's own convolutions) when that is right, else fails.
         /// </summary>
-        public static Exception Verify(out string warning)
+        public static Outcome Run()
         {
-            warning = null;
             ATenContext.DisableNnpackWhereUnavailable();
             double error = Error(ConvolutionLayout.Standard);
-            if (error <= Tolerance) return null;
+            if (error <= Tolerance) return new Outcome(ConvolutionLayout.Standard, null, null);
             double channelsLast = Error(ConvolutionLayout.ChannelsLast);
             if (channelsLast <= Tolerance)
             {
-                CpuConvolution.Layout = ConvolutionLayout.ChannelsLast;
-                warning = $"libtorch's oneDNN convolutions in their standard layout give wrong results on this CPU (max relative error {error:G3} on a check problem); " +
-                    "the networks of this library therefore run their convolutions in the channels-last layout, which is right here at the same speed. " +
-                    "Other TorchSharp code in this process is not covered; starting the process with ONEDNN_MAX_CPU_ISA=SSE41 avoids the fault everywhere, more slowly.";
-                return null;
+                return new Outcome(ConvolutionLayout.ChannelsLast,
+                    "libtorch's oneDNN convolutions in their standard layout give wrong results on this CPU " +
+                    $"(max relative error {error:G3} on a check problem); the networks of this library therefore " +
+                    "run their convolutions in the channels-last layout, which oneDNN computes right here with " +
+                    "kernels of the same instruction set. Other TorchSharp code in this process is not covered; " +
+                    "starting the process with ONEDNN_MAX_CPU_ISA=SSE41 avoids the fault everywhere, more slowly.",
+                    null);
             }
             if (ATenContext.TryDisableMkldnn())
             {
                 double fallback = Error(ConvolutionLayout.Standard);
                 if (fallback <= Tolerance)
                 {
-                    warning = $"libtorch's oneDNN convolutions give wrong results on this CPU (max relative error {error:G3} on a check problem), " +
-                        "so they were turned off for this process and ATen's own convolutions, which are correct here but slower, are used instead. " +
-                        "To keep oneDNN, limit it to kernels that work here by starting the process with ONEDNN_MAX_CPU_ISA=SSE41.";
-                    return null;
+                    return new Outcome(ConvolutionLayout.Standard,
+                        "libtorch's oneDNN convolutions give wrong results on this CPU " +
+                        $"(max relative error {error:G3} on a check problem), so they were turned off for this " +
+                        "process and ATen's own convolutions, which are correct here but slower, are used instead. " +
+                        "To keep oneDNN, limit it to kernels that work here by starting the process with " +
+                        "ONEDNN_MAX_CPU_ISA=SSE41.",
+                        null);
                 }
                 error = fallback;
             }
-            return new InvalidOperationException(
-                $"libtorch's float32 convolution gives wrong results on this machine (max relative error {error:G3} against float64 on a check problem). " +
-                "Start the process with ONEDNN_MAX_CPU_ISA=SSE41 (oneDNN's AVX kernels are the usual cause), or use another backend package or machine.");
+            return new Outcome(ConvolutionLayout.Standard, null, new InvalidOperationException(
+                "libtorch's float32 convolution gives wrong results on this machine " +
+                $"(max relative error {error:G3} against float64 on a check problem). Start the process with " +
+                "ONEDNN_MAX_CPU_ISA=SSE41 (oneDNN's AVX kernels are the usual cause), or use another backend package " +
+                "or machine."));
         }
 
         // How a network uses a convolution: which results exist and must be right.
@@ -91,20 +104,28 @@ namespace Microsoft.ML.SpatialTransformer
             ConvolutionLayout layout)
         {
             using var scope = NewDisposeScope();
-            double[] Values(int count) { var v = new double[count]; for (int i = 0; i < count; i++) v[i] = random.NextDouble() * 2 - 1; return v; }
-            var x = tensor(Values(batch * inChannels * size * size), new long[] { batch, inChannels, size, size });  // [N,C,H,W] float64
-            var w = tensor(Values(outChannels * inChannels * 25), new long[] { outChannels, inChannels, 5, 5 });     // [O,C,5,5]
-            var b = tensor(Values(outChannels));                                                                   // [O]
-            var upstream = tensor(Values(batch * outChannels * size * size), new long[] { batch, outChannels, size, size }); // [N,O,H,W]
+            Tensor Values(params long[] shape) // float64, U(-1, 1) from the check's own Random
+            {
+                long count = 1;
+                foreach (long side in shape) count *= side;
+                var v = new double[count];
+                for (long i = 0; i < count; i++) v[i] = random.NextDouble() * 2 - 1;
+                return tensor(v, shape);
+            }
+            var x = Values(batch, inChannels, size, size);            // [N,C,H,W]
+            var w = Values(outChannels, inChannels, 5, 5);            // [O,C,5,5]
+            var b = Values(outChannels);                              // [O]
+            var upstream = Values(batch, outChannels, size, size);    // [N,O,H,W]
             var exact = Run(x, w, b, upstream, use, ConvolutionLayout.Standard);
-            var single = Run(x.to_type(ScalarType.Float32), w.to_type(ScalarType.Float32), b.to_type(ScalarType.Float32),
-                upstream.to_type(ScalarType.Float32), use, layout);
+            var single = Run(x.to_type(ScalarType.Float32), w.to_type(ScalarType.Float32),
+                b.to_type(ScalarType.Float32), upstream.to_type(ScalarType.Float32), use, layout);
             double worst = 0;
             for (int i = 0; i < exact.Length; i++)
             {
                 var difference = (single[i].to_type(ScalarType.Float64) - exact[i]).abs();
                 if (!difference.isfinite().all().item<bool>()) return double.NaN;
-                worst = Math.Max(worst, difference.max().item<double>() / Math.Max(1, exact[i].abs().max().item<double>()));
+                double scale = Math.Max(1, exact[i].abs().max().item<double>());
+                worst = Math.Max(worst, difference.max().item<double>() / scale);
             }
             return worst;
         }
@@ -116,14 +137,16 @@ namespace Microsoft.ML.SpatialTransformer
             if (use == Use.Scoring)
             {
                 using var noGrad = no_grad();
-                return new[] { CpuConvolution.Conv2d(x, w, b, 2, layout) };
+                return new[] { LayoutConvolution.Conv2d(x, w, b, 2, layout) };
             }
             using var grad = enable_grad(); // the check may run first inside a caller's no_grad block
             var input = use == Use.Training ? x.detach().requires_grad_() : x.detach();
             var weight = w.detach().requires_grad_();
-            var output = CpuConvolution.Conv2d(input, weight, b, 2, layout);
+            var output = LayoutConvolution.Conv2d(input, weight, b, 2, layout);
             output.backward(new[] { upstream });
-            return use == Use.Training ? new[] { output.detach(), weight.grad, input.grad } : new[] { output.detach(), weight.grad };
+            return use == Use.Training
+                ? new[] { output.detach(), weight.grad, input.grad }
+                : new[] { output.detach(), weight.grad };
         }
     }
 }

@@ -1,14 +1,15 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace Microsoft.ML.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Native
 {
     /// <summary>
     /// glibc's malloc settings for a process that runs libtorch. A training step allocates and frees the same tensors
     /// of a few hundred KB to a few MB every step. glibc starts with a 128 KB mmap threshold and a trim threshold of
     /// twice it, both raised only as mmapped blocks are freed, so for the first hundreds of steps (and whenever several
     /// freed tensors meet at the heap's top) those tensors go back to the kernel on free and page-fault on their next
-    /// use: a 2-3x slower step, in PyTorch as in TorchSharp. Setting the thresholds up front removes that warm-up.
+    /// use, in PyTorch as in TorchSharp: a step then pays page faults for memory it just had. Setting the thresholds
+    /// up front removes that warm-up.
     /// </summary>
     /// <remarks>
     /// The values are those glibc's own adaptive rule ends at on 64-bit systems (mmap threshold 32 MB, its maximum;
@@ -77,7 +78,8 @@ namespace Microsoft.ML.SpatialTransformer
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return false;
             // musl has no mallopt thresholds; glibc exports gnu_get_libc_version.
-            return NativeLibrary.TryLoad(Library, out var libc) && NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _);
+            return NativeLibrary.TryLoad(Library, out var libc)
+                && NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _);
         }
 
         private static bool ApplicationChose()

@@ -2,11 +2,12 @@ using System;
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Native
 {
     /// <summary>
-    /// Copies between managed float arrays and tensors as one block copy through the tensor's storage, much cheaper
-    /// than TorchSharp's tensor(float[]) (the benchmarks' profile command compares the two).
+    /// Copies between managed float arrays and tensors as one block copy through the tensor's storage. TorchSharp's
+    /// tensor(float[]) instead clones the array and keeps the clone pinned for the tensor's lifetime: a managed
+    /// allocation and a GC handle per batch, and pinned arrays the collector must work around.
     /// </summary>
     internal static class HostTensors
     {
@@ -21,7 +22,10 @@ namespace Microsoft.ML.SpatialTransformer
             if (values.Length != count)
             {
                 host.Dispose();
-                throw new ArgumentException($"{values.Length} values cannot fill a tensor of shape [{string.Join(", ", shape)}] ({count} values).", nameof(values));
+                throw new ArgumentException(
+                    $"{values.Length} values cannot fill a tensor of shape [{string.Join(", ", shape)}] " +
+                    $"({count} values).",
+                    nameof(values));
             }
             values.CopyTo(MemoryMarshal.Cast<byte, float>(host.bytes));
             return OnDevice(host, device);
@@ -57,7 +61,8 @@ namespace Microsoft.ML.SpatialTransformer
             if (!host.is_contiguous()) host = host.contiguous();
             var values = MemoryMarshal.Cast<byte, float>(host.bytes);
             if (values.Length > destination.Length)
-                throw new ArgumentException($"{values.Length} values do not fit in {destination.Length}.", nameof(destination));
+                throw new ArgumentException($"{values.Length} values do not fit in {destination.Length}.",
+                    nameof(destination));
             values.CopyTo(destination);
         }
     }

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 
-namespace Microsoft.ML.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Native
 {
     /// <summary>
     /// Finds out why TorchSharp's native side did not load, once it has failed: no backend package (LibTorch itself
@@ -37,7 +37,9 @@ namespace Microsoft.ML.SpatialTransformer
 
         /// <summary>TorchSharp's own native bridge (shipped in the TorchSharp package, not in a backend).</summary>
         internal static string BridgeFileName =>
-            OperatingSystem.IsWindows() ? "LibTorchSharp.dll" : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib" : "libLibTorchSharp.so";
+            OperatingSystem.IsWindows() ? "LibTorchSharp.dll"
+            : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib"
+            : "libLibTorchSharp.so";
 
         /// <summary>The CPU backend package for this OS and processor (e.g. libtorch-cpu-linux-x64).</summary>
         internal static string CpuBackendPackage
@@ -60,7 +62,8 @@ namespace Microsoft.ML.SpatialTransformer
             string app = AppContext.BaseDirectory;
             dirs.Add(app);
             dirs.Add(Path.Combine(app, "runtimes", CpuBackendPackage.Substring("libtorch-cpu-".Length), "native"));
-            if (Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location) is string torchSharp && torchSharp.Length > 0)
+            string torchSharp = Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location);
+            if (!string.IsNullOrEmpty(torchSharp))
                 dirs.Add(torchSharp);
             return dirs.Select(d => Path.GetFullPath(d)).Distinct().ToList();
         }
@@ -80,7 +83,9 @@ namespace Microsoft.ML.SpatialTransformer
         /// <summary>The cause a loader error names, LibTorch being present (glibc's dlerror: "version `GLIBCXX_3.4.32'
         /// not found (required by ...)").</summary>
         internal static Cause Classify(string loaderError) =>
-            loaderError is not null && loaderError.Contains("GLIBCXX_", StringComparison.Ordinal) ? Cause.MissingGlibcxx : Cause.Other;
+            loaderError is not null && loaderError.Contains("GLIBCXX_", StringComparison.Ordinal)
+                ? Cause.MissingGlibcxx
+                : Cause.Other;
 
         /// <summary>
         /// The message for <paramref name="finding"/>: the fix for its cause first, then the loader's words.
@@ -91,13 +96,14 @@ namespace Microsoft.ML.SpatialTransformer
             {
                 case Cause.NoBackend:
                     return $"TorchSharp's native backend is missing: no {LibTorchFileName} in the application's native "
-                        + $"search directories ({string.Join(", ", searched.Take(4))}). The Stn.MLNet library packages, "
-                        + "like TorchSharp, leave the choice of backend to the application: add one backend package. "
-                        + "For the CPU on any OS: `dotnet add package Stn.MLNet.Cpu` (Stn.MLNet with TorchSharp-cpu), "
+                        + $"search directories ({string.Join(", ", searched.Take(4))}). The Stn.MLNet library "
+                        + "packages, like TorchSharp, leave the choice of backend to the application: add one backend "
+                        + "package. For the CPU on any OS: `dotnet add package Stn.MLNet.Cpu` (Stn.MLNet with "
+                        + "TorchSharp-cpu), "
                         + $"or `dotnet add package TorchSharp-cpu --version {TorchSharpVersion}`; for this OS only: "
                         + $"`dotnet add package {CpuBackendPackage} --version {LibTorchVersion}`; for an NVIDIA GPU: "
-                        + $"TorchSharp-cuda-linux or TorchSharp-cuda-windows {TorchSharpVersion}. Reference exactly one, "
-                        + "then build the application again.";
+                        + $"TorchSharp-cuda-linux or TorchSharp-cuda-windows {TorchSharpVersion}. Reference exactly "
+                        + "one, then build the application again.";
                 case Cause.MissingGlibcxx:
                     return $"TorchSharp's native library {BridgeFileName} could not be loaded: it asks for a GLIBCXX "
                         + $"version that this system's libstdc++ ({hostLibStdCxx ?? "not found"}) lacks (Debian 12, "
@@ -108,9 +114,10 @@ namespace Microsoft.ML.SpatialTransformer
                         + $"The loader said: {finding.LoaderError}";
                 default:
                     return $"TorchSharp's native library could not be loaded although LibTorch is present "
-                        + $"({finding.LibTorchPath}). Check that the application references exactly one backend package "
-                        + $"matching TorchSharp {TorchSharpVersion} (TorchSharp-cpu or {CpuBackendPackage} "
-                        + $"{LibTorchVersion}, or TorchSharp-cuda-linux / TorchSharp-cuda-windows {TorchSharpVersion}). "
+                        + $"({finding.LibTorchPath}). Check that the application references exactly one backend "
+                        + $"package matching TorchSharp {TorchSharpVersion} (TorchSharp-cpu or {CpuBackendPackage} "
+                        + $"{LibTorchVersion}, or TorchSharp-cuda-linux / TorchSharp-cuda-windows "
+                        + $"{TorchSharpVersion}). "
                         + (finding.LoaderError is null ? "" : $"The loader said: {finding.LoaderError} ")
                         + "See the inner exception for TorchSharp's own trace.";
             }

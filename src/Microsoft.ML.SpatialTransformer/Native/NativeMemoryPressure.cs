@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Native
 {
     /// <summary>
     /// Tells the garbage collector how much native memory a module's weights hold, for as long as this object lives.

@@ -4,15 +4,19 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using TorchSharp;
 
-namespace Microsoft.ML.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Native
 {
     /// <summary>
-    /// Loads TorchSharp's native library once and turns a failure into one actionable message, instead of the
-    /// TypeInitializationException (whose inner text blames a missing package even when the real cause is libstdc++).
+    /// Loads TorchSharp's native library once per process and checks its convolutions (<see cref="ConvolutionCheck"/>),
+    /// turning a failure into one actionable message instead of the TypeInitializationException (whose inner text
+    /// blames a missing package even when the real cause is libstdc++). The outcome is read once and never changes.
+    /// The library's entry points (the start of training, loading a model, building a scorer) call
+    /// <see cref="EnsureLoaded"/> so that a failure or a workaround is reported there; a convolution that runs before
+    /// any of them (<see cref="SafeConv2d"/>) loads it itself.
     /// </summary>
     public static class TorchNativeLibrary
     {
-        private static readonly Lazy<Exception> s_failure = new Lazy<Exception>(TryLoad);
+        private static readonly Lazy<(Exception Failure, ConvolutionCheck.Outcome Convolutions)> s_loaded = new(Load);
 
         /// <summary>
         /// Throws <see cref="InvalidOperationException"/> saying what is missing if TorchSharp cannot load, or if its
@@ -20,17 +24,27 @@ namespace Microsoft.ML.SpatialTransformer
         /// </summary>
         public static void EnsureLoaded()
         {
-            if (s_failure.Value is Exception e) throw e;
+            if (s_loaded.Value.Failure is Exception e) throw e;
         }
 
         /// <summary>
-        /// Set when loading had to work around a fault of this machine (oneDNN's convolutions computed wrong values, so
-        /// the networks' convolutions run channels-last, or oneDNN was turned off); trainers log it as a warning. Null
-        /// otherwise.
+        /// Set once loaded if loading had to work around a fault of this machine (oneDNN's convolutions computed wrong
+        /// values, so the networks' convolutions run channels-last, or oneDNN was turned off); trainers log it as a
+        /// warning. Null otherwise, and before <see cref="EnsureLoaded"/>.
         /// </summary>
-        public static string Warning { get; private set; }
+        public static string Warning => s_loaded.IsValueCreated ? s_loaded.Value.Convolutions?.Warning : null;
 
-        private static Exception TryLoad()
+        /// <summary>The layout this process's CPU convolutions use; loads the library first if need be.</summary>
+        internal static ConvolutionLayout ConvolutionLayout
+        {
+            get
+            {
+                EnsureLoaded();
+                return s_loaded.Value.Convolutions.Layout;
+            }
+        }
+
+        private static (Exception, ConvolutionCheck.Outcome) Load()
         {
             try
             {
@@ -39,12 +53,11 @@ namespace Microsoft.ML.SpatialTransformer
             catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException)
             {
                 var inner = e is TypeInitializationException && e.InnerException is not null ? e.InnerException : e;
-                return new InvalidOperationException(Explain(), inner);
+                return (new InvalidOperationException(Explain(), inner), null);
             }
             GlibcMalloc.SetThresholds();
-            var failure = ConvolutionCheck.Verify(out string warning);
-            Warning = warning;
-            return failure;
+            var convolutions = ConvolutionCheck.Run();
+            return (convolutions.Failure, convolutions);
         }
 
         /// <summary>
@@ -60,7 +73,11 @@ namespace Microsoft.ML.SpatialTransformer
         private static string HostLibStdCxx()
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return null;
-            return new[] { "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib" }
+            return new[]
+                {
+                    "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64",
+                    "/usr/lib",
+                }
                 .Select(d => Path.Combine(d, "libstdc++.so.6")).FirstOrDefault(File.Exists);
         }
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using TorchSharp;
 using TorchSharp.Modules;
 using static Microsoft.ML.SpatialTransformer.Onnx.OnnxGraphBuilder;
 using static TorchSharp.torch;
@@ -27,7 +28,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                     for (int i = 0; i < sequential.Count; i++)
                         input = Emit((nn.Module)sequential[i], input, $"{path}.{i}");
                     return input;
-                case Modules.CheckedConv2d conv:
+                case Convolution { transposed: false, padding: not null, padding_mode: PaddingModes.Zeros } conv
+                    when conv.kernel_size.Length == 2:
                     return Conv(conv, input, path);
                 case Modules.MaxPool2x2:
                     return _g.Node("MaxPool", new[] { input }, Ints("kernel_shape", new[] { 2L, 2L }), Ints("strides", new[] { 2L, 2L }),
@@ -99,15 +101,19 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             return _g.Node("Gemm", inputs, Int("transB", 1));
         }
 
-        // Square kernel, stride 1, symmetric zero padding: the only convolution our networks have.
-        private string Conv(Modules.CheckedConv2d conv, string input, string path)
+        // A 2-D convolution with explicit zero padding (torch pads both sides of each axis alike).
+        private string Conv(Convolution conv, string input, string path)
         {
-            string w = _g.Initializer(path + ".weight", conv.Weight);
-            string b = _g.Initializer(path + ".bias", conv.Bias);
-            return _g.Node("Conv", new[] { input, w, b }, Ints("kernel_shape", new[] { conv.KernelSize, conv.KernelSize }),
-                Ints("strides", new[] { 1L, 1L }), Ints("pads", Pads(new[] { conv.Padding }, 2)), Ints("dilations", new[] { 1L, 1L }),
-                Int("group", 1));
+            string w = _g.Initializer(path + ".weight", conv.weight);
+            var inputs = conv.bias is null
+                ? new[] { input, w }
+                : new[] { input, w, _g.Initializer(path + ".bias", conv.bias) };
+            return _g.Node("Conv", inputs, Ints("kernel_shape", conv.kernel_size), Ints("strides", PerAxis(conv.stride)),
+                Ints("pads", Pads(conv.padding, 2)), Ints("dilations", PerAxis(conv.dilation)), Int("group", conv.groups));
         }
+
+        // torch allows one value for both spatial axes; ONNX wants one per axis.
+        private static long[] PerAxis(long[] values) => values.Length == 1 ? new[] { values[0], values[0] } : values;
 
         private string BatchNorm(BatchNorm2d norm, string input, string path)
         {

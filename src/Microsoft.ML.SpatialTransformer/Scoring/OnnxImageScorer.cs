@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.SpatialTransformer.Data;
+using Microsoft.ML.SpatialTransformer.Native;
 
 namespace Microsoft.ML.SpatialTransformer.Scoring
 {

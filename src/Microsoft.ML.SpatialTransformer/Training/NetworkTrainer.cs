@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using System;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.SpatialTransformer.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
+using Microsoft.ML.SpatialTransformer.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

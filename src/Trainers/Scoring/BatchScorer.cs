@@ -2,6 +2,7 @@ using System;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Native;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Trainers.Scoring

@@ -70,6 +70,21 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
         }
 
         [Fact]
+        public void ResetDrawsAnyTorchSharpConvolutionAsTheLibrarysOwn()
+        {
+            // Initialisation knows convolutions by TorchSharp's Convolution type, not by the library's layer: a plain
+            // nn.Conv2d is redrawn from the same seed to the same weights.
+            using var ours = nn.Sequential(new Microsoft.ML.SpatialTransformer.Native.SafeConv2d(3, 5, 7, 3));
+            using var plain = nn.Sequential(nn.Conv2d(3, 5, 7, padding: 3));
+            using (var generator = new Generator(8)) ParameterInitialisation.Reset(ours, generator);
+            using (var generator = new Generator(8)) ParameterInitialisation.Reset(plain, generator);
+            var a = ours.state_dict();
+            var b = plain.state_dict();
+            Assert.Equal(a.Keys.OrderBy(k => k, StringComparer.Ordinal), b.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            foreach (var key in a.Keys) TensorChecks.AssertEqual(a[key], b[key]);
+        }
+
+        [Fact]
         public void InitialWeightsFollowPyTorchsDefaultBoundsAndRegressionHeadsStayAtTheIdentity()
         {
             using var network = NetworkTrainer.Build(Network, 11);
@@ -77,7 +92,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
             Assert.Single(heads);
             foreach (var module in network.modules())
             {
-                Tensor weight = module switch { Linear l => l.weight, CheckedConv2d c => c.Weight, _ => null };
+                Tensor weight = module switch { Linear l => l.weight, Convolution c => c.weight, _ => null };
                 if (weight is null) continue;
                 if (heads.Contains(module)) { Assert.Equal(0, weight.abs().max().item<float>()); continue; }
                 double bound = 1 / Math.Sqrt(weight[0].numel());

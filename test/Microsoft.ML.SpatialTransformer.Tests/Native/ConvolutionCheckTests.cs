@@ -1,8 +1,7 @@
 using System;
 using System.Linq;
 using System.Runtime.InteropServices;
-using Microsoft.ML.SpatialTransformer.Functional;
-using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Native;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -23,15 +22,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
             TorchNativeLibrary.EnsureLoaded();
             using var scope = NewDisposeScope();
             using var generator = new Generator(7);
-            using var layer = new CheckedConv2d(inChannels, outChannels, kernel, padding);
+            using var layer = new SafeConv2d(inChannels, outChannels, kernel, padding);
             var x = rand(new long[] { batch, inChannels, size, size }, generator: generator, dtype: ScalarType.Float64); // [N,C,H,W]
             int outSize = size + 2 * padding - kernel + 1;
             var upstream = rand(new long[] { batch, outChannels, outSize, outSize }, generator: generator, dtype: ScalarType.Float64) - 0.5;
 
             // float64 never goes through oneDNN: the reference.
-            var weight64 = layer.Weight.detach().to_type(ScalarType.Float64).requires_grad_();
+            var weight64 = layer.weight.detach().to_type(ScalarType.Float64).requires_grad_();
             var x64 = x.detach().requires_grad_();
-            var exact = nn.functional.conv2d(x64, weight64, layer.Bias.detach().to_type(ScalarType.Float64), padding: new long[] { padding, padding });
+            var exact = nn.functional.conv2d(x64, weight64, layer.bias.detach().to_type(ScalarType.Float64), padding: new long[] { padding, padding });
             exact.backward(new[] { upstream });
 
             var x32 = x.to_type(ScalarType.Float32).requires_grad_();
@@ -40,7 +39,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
 
             AssertRelativelyClose(exact, single, "output");
             AssertRelativelyClose(x64.grad, x32.grad, "input gradient");
-            AssertRelativelyClose(weight64.grad, layer.Weight.grad, "weight gradient");
+            AssertRelativelyClose(weight64.grad, layer.weight.grad, "weight gradient");
         }
 
         [Theory]
@@ -61,7 +60,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
             {
                 var input = inputGradient ? x.detach().requires_grad_() : x.detach();
                 var weight = w.detach().requires_grad_();
-                var output = CpuConvolution.Conv2d(input, weight, b, 1, layout);
+                var output = LayoutConvolution.Conv2d(input, weight, b, 1, layout);
                 output.backward(new[] { upstream });
                 return new[] { output.detach().contiguous(), inputGradient ? input.grad.contiguous() : zeros(1), weight.grad.contiguous() };
             }
@@ -81,8 +80,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
             var nhwc = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);                               // same values, NHWC memory
             Assert.Equal(new long[] { 384, 1, 48, 6 }, nhwc.stride());
             var w = rand(new long[] { 4, 6, 3, 3 }, generator: generator, dtype: ScalarType.Float64);
-            var standard = CpuConvolution.Conv2d(x, w, null, 1, ConvolutionLayout.Standard);
-            var channelsLast = CpuConvolution.Conv2d(nhwc, w, null, 1, ConvolutionLayout.ChannelsLast);
+            var standard = LayoutConvolution.Conv2d(x, w, null, 1, ConvolutionLayout.Standard);
+            var channelsLast = LayoutConvolution.Conv2d(nhwc, w, null, 1, ConvolutionLayout.ChannelsLast);
             Assert.True(standard.allclose(channelsLast, rtol: 1e-12, atol: 1e-12));
         }
 
@@ -90,27 +89,27 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         public void TheCheckPassesAfterLoadingAndItsChoiceIsReported()
         {
             TorchNativeLibrary.EnsureLoaded();
-            double error = ConvolutionCheck.Error(CpuConvolution.Layout);
+            double error = ConvolutionCheck.Error(TorchNativeLibrary.ConvolutionLayout);
             Assert.True(error <= 1e-4, $"error {error:E2}");
             bool? mkldnn = ATenContext.MkldnnEnabled;
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) Assert.NotNull(mkldnn);
             // The standard layout with oneDNN on, unless the check found it wrong, and then the warning says what it
             // did.
-            bool workedAround = mkldnn == false || CpuConvolution.Layout != ConvolutionLayout.Standard;
+            bool workedAround = mkldnn == false || TorchNativeLibrary.ConvolutionLayout != ConvolutionLayout.Standard;
             Assert.Equal(workedAround, TorchNativeLibrary.Warning is not null);
         }
 
         [Fact]
         public void TheConvolutionLayerKeepsTorchsParameterNamesAndShapes()
         {
-            using var layer = new CheckedConv2d(3, 5, 7, 3);
+            using var layer = new SafeConv2d(3, 5, 7, 3);
             var state = layer.state_dict();
             Assert.Equal(new[] { "bias", "weight" }, state.Keys.OrderBy(k => k, StringComparer.Ordinal));
             Assert.Equal(new long[] { 5, 3, 7, 7 }, state["weight"].shape);
             Assert.Equal(new long[] { 5 }, state["bias"].shape);
             using var output = layer.call(zeros(2, 3, 11, 11));
             Assert.Equal(new long[] { 2, 5, 11, 11 }, output.shape);
-            Assert.Throws<ArgumentException>(() => new CheckedConv2d(3, 5, 7, -1));
+            Assert.Throws<ArgumentException>(() => new SafeConv2d(3, 5, 7, -1));
         }
 
         private static void AssertRelativelyClose(Tensor expected, Tensor actual, string what)

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Microsoft.ML.SpatialTransformer.Native;
 using Xunit;
 using static TorchSharp.torch;
 

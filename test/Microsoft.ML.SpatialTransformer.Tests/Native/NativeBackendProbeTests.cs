@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.ML.SpatialTransformer.Native;
 using Microsoft.ML.SpatialTransformer.Tests.Infrastructure;
 using Xunit;
 

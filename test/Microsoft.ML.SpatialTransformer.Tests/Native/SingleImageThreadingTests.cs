@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Microsoft.ML.SpatialTransformer.Native;
 using Microsoft.ML.SpatialTransformer.Tests.Infrastructure;
 using Xunit;
 using static TorchSharp.torch;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.ML.SpatialTransformer.Native;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -34,7 +35,6 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             long fullyConnectedInputSide = 0)
             : base($"{kind}Features")
         {
-            TorchNativeLibrary.EnsureLoaded(); // convolutions are checked (and repaired) before a network uses them
             ShapeInference.CheckPositive(channels, nameof(channels));
             if (dropout < 0 || dropout >= 1) throw new ArgumentException($"dropout must be in [0, 1); got {dropout}.", nameof(dropout));
             if (fullyConnectedInputSide < 0)
@@ -63,7 +63,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                     for (int i = 0; i < w.Length; i++)
                     {
                         int k = kernels[Math.Min(i, kernels.Length - 1)];
-                        var layers = new List<Module<Tensor, Tensor>> { new CheckedConv2d(previous, w[i], k, k / 2) };
+                        var layers = new List<Module<Tensor, Tensor>> { new SafeConv2d(previous, w[i], k, k / 2) };
                         if (batchNorm) layers.Add(BatchNorm2d(w[i]));
                         layers.Add(ReLU());
                         layers.Add(new MaxPool2x2());
@@ -80,8 +80,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                 }
                 case ClassifierKind.Tutorial:
                 {
-                    stageList.Add(Sequential(new CheckedConv2d(channels, w[0], 5), new MaxPool2x2(), ReLU()));
-                    stageList.Add(Sequential(new CheckedConv2d(w[0], w[1], 5), new SeededDropout(dropout > 0 ? dropout : 0.5, channels: true), new MaxPool2x2(), ReLU()));
+                    stageList.Add(Sequential(new SafeConv2d(channels, w[0], 5), new MaxPool2x2(), ReLU()));
+                    stageList.Add(Sequential(new SafeConv2d(w[0], w[1], 5), new SeededDropout(dropout > 0 ? dropout : 0.5, channels: true), new MaxPool2x2(), ReLU()));
                     var pool = Pool(stageList, fullyConnectedInputSide, channels, height, width, kind, 16);
                     tail = pool is null ? Flatten() : Sequential(pool, Flatten()); // the FC layer is appended below
                     break;

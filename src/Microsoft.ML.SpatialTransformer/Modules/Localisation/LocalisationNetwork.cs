@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.ML.SpatialTransformer.Native;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -30,7 +31,6 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             float[] identityParameters, IReadOnlyList<int> widths = null, long fullyConnectedInputSide = 0)
             : base($"{kind}LocalisationNetwork")
         {
-            TorchNativeLibrary.EnsureLoaded(); // convolutions are checked (and repaired) before a network uses them
             ShapeInference.CheckPositive(channels, nameof(channels));
             Kind = kind;
             if (fullyConnectedInputSide < 0)
@@ -42,11 +42,11 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             {
                 LocalisationNetworkKind.Fcn => null,
                 LocalisationNetworkKind.Cnn => new List<Module<Tensor, Tensor>> {
-                    new MaxPool2x2(), new CheckedConv2d(channels, w[0], 5, 2), ReLU(), new MaxPool2x2(),
-                    new CheckedConv2d(w[0], w[1], 5, 2), ReLU() },
+                    new MaxPool2x2(), new SafeConv2d(channels, w[0], 5, 2), ReLU(), new MaxPool2x2(),
+                    new SafeConv2d(w[0], w[1], 5, 2), ReLU() },
                 LocalisationNetworkKind.Tutorial => new List<Module<Tensor, Tensor>> {
-                    new CheckedConv2d(channels, w[0], 7), new MaxPool2x2(), ReLU(),
-                    new CheckedConv2d(w[0], w[1], 5), new MaxPool2x2(), ReLU() },
+                    new SafeConv2d(channels, w[0], 7), new MaxPool2x2(), ReLU(),
+                    new SafeConv2d(w[0], w[1], 5), new MaxPool2x2(), ReLU() },
                 _ => throw new ArgumentException($"kind must be Fcn, Cnn or Tutorial; got {kind}.", nameof(kind)),
             };
             long minimum = kind switch { LocalisationNetworkKind.Cnn => 4, LocalisationNetworkKind.Tutorial => 20, _ => 1 };

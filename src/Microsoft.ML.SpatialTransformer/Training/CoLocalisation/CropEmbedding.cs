@@ -1,4 +1,5 @@
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Native;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -21,8 +22,8 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
 
         public CropEmbedding(long channels, long height, long width) : base(nameof(CropEmbedding))
         {
-            trunk = Sequential(new CheckedConv2d(channels, 16, 3, 1), ReLU(), new MaxPool2x2(),
-                new CheckedConv2d(16, 32, 3, 1), ReLU(), new MaxPool2x2(), Flatten());
+            trunk = Sequential(new SafeConv2d(channels, 16, 3, 1), ReLU(), new MaxPool2x2(),
+                new SafeConv2d(16, 32, 3, 1), ReLU(), new MaxPool2x2(), Flatten());
             long flat = ShapeInference.FlatSize(trunk, channels, height, width, "The co-localisation embedding", 4);
             projection = Linear(flat, Dimensions);
             RegisterComponents();

@@ -1,40 +1,17 @@
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.SpatialTransformer.Functional
+namespace Microsoft.ML.SpatialTransformer.Native
 {
-    /// <summary>How 2-D convolutions on the CPU are handed to libtorch.</summary>
-    internal enum ConvolutionLayout
-    {
-        /// <summary>As they come (NCHW): oneDNN reorders them into its blocked layout.</summary>
-        Standard,
-
-        /// <summary>
-        /// Channels-last strides (NHWC memory, NCHW shape), which oneDNN computes with other kernels than the blocked
-        /// layout; a single input channel that needs a gradient gets a zero second channel.
-        /// </summary>
-        ChannelsLast,
-    }
-
     /// <summary>
-    /// The 2-D convolution every network of the library uses, with the layout the load-time check
-    /// (<see cref="ConvolutionCheck"/>) found to compute right on this CPU. On some CPUs oneDNN's blocked-layout
-    /// kernels return wrong values or NaN when a channel count is not a multiple of 16, while its channels-last
-    /// kernels, at the same instruction set and speed, are right except for the input gradient of a one-channel
-    /// convolution.
+    /// A 2-D convolution handed to libtorch in a given <see cref="ConvolutionLayout"/>. On some CPUs oneDNN's
+    /// blocked-layout kernels return wrong values or NaN when a channel count is not a multiple of 16, while its
+    /// channels-last kernels, at the same instruction set, are right except for the input gradient of a one-channel
+    /// convolution; <see cref="ConvolutionCheck"/> finds out which layout is right here.
     /// </summary>
-    internal static class CpuConvolution
+    internal static class LayoutConvolution
     {
-        /// <summary>The layout CPU convolutions use in this process; set once when libtorch is loaded.</summary>
-        public static ConvolutionLayout Layout { get; internal set; } = ConvolutionLayout.Standard;
-
         /// <summary>
         /// x [N,C,H,W], weight [O,C,k,k], bias [O] or null -> [N,O,H',W'] (stride 1, zero padding on each side).
-        /// </summary>
-        public static Tensor Conv2d(Tensor x, Tensor weight, Tensor bias, long padding) =>
-            Conv2d(x, weight, bias, padding, x.device_type == TorchSharp.DeviceType.CPU ? Layout : ConvolutionLayout.Standard);
-
-        /// <summary>
-        /// As <see cref="Conv2d(Tensor, Tensor, Tensor, long)"/> with the given layout (the check tries both).
         /// </summary>
         public static Tensor Conv2d(Tensor x, Tensor weight, Tensor bias, long padding, ConvolutionLayout layout)
         {
