@@ -25,6 +25,9 @@ if (args.Length == 3 && args[0] == "--resave")
 if (args.Length is 5 or 6 && args[0] == "--fit-image-folder")
     return ImageFolderFit.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4],
         args.Length == 6 ? double.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 0);
+if (args.Length is 3 or 4 && args[0] == "--drop-probe")
+    return DropProbe.Run(int.Parse(args[1]), Enum.Parse<Microsoft.ML.SpatialTransformer.ScoringEngine>(args[2]),
+        fitEachRound: args.Length == 4 && args[3] == "fit");
 if (args.Length == 2 && args[0] == "--write-fixtures")
     return FixtureWriter.Run(args[1]);
 if (args.Length == 2 && args[0] == "--describe")
