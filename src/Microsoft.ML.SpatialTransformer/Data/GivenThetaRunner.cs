@@ -1,6 +1,9 @@
 using System;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Native;
+using Microsoft.ML.SpatialTransformer.Onnx;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Data
@@ -22,6 +25,27 @@ namespace Microsoft.ML.SpatialTransformer.Data
         public int[] InputSizes => new[] { _config.InputShape.Size, _config.ParameterCount };
 
         public int[] OutputSizes => new[] { _config.OutputShape.Size };
+
+        public SpatialTransformerModule LearnedModule => null;
+
+        public int[] FindInputColumns(IExceptionContext ectx, DataViewSchema schema)
+        {
+            var image = RunnerColumns.Find(ectx, schema, _config.InputColumnName, "input");
+            _config.CheckImageColumn(ectx, image.Type);
+            var theta = RunnerColumns.Find(ectx, schema, _config.ThetaColumnName, "theta");
+            _config.CheckThetaColumn(ectx, theta.Type);
+            return new[] { image.Index, theta.Index };
+        }
+
+        public DataViewSchema.DetachedColumn[] OutputColumns =>
+            new[] { new DataViewSchema.DetachedColumn(_config.OutputColumnName, _config.OutputType) };
+
+        // Nothing beyond the configuration: the warp has no weights.
+        public void Save(ModelSaveContext ctx)
+        {
+        }
+
+        public string EmitOnnx(SpatialTransformOnnxGraph graph, string image) => graph.WarpByThetaInput(image);
 
         public void Run(float[][] inputs, int rows, long firstRow, float[][] outputs)
         {
