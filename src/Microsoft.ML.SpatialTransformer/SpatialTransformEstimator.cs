@@ -211,7 +211,7 @@ namespace Microsoft.ML.SpatialTransformer
             }
             config = config with { Learned = true, Localisation = _options.Localisation, LocalisationWidths = _options.LocalisationWidths,
                 InputNormalization = _options.InputNormalization };
-            return new SpatialTransformTransformer(_host, config, CoLocalisation ? CoLocalise(input, config) : LearnModule(input, config));
+            return CoLocalisation ? new SpatialTransformTransformer(_host, config, CoLocalise(input, config)) : LearnTransform(input, config);
         }
 
         // Trains the attention transform alone on the triplet loss (no label, no classifier).
@@ -226,7 +226,7 @@ namespace Microsoft.ML.SpatialTransformer
         };
 
         // Trains ST + auxiliary classifier on the label, then keeps a copy of the ST alone.
-        private Modules.SpatialTransformerModule LearnModule(IDataView input, SpatialTransformConfig config)
+        private SpatialTransformTransformer LearnTransform(IDataView input, SpatialTransformConfig config)
         {
             var label = input.Schema.GetColumnOrNull(_options.LabelColumnName)
                 ?? throw _host.ExceptSchemaMismatch("inputSchema", "label", _options.LabelColumnName);
@@ -246,11 +246,8 @@ namespace Microsoft.ML.SpatialTransformer
             };
             var (trained, _) = NetworkTrainer.Train(_host, network, Settings(), input, null, InputColumnName, _options.LabelColumnName, "Learning a spatial transform");
             using (trained)
-            {
-                var module = config.CreateModule();
-                SpatialTransformerCopy.Load(module, trained.Transformers.First(), trained.InputNormalisation);
-                return module;
-            }
+                return SpatialTransformExtraction.FromNetwork(_host, trained, 0, config.OutputColumnName, config.InputColumnName,
+                    config.ThetaColumnName, config.BatchSize);
         }
 
         /// <summary>Propagates the schema: adds the warped image column.</summary>

@@ -11,6 +11,7 @@ using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Native;
 using Microsoft.ML.SpatialTransformer.Persistence;
 using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.Persistence;
 using static TorchSharp.torch;
 
 [assembly: LoadableClass(typeof(StCnnSequenceTransformer), null, typeof(SignatureLoadModel),
@@ -110,10 +111,7 @@ namespace Microsoft.ML.Trainers
             FeatureColumnName = ctx.Reader.ReadString();
             PredictedSequenceColumnName = ctx.Reader.ReadString();
             ScoreColumnName = ctx.Reader.ReadString();
-            long remaining = ctx.Reader.BaseStream.Length - ctx.Reader.BaseStream.Position;
-            int epochs = LoadLimits.ReadInt(Host, ctx.Reader, "history count", 0,
-                (int)Math.Min(int.MaxValue, remaining / MetricsSize));
-            _history = Enumerable.Range(0, epochs).Select(_ => ReadMetrics(ctx.Reader)).ToList();
+            _history = EpochHistoryFormat.Read(Host, ctx.Reader);
             var weights = WeightsIntegrity.ReadCheckedWeights(Host, ctx, WeightsEntry, hashed: true,
                 StNetworkOptionsFormat.ArchitectureHash(options, _featureDimensions), "StCnnSequence model");
             NetworkSizeBound.Of(options).Check(Host, "The saved StCnnSequence network description", weights.LongLength);
@@ -151,8 +149,7 @@ namespace Microsoft.ML.Trainers
             ctx.Writer.Write(FeatureColumnName);
             ctx.Writer.Write(PredictedSequenceColumnName);
             ctx.Writer.Write(ScoreColumnName);
-            ctx.Writer.Write(_history.Count);
-            foreach (var m in _history) WriteMetrics(ctx.Writer, m);
+            EpochHistoryFormat.Write(ctx.Writer, _history);
             var weights = WeightsIntegrity.Serialize(_network);
             WeightsIntegrity.WriteHashes(ctx.Writer, StNetworkOptionsFormat.ArchitectureHash(Network, _featureDimensions),
                 WeightsIntegrity.Hash(weights));
@@ -197,23 +194,6 @@ namespace Microsoft.ML.Trainers
                 classes[p] = best;
             }
             return DigitSequenceLabels.Format(classes);
-        }
-
-        private const int MetricsSize = sizeof(int) + 6 * sizeof(double);
-
-        private static void WriteMetrics(BinaryWriter w, EpochMetrics m)
-        {
-            w.Write(m.Epoch); w.Write(m.LearningRate); w.Write(m.TrainLoss); w.Write(m.TrainAccuracy);
-            w.Write(m.ValidationLoss ?? double.NaN); w.Write(m.ValidationAccuracy ?? double.NaN); w.Write(m.Seconds);
-        }
-
-        private static EpochMetrics ReadMetrics(BinaryReader r)
-        {
-            int epoch = r.ReadInt32();
-            double lr = r.ReadDouble(), loss = r.ReadDouble(), acc = r.ReadDouble();
-            double vLoss = r.ReadDouble(), vAcc = r.ReadDouble(), s = r.ReadDouble();
-            return new EpochMetrics(epoch, lr, loss, acc, double.IsNaN(vLoss) ? null : vLoss,
-                double.IsNaN(vAcc) ? null : vAcc, s);
         }
 
         private sealed class Mapper : MapperBase
