@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Modules;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Stn.Datasets.Distortions;
 
 namespace DistortedMnist

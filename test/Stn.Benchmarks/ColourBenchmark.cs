@@ -5,7 +5,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.ML;
 using Microsoft.ML.SpatialTransformer;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Stn.Datasets;
 using Stn.Datasets.Colour;
 using Stn.Datasets.Mnist;

@@ -6,7 +6,7 @@ using System.Threading;
 using Microsoft.ML;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Modules;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 
 namespace Stn.Benchmarks
 {

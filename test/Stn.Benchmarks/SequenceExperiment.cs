@@ -3,7 +3,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.ML;
 using Microsoft.ML.SpatialTransformer;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Stn.Datasets;
 using Stn.Datasets.Mnist;
 using Stn.Datasets.Sequences;

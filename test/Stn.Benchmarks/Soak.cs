@@ -5,7 +5,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Modules;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using TorchSharp;
 
 namespace Stn.Benchmarks

@@ -5,7 +5,7 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 
 /// <summary>
 /// Resident memory of an app that loads a model, scores one row through a PredictionEngine on an engine and drops

@@ -2,7 +2,7 @@ using System;
 using Microsoft.ML;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Native;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 
 /// <summary>
 /// Constructs the library's estimators as an application would and prints "constructed"; with <c>load</c> it then

@@ -4,7 +4,7 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 
 /// <summary>
 /// Writes the saved-model fixtures of the persistence tests: for each kind of model this version saves, the model

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.SpatialTransformer;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 
 /// <summary>
 /// One StCnn Fit of an ImageAnalytics flow from a folder of PNG files (index.tsv: file name, label), with or without

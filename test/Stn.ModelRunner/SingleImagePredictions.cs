@@ -5,7 +5,7 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 
 /// <summary>One image (the column name and type come from a SchemaDefinition at run time).</summary>
 public sealed class PixelRow

@@ -1,6 +1,6 @@
 using System.Linq;
 using Microsoft.ML.SpatialTransformer.Modules;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Stn.Datasets;
 using Stn.Datasets.Distortions;
 using Stn.Datasets.Mnist;

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Persistence;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Persistence

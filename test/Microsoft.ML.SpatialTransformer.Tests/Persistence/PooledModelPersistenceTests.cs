@@ -6,7 +6,7 @@ using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Persistence;
 using Microsoft.ML.SpatialTransformer.Tests.Infrastructure;
 using Microsoft.ML.SpatialTransformer.Tests.Trainers;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Persistence

@@ -4,7 +4,7 @@ using System.IO.Compression;
 using System.Linq;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Tests.Trainers;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
 {

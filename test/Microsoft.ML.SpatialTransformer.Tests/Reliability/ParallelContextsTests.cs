@@ -1,10 +1,10 @@
 using System.Linq;
-using Microsoft.ML.Data;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Tests.Trainers;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Xunit;
 using static TorchSharp.torch;
 

@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Trainers

@@ -1,7 +1,7 @@
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Stn.Datasets;
 using Stn.Datasets.Colour;
 using Stn.Datasets.Mnist;

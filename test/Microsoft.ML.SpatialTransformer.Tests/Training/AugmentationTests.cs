@@ -4,8 +4,8 @@ using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Tests.Infrastructure;
 using Microsoft.ML.SpatialTransformer.Tests.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Microsoft.ML.SpatialTransformer.Training;
-using Microsoft.ML.Trainers;
 using Xunit;
 using static TorchSharp.torch;
 

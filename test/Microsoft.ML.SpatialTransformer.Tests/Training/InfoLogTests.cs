@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Tests.Trainers;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Training

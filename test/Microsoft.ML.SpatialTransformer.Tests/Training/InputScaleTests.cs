@@ -1,7 +1,7 @@
 using System.Linq;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Tests.Infrastructure;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Microsoft.ML.Transforms.Image;
 using Xunit;
 using Xunit.Abstractions;

@@ -6,8 +6,8 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Microsoft.ML.SpatialTransformer.Training;
-using Microsoft.ML.Trainers;
 using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Training

@@ -8,8 +8,8 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Tests.Infrastructure;
 using Microsoft.ML.SpatialTransformer.Tests.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 using Microsoft.ML.SpatialTransformer.Training;
-using Microsoft.ML.Trainers;
 using Xunit;
 
 namespace Microsoft.ML.SpatialTransformer.Tests.Training

@@ -1,13 +1,14 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.SpatialTransformer.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers.Scoring;
 using Microsoft.ML.Trainers;
-using Microsoft.ML.Trainers.Scoring;
 
 [assembly: LoadableClass(typeof(StCnnPredictionTransformer), typeof(StCnnPredictionTransformer), null,
     typeof(SignatureLoadModel), "ST-CNN prediction transformer", StCnnPredictionTransformer.LoaderSignature)]
 
-namespace Microsoft.ML.Trainers
+namespace Microsoft.ML.SpatialTransformer.Trainers
 {
     /// <summary>
     /// What <see cref="StCnnTrainer"/>.Fit returns: adds the columns of ML.NET's multiclass scorer ("Score": the class

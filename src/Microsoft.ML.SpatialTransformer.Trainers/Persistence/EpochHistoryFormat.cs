@@ -6,7 +6,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Persistence;
 
-namespace Microsoft.ML.Trainers.Persistence
+namespace Microsoft.ML.SpatialTransformer.Trainers.Persistence
 {
     /// <summary>
     /// The saved training history of the trained models: int count; per epoch: int epoch, double learning rate, loss,

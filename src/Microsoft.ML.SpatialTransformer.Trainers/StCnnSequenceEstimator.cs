@@ -8,8 +8,9 @@ using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Training;
+using Microsoft.ML.Trainers;
 
-namespace Microsoft.ML.Trainers
+namespace Microsoft.ML.SpatialTransformer.Trainers
 {
     /// <summary>
     /// Trains a multi-digit sequence reader (the paper's SVHN models): a CNN whose last layer is one softmax head per

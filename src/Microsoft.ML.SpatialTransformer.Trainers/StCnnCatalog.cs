@@ -1,7 +1,9 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 
+// The catalog extensions (this class and StCnnSequenceCatalog) are this assembly's one exception to folder = namespace: as
+// ML.NET's own, they live in Microsoft.ML so that their methods appear on mlContext without a using directive.
 namespace Microsoft.ML
 {
     /// <summary>

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Trainers
+namespace Microsoft.ML.SpatialTransformer.Trainers
 {
     /// <summary>How well predicted digit sequences match the labels (see <c>EvaluateSequences</c>).</summary>
     public sealed class StCnnSequenceMetrics

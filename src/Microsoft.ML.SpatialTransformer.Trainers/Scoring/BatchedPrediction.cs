@@ -6,7 +6,7 @@ using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
 
-namespace Microsoft.ML.Trainers.Scoring
+namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
 {
     /// <summary>
     /// What <see cref="StCnnPredictionTransformer"/>.Transform returns: the columns of ML.NET's multiclass scorer

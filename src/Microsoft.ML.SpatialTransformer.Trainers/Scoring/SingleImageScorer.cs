@@ -7,7 +7,7 @@ using Microsoft.ML.SpatialTransformer.Onnx;
 using Microsoft.ML.SpatialTransformer.Scoring;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Trainers.Scoring
+namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
 {
     /// <summary>
     /// Scores one image at a time with a trained classifier, on the engine <see cref="Engine"/> chose: ONNX Runtime (a

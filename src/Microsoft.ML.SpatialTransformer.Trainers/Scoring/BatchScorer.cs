@@ -5,7 +5,7 @@ using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Native;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Trainers.Scoring
+namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
 {
     /// <summary>
     /// Scores whole batches of images with a trained network: one native call per batch, under no_grad, and every call

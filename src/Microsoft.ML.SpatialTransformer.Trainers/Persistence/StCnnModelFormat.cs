@@ -7,7 +7,7 @@ using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Native;
 using Microsoft.ML.SpatialTransformer.Persistence;
 
-namespace Microsoft.ML.Trainers.Persistence
+namespace Microsoft.ML.SpatialTransformer.Trainers.Persistence
 {
     /// <summary>
     /// The saved form of <see cref="StCnnModelParameters"/> (after ModelParametersBase's own header).

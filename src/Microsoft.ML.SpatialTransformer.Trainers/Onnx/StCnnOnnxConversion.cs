@@ -4,7 +4,7 @@ using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Onnx;
 
-namespace Microsoft.ML.Trainers.Onnx
+namespace Microsoft.ML.SpatialTransformer.Trainers.Onnx
 {
     /// <summary>
     /// mlContext.Model.ConvertToOnnx of <see cref="StCnnModelParameters"/>: ML.NET hands over the feature variable

@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
 
-namespace Microsoft.ML.Trainers.Scoring
+namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
 {
     /// <summary>
     /// The value mapper behind <see cref="StCnnModelParameters"/>' IValueMapper. ML.NET's scorer makes one mapper for

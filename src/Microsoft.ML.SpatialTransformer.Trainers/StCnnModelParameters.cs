@@ -9,15 +9,16 @@ using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Native;
+using Microsoft.ML.SpatialTransformer.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers.Onnx;
+using Microsoft.ML.SpatialTransformer.Trainers.Persistence;
+using Microsoft.ML.SpatialTransformer.Trainers.Scoring;
 using Microsoft.ML.Trainers;
-using Microsoft.ML.Trainers.Onnx;
-using Microsoft.ML.Trainers.Persistence;
-using Microsoft.ML.Trainers.Scoring;
 
 [assembly: LoadableClass(typeof(StCnnModelParameters), null, typeof(SignatureLoadModel),
     "ST-CNN multiclass model parameters", StCnnModelParameters.LoaderSignature)]
 
-namespace Microsoft.ML.Trainers
+namespace Microsoft.ML.SpatialTransformer.Trainers
 {
     /// <summary>
     /// A trained spatial-transformer image classifier: maps an image vector [C,H,W] to class probabilities (Score).

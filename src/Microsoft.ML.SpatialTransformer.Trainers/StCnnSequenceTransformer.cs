@@ -10,8 +10,9 @@ using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Native;
 using Microsoft.ML.SpatialTransformer.Persistence;
+using Microsoft.ML.SpatialTransformer.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers.Persistence;
 using Microsoft.ML.Trainers;
-using Microsoft.ML.Trainers.Persistence;
 using static TorchSharp.torch;
 
 [assembly: LoadableClass(typeof(StCnnSequenceTransformer), null, typeof(SignatureLoadModel),
@@ -19,7 +20,7 @@ using static TorchSharp.torch;
 [assembly: LoadableClass(typeof(IRowMapper), typeof(StCnnSequenceTransformer), null, typeof(SignatureLoadRowMapper),
     StCnnSequenceTransformer.UserName, StCnnSequenceTransformer.LoaderSignature)]
 
-namespace Microsoft.ML.Trainers
+namespace Microsoft.ML.SpatialTransformer.Trainers
 {
     /// <summary>
     /// A trained multi-digit sequence reader (<see cref="StCnnSequenceEstimator"/>): adds PredictedSequence (text: the

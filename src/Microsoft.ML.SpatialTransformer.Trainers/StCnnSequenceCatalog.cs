@@ -2,8 +2,10 @@ using System;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.SpatialTransformer.Trainers;
 
+// The catalog extensions (this class and StCnnCatalog) are this assembly's one exception to folder = namespace: as
+// ML.NET's own, they live in Microsoft.ML so that their methods appear on mlContext without a using directive.
 namespace Microsoft.ML
 {
     /// <summary>Multi-digit sequence reading on <see cref="MulticlassClassificationCatalog"/>: the trainer and its

@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Training;
 
-namespace Microsoft.ML.Trainers
+namespace Microsoft.ML.SpatialTransformer.Trainers
 {
     /// <summary>
     /// The label of a sequence model: a text column of 1 to <see cref="Positions"/> digits ("307"), read as one class

@@ -10,10 +10,11 @@ using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Scoring;
 using Microsoft.ML.SpatialTransformer.Training;
+using Microsoft.ML.Trainers;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Trainers
+namespace Microsoft.ML.SpatialTransformer.Trainers
 {
     /// <summary>
     /// Trains a spatial-transformer image classifier (ST-CNN, ST-FCN, or a plain CNN/FCN baseline with

@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
 
-namespace Microsoft.ML.Trainers.Scoring
+namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
 {
     /// <summary>
     /// The view behind <see cref="StCnnModelParameters.ScoreInBatches"/>: the source's columns, "Score" (the class
