@@ -6,10 +6,10 @@ using Microsoft.ML.SpatialTransformer.Modules;
 namespace Microsoft.ML.SpatialTransformer
 {
     /// <summary>
-    /// The one way from a trained <see cref="StNetwork"/> to a standalone learned <see cref="SpatialTransformTransformer"/>
-    /// (StCnnModelParameters.GetSpatialTransformer, and the SpatialTransform estimator's label-trained mode): the
-    /// configuration read off the network and its spatial transformer, and a copy of the transformer's weights with the
-    /// network's input normalisation.
+    /// The one way from a trained <see cref="StNetwork"/> to a standalone learned
+    /// <see cref="SpatialTransformTransformer"/> (StCnnModelParameters.GetSpatialTransformer, and the SpatialTransform
+    /// estimator's label-trained mode): the configuration read off the network and its spatial transformer, and a copy
+    /// of the transformer's weights with the network's input normalisation.
     /// </summary>
     internal static class SpatialTransformExtraction
     {
@@ -27,8 +27,8 @@ namespace Microsoft.ML.SpatialTransformer
             var o = network.Options;
             var st = network.Transformers.ElementAt(index);
             var shape = new ImageShape(o.InputChannels, o.InputHeight, o.InputWidth);
-            var config = new SpatialTransformConfig(outputColumnName, inputColumnName, thetaColumnName, o.Transform, shape,
-                (int)st.OutputHeight, (int)st.OutputWidth, o.TpsGridSize, o.Sampling, o.Padding, batchSize)
+            var config = new SpatialTransformConfig(outputColumnName, inputColumnName, thetaColumnName, o.Transform,
+                shape, (int)st.OutputHeight, (int)st.OutputWidth, o.TpsGridSize, o.Sampling, o.Padding, batchSize)
             {
                 Learned = true,
                 Localisation = o.Localisation,

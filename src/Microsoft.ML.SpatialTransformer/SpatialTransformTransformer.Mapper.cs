@@ -35,7 +35,8 @@ namespace Microsoft.ML.SpatialTransformer
             protected override void SaveModel(ModelSaveContext ctx) => _parent.SaveModel(ctx);
 
             // One run per row feeds every output column's getter.
-            public override Delegate[] CreateGetters(DataViewRow input, Func<int, bool> activeOutput, out Action disposer)
+            public override Delegate[] CreateGetters(DataViewRow input, Func<int, bool> activeOutput,
+                out Action disposer)
             {
                 disposer = null;
                 var runner = _parent._runner;
@@ -67,7 +68,8 @@ namespace Microsoft.ML.SpatialTransformer
                 return getters;
             }
 
-            protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
+            protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput,
+                out Action disposer)
                 => CreateGetters(input, i => i == iinfo, out disposer)[iinfo];
         }
     }

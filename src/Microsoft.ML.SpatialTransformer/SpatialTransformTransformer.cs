@@ -1,5 +1,3 @@
-using System;
-using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -8,7 +6,6 @@ using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Native;
 using Microsoft.ML.SpatialTransformer.Onnx;
-using Microsoft.ML.SpatialTransformer.Persistence;
 
 [assembly: LoadableClass(typeof(SpatialTransformTransformer), null, typeof(SignatureLoadModel),
     SpatialTransformTransformer.UserName, SpatialTransformTransformer.LoaderSignature)]
@@ -117,7 +114,8 @@ namespace Microsoft.ML.SpatialTransformer
         {
             Host.CheckValue(input, nameof(input));
             var mapper = new Mapper(this, input.Schema);
-            var map = new BatchedVectorMap(mapper.InputIndices, _runner.InputSizes, _runner.OutputSizes, _config.BatchSize, _runner.Run);
+            var map = new BatchedVectorMap(mapper.InputIndices, _runner.InputSizes, _runner.OutputSizes,
+                _config.BatchSize, _runner.Run);
             return new BatchedMapDataView(Host, input, ((IRowMapper)mapper).GetOutputColumns(), map, SaveAsOnnx);
         }
 

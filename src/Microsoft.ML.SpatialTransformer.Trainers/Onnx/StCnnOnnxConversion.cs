@@ -41,9 +41,11 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Onnx
         private static void WriteKey(OnnxContext ctx, string index, string key)
         {
             string column = ctx.AddIntermediateVariable(null, "stn_predicted_column", skip: true);
-            ctx.CreateNode("Unsqueeze", index, column, ctx.GetNodeName("Unsqueeze"), "").AddAttribute("axes", new long[] { 1 });
+            ctx.CreateNode("Unsqueeze", index, column, ctx.GetNodeName("Unsqueeze"), "")
+                .AddAttribute("axes", new long[] { 1 });
             string oneBased = ctx.AddIntermediateVariable(null, "stn_predicted_key", skip: true);
-            ctx.CreateNode("Add", new[] { column, ctx.AddInitializer(1L, "stn_one") }, new[] { oneBased }, ctx.GetNodeName("Add"), "");
+            ctx.CreateNode("Add", new[] { column, ctx.AddInitializer(1L, "stn_one") }, new[] { oneBased },
+                ctx.GetNodeName("Add"), "");
             ctx.CreateNode("Cast", oneBased, key, ctx.GetNodeName("Cast"), "").AddAttribute("to", typeof(uint));
         }
     }

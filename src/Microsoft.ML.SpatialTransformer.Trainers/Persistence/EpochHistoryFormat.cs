@@ -22,7 +22,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Persistence
             foreach (var m in history)
             {
                 w.Write(m.Epoch); w.Write(m.LearningRate); w.Write(m.TrainLoss); w.Write(m.TrainAccuracy);
-                w.Write(m.ValidationLoss ?? double.NaN); w.Write(m.ValidationAccuracy ?? double.NaN); w.Write(m.Seconds);
+                w.Write(m.ValidationLoss ?? double.NaN); w.Write(m.ValidationAccuracy ?? double.NaN);
+                w.Write(m.Seconds);
             }
         }
 
@@ -33,7 +34,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Persistence
         public static List<EpochMetrics> Read(IExceptionContext ectx, BinaryReader r)
         {
             long remaining = r.BaseStream.Length - r.BaseStream.Position;
-            int epochs = LoadLimits.ReadInt(ectx, r, "history count", 0, (int)Math.Min(int.MaxValue, remaining / MetricsSize));
+            int epochs = LoadLimits.ReadInt(ectx, r, "history count", 0,
+                (int)Math.Min(int.MaxValue, remaining / MetricsSize));
             return Enumerable.Range(0, epochs).Select(_ => ReadMetrics(r)).ToList();
         }
 

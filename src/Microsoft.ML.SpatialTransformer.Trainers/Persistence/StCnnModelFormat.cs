@@ -62,8 +62,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Persistence
             foreach (int d in model.FeatureDimensions) ctx.Writer.Write(d);
             EpochHistoryFormat.Write(ctx.Writer, model.History);
             var weights = WeightsIntegrity.Serialize(model.Network);
-            WeightsIntegrity.WriteHashes(ctx.Writer, StNetworkOptionsFormat.ArchitectureHash(options, model.FeatureDimensions),
-                WeightsIntegrity.Hash(weights));
+            WeightsIntegrity.WriteHashes(ctx.Writer,
+                StNetworkOptionsFormat.ArchitectureHash(options, model.FeatureDimensions), WeightsIntegrity.Hash(weights));
             ctx.SaveNonEmptyString(model.FeatureColumnName);
             ctx.SaveBinaryStream(WeightsEntry, w => w.Write(weights));
         }
@@ -80,10 +80,12 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Persistence
             long imageSize = (long)options.InputChannels * options.InputHeight * options.InputWidth;
             long featureSize = featureDimensions.Aggregate(1L, (a, d) => a * d);
             host.CheckDecode(featureSize == imageSize,
-                $"The feature dimensions ({string.Join("x", featureDimensions)}) do not hold the network's input of {options.InputChannels}x{options.InputHeight}x{options.InputWidth}.");
+                $"The feature dimensions ({string.Join("x", featureDimensions)}) do not hold the network's input of "
+                + $"{options.InputChannels}x{options.InputHeight}x{options.InputWidth}.");
             var history = EpochHistoryFormat.Read(host, ctx.Reader);
-            var weights = WeightsIntegrity.ReadCheckedWeights(host, ctx, WeightsEntry, ctx.Header.ModelVerWritten >= VersionHashed,
-                StNetworkOptionsFormat.ArchitectureHash(options, featureDimensions), "StCnn model");
+            var weights = WeightsIntegrity.ReadCheckedWeights(host, ctx, WeightsEntry,
+                ctx.Header.ModelVerWritten >= VersionHashed, StNetworkOptionsFormat.ArchitectureHash(options, featureDimensions),
+                "StCnn model");
             NetworkSizeBound.Of(options).Check(host, "The saved StCnn network description", weights.LongLength);
             string featureColumnName = ctx.Header.ModelVerWritten >= VersionFeatureColumn
                 ? ctx.LoadNonEmptyString() : DefaultColumnNames.Features;

@@ -24,7 +24,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
         /// <param name="shape">The image layout the model takes.</param>
         /// <param name="classes">The number of scores per image.</param>
         /// <param name="predict">Scores one image (pixels -> probabilities).</param>
-        public LastPredictionCache(IExceptionContext ectx, ImageShape shape, int classes, Action<float[], float[]> predict)
+        public LastPredictionCache(IExceptionContext ectx, ImageShape shape, int classes,
+            Action<float[], float[]> predict)
         {
             _ectx = ectx;
             _shape = shape;
@@ -46,7 +47,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
         {
             var last = _last.Value;
             if (src.Length != last.Pixels.Length)
-                throw _ectx.Except($"The features hold {src.Length} values; the model expects {last.Pixels.Length} ({_shape}).");
+                throw _ectx.Except(
+                    $"The features hold {src.Length} values; the model expects {last.Pixels.Length} ({_shape}).");
             if (!last.Valid || !SameValues(src, last.Pixels))
             {
                 last.Valid = false;

@@ -45,8 +45,9 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
             {
                 using var noGrad = no_grad();
                 using var scope = NewDisposeScope();
-                var x = HostTensors.FromSpan(pixels, new long[] { 1, _shape.Channels, _shape.Height, _shape.Width }); // [1,C,H,W]
-                HostTensors.CopyTo(nn.functional.softmax(_network.call(x), 1), probabilities);                          // [1,K]
+                var dims = new long[] { 1, _shape.Channels, _shape.Height, _shape.Width };
+                var x = HostTensors.FromSpan(pixels, dims);                                     // [1,C,H,W]
+                HostTensors.CopyTo(nn.functional.softmax(_network.call(x), 1), probabilities); // [1,K]
             });
         }
 

@@ -18,7 +18,8 @@ namespace Microsoft.ML.SpatialTransformer.Data
         {
             TorchNativeLibrary.EnsureLoaded(); // a given-theta model trains nothing: this is its first libtorch work
             _config = config;
-            _warp = new ThetaWarp(config.Kind, config.OutputHeight, config.OutputWidth, config.TpsGridSize, config.Sampling, config.Padding);
+            _warp = new ThetaWarp(config.Kind, config.OutputHeight, config.OutputWidth, config.TpsGridSize,
+                config.Sampling, config.Padding);
             _warp.eval();
         }
 
@@ -54,9 +55,10 @@ namespace Microsoft.ML.SpatialTransformer.Data
             CheckFinite(thetas, firstRow);
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var input = HostTensors.FromSpan(inputs[0].AsSpan(0, rows * shape.Size), new long[] { rows, shape.Channels, shape.Height, shape.Width }); // [N,C,H,W]
-            var theta = HostTensors.FromSpan(thetas, new long[] { rows, _config.ParameterCount });                                                  // [N,P]
-            HostTensors.CopyTo(_warp.call(input, theta), outputs[0]);                                                                           // [N,C,H',W']
+            var dims = new long[] { rows, shape.Channels, shape.Height, shape.Width };
+            var input = HostTensors.FromSpan(inputs[0].AsSpan(0, rows * shape.Size), dims);      // [N,C,H,W]
+            var theta = HostTensors.FromSpan(thetas, new long[] { rows, _config.ParameterCount }); // [N,P]
+            HostTensors.CopyTo(_warp.call(input, theta), outputs[0]);                           // [N,C,H',W']
         }
 
         // A NaN theta would silently give a NaN image; say which row instead.
@@ -66,7 +68,9 @@ namespace Microsoft.ML.SpatialTransformer.Data
             {
                 if (!float.IsFinite(thetas[i]))
                     throw new InvalidOperationException(
-                        $"Column '{_config.ThetaColumnName}' holds {thetas[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} in row {firstRow + i / _config.ParameterCount}; expected finite transform parameters.");
+                        $"Column '{_config.ThetaColumnName}' holds "
+                        + $"{thetas[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} in row "
+                        + $"{firstRow + i / _config.ParameterCount}; expected finite transform parameters.");
             }
         }
     }

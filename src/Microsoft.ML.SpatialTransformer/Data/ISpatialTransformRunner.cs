@@ -7,8 +7,9 @@ using Microsoft.ML.SpatialTransformer.Onnx;
 namespace Microsoft.ML.SpatialTransformer.Data
 {
     /// <summary>
-    /// One mode of a fitted spatial transform (given theta or learned): the columns it reads and adds, how it runs, what
-    /// it saves after the configuration and its ONNX form, so the transformer asks the runner instead of the mode.
+    /// One mode of a fitted spatial transform (given theta or learned): the columns it reads and adds, how it runs,
+    /// what it saves after the configuration and its ONNX form, so the transformer asks the runner instead of the
+    /// mode.
     /// </summary>
     /// <remarks>
     /// <see cref="Run"/> runs rows held in managed buffers, one native call per batch, under no_grad inside one dispose
@@ -33,7 +34,9 @@ namespace Microsoft.ML.SpatialTransformer.Data
         /// <summary>The columns the transform adds, in <see cref="Run"/>'s output order.</summary>
         DataViewSchema.DetachedColumn[] OutputColumns { get; }
 
-        /// <summary>Writes what this mode saves after the configuration (see SpatialTransformConfig's layout).</summary>
+        /// <summary>
+        /// Writes what this mode saves after the configuration (see SpatialTransformConfig's layout).
+        /// </summary>
         void Save(ModelSaveContext ctx);
 
         /// <summary>

@@ -32,14 +32,17 @@ namespace Microsoft.ML.SpatialTransformer.Data
         /// Reads the weights <see cref="Save"/> wrote (checked against their hashes from 0x00010003) into a module of
         /// <paramref name="config"/>'s architecture, after bounding the network's size.
         /// </summary>
-        public static LearnedTransformRunner Load(IHostEnvironment env, ModelLoadContext ctx, SpatialTransformConfig config)
+        public static LearnedTransformRunner Load(IHostEnvironment env, ModelLoadContext ctx,
+            SpatialTransformConfig config)
         {
             var weights = WeightsIntegrity.ReadCheckedWeights(env, ctx, WeightsEntry,
                 ctx.Header.ModelVerWritten >= SpatialTransformConfig.VersionHashed, config.ArchitectureHash(),
                 "learned spatial transform");
-            NetworkSizeBound.Transformer(config.Kind, config.TpsGridSize, config.Localisation, config.LocalisationWidths,
-                config.InputShape.Channels, config.InputShape.Height, config.InputShape.Width, config.OutputHeight,
-                config.OutputWidth).Check(env, "The saved localisation network", weights.LongLength);
+            var input = config.InputShape;
+            NetworkSizeBound.Transformer(config.Kind, config.TpsGridSize, config.Localisation,
+                    config.LocalisationWidths, input.Channels, input.Height, input.Width, config.OutputHeight,
+                    config.OutputWidth)
+                .Check(env, "The saved localisation network", weights.LongLength);
             var module = config.CreateModule();
             try { WeightsIntegrity.LoadInto(env, module, weights, WeightsEntry, "localisation network"); }
             catch { module.Dispose(); throw; }
@@ -81,8 +84,9 @@ namespace Microsoft.ML.SpatialTransformer.Data
             var shape = _config.InputShape;
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var input = HostTensors.FromSpan(inputs[0].AsSpan(0, rows * shape.Size), new long[] { rows, shape.Channels, shape.Height, shape.Width }); // [N,C,H,W]
-            var (warped, theta) = Module.call(input);                                                                                            // [N,C,H',W'], [N,P]
+            var dims = new long[] { rows, shape.Channels, shape.Height, shape.Width };
+            var input = HostTensors.FromSpan(inputs[0].AsSpan(0, rows * shape.Size), dims); // [N,C,H,W]
+            var (warped, theta) = Module.call(input);                                      // [N,C,H',W'], [N,P]
             HostTensors.CopyTo(warped, outputs[0]);
             HostTensors.CopyTo(theta, outputs[1]);
         }

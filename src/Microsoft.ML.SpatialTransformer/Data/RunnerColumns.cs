@@ -6,7 +6,8 @@ namespace Microsoft.ML.SpatialTransformer.Data
     internal static class RunnerColumns
     {
         /// <summary>The column <paramref name="name"/>, or ML.NET's schema mismatch naming its role.</summary>
-        public static DataViewSchema.Column Find(IExceptionContext ectx, DataViewSchema schema, string name, string role)
+        public static DataViewSchema.Column Find(IExceptionContext ectx, DataViewSchema schema, string name,
+            string role)
             => schema.GetColumnOrNull(name) ?? throw ectx.ExceptSchemaMismatch("inputSchema", role, name);
     }
 }

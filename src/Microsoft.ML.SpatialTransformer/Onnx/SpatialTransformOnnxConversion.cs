@@ -19,7 +19,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         {
             ctx.CheckOpSetVersion((int)StNetworkOnnxExporter.MinimumOpset, loaderSignature);
             if (!ctx.ContainsColumn(c.InputColumnName))
-                throw ectx.Except($"ONNX export: the input column '{c.InputColumnName}' is not produced by an ONNX-exportable step (ML.NET images are not; use a float vector column).");
+                throw ectx.Except($"ONNX export: the input column '{c.InputColumnName}' is not produced by an "
+                    + "ONNX-exportable step (ML.NET images are not; use a float vector column).");
             var model = Build(c, runner, StNetworkOnnxExporter.MinimumOpset);
             var inputs = new Dictionary<string, string>
             {
@@ -37,7 +38,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             if (model.Graph.Input.Any(i => i.Name == ThetaName))
             {
                 if (!ctx.ContainsColumn(c.ThetaColumnName))
-                    throw ectx.Except($"ONNX export: the theta column '{c.ThetaColumnName}' is not produced by an ONNX-exportable step.");
+                    throw ectx.Except($"ONNX export: the theta column '{c.ThetaColumnName}' is not produced by "
+                        + "an ONNX-exportable step.");
                 inputs[ThetaName] = ctx.GetVariableName(c.ThetaColumnName);
             }
             OnnxContextWriter.Write(model, ctx, inputs, outputs);

@@ -5,9 +5,9 @@ using static Microsoft.ML.SpatialTransformer.Onnx.OnnxGraphBuilder;
 namespace Microsoft.ML.SpatialTransformer.Onnx
 {
     /// <summary>
-    /// The ONNX graph of a fitted <see cref="SpatialTransformTransformer"/>: input "image" [N,C,H,W], output "warped"
-    /// [N,C,H',W'], and "theta" [N,P], an input in given-theta mode and an output in learned mode. The runner says which
-    /// (<see cref="ISpatialTransformRunner.EmitOnnx"/> calls <see cref="WarpByThetaInput"/> or
+    /// The ONNX graph of a fitted <see cref="SpatialTransformTransformer"/>: input "image" [N,C,H,W], output
+    /// "warped" [N,C,H',W'], and "theta" [N,P], an input in given-theta mode and an output in learned mode. The
+    /// runner says which (<see cref="ISpatialTransformRunner.EmitOnnx"/> calls <see cref="WarpByThetaInput"/> or
     /// <see cref="WarpByModule"/>).
     /// </summary>
     internal sealed class SpatialTransformOnnxGraph
@@ -55,8 +55,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         }
 
         /// <summary>
-        /// Learned: warps <paramref name="image"/> through <paramref name="module"/> and declares the theta it regressed
-        /// as the output "theta" [N,P].
+        /// Learned: warps <paramref name="image"/> through <paramref name="module"/> and declares the theta it
+        /// regressed as the output "theta" [N,P].
         /// </summary>
         public string WarpByModule(SpatialTransformerModule module, string image)
         {
