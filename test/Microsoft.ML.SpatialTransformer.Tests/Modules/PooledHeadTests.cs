@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Persistence;
+using Microsoft.ML.SpatialTransformer.Training;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -106,10 +107,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
             // MNIST-sized nets have maps of 7 at most: a side of 16 must leave them bit for bit as with the field off
             // (0), the same parameters drawn in the same order, the same state dict keys and the same outputs.
             var off = new StNetworkOptions { InputChannels = 1, InputHeight = 28, InputWidth = 28, Localisation = localisation, Classifier = classifier };
-            manual_seed(5);
-            using var a = new StNetwork(off);
-            manual_seed(5);
-            using var b = new StNetwork(off with { FullyConnectedInputSide = 16 });
+            // Drawn from a seeded generator of their own (as the trainer does), not torch's process-wide one, which tests
+            // running at the same time draw from too.
+            using var a = NetworkTrainer.Build(off, 5);
+            using var b = NetworkTrainer.Build(off with { FullyConnectedInputSide = 16 }, 5);
             Assert.Equal(a.state_dict().Keys, b.state_dict().Keys);
             foreach (var (name, value) in a.state_dict())
             {
