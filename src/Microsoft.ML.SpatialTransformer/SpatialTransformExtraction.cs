@@ -1,3 +1,4 @@
+using Microsoft.ML.SpatialTransformer.Persistence;
 using System.Linq;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;

@@ -6,6 +6,7 @@ using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.SpatialTransformer.Native;
 using Microsoft.ML.SpatialTransformer.Onnx;
+using Microsoft.ML.SpatialTransformer.Persistence;
 
 [assembly: LoadableClass(typeof(SpatialTransformTransformer), null, typeof(SignatureLoadModel),
     SpatialTransformTransformer.UserName, SpatialTransformTransformer.LoaderSignature)]

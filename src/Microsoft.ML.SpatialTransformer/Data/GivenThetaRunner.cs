@@ -1,3 +1,4 @@
+using Microsoft.ML.SpatialTransformer.Persistence;
 using System;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;

@@ -1,3 +1,4 @@
+using Microsoft.ML.SpatialTransformer.Persistence;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Model.OnnxConverter;

@@ -1,5 +1,6 @@
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
+using Microsoft.ML.SpatialTransformer.Persistence;
 using static Microsoft.ML.SpatialTransformer.Onnx.OnnxGraphBuilder;
 
 namespace Microsoft.ML.SpatialTransformer.Onnx

@@ -5,9 +5,8 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Functional;
 using Microsoft.ML.SpatialTransformer.Modules;
-using Microsoft.ML.SpatialTransformer.Persistence;
 
-namespace Microsoft.ML.SpatialTransformer
+namespace Microsoft.ML.SpatialTransformer.Persistence
 {
     /// <summary>
     /// Everything a fitted <see cref="SpatialTransformTransformer"/> needs, as saved in the model. Given-theta mode

@@ -1,3 +1,4 @@
+using Microsoft.ML.SpatialTransformer.Persistence;
 using System;
 using System.Linq;
 using Microsoft.ML.Runtime;
