@@ -38,7 +38,7 @@ namespace Stn.Benchmarks
             {
                 var set = generator.Generate(source, digit, seed: 1000 + digit);
                 var ml = new MLContext(seed: 1 + digit);
-                if (verbose) ml.Log += (_, e) => { if (e.Message.Contains("Co-localisation epoch")) Console.Error.WriteLine(e.Message); };
+                if (verbose) ml.Log += (_, e) => { if (e.Message.Contains("Co-localisation epoch") || e.Message.Contains("box search")) Console.Error.WriteLine(e.Message); };
                 var watch = Stopwatch.StartNew();
                 var model = ml.Transforms.SpatialTransform(Options(epochs, learningRate, batchSize)).Fit(set.ToDataView(ml));
                 double seconds = watch.Elapsed.TotalSeconds;

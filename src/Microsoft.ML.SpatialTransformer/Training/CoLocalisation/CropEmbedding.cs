@@ -1,39 +1,53 @@
-using Microsoft.ML.SpatialTransformer.Modules;
-using Microsoft.ML.SpatialTransformer.Native;
+using System;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
 {
     /// <summary>
-    /// The paper's embedding e(): crops [N,C,h,w] -> vectors [N,D], two 3x3 convolutions (16 and 32 filters, each with
-    /// a
-    /// ReLU and a 2x2 max pool) and a linear layer, at seeded random weights that training leaves as they are (a fixed
-    /// random feature map of the crop; no pretrained network ships with ML.NET). It only supplies the training signal
-    /// and is discarded after Fit.
+    /// The embedding e() of the triplet loss: a crop [N,C,h,w] average-pooled to about 7x7 cells, flattened and divided
+    /// by sqrt(|v|^2 + tau^2). The pooling makes crops a few pixels apart still close; the soft normalisation puts
+    /// every crop with much ink near the unit sphere (so distances compare shapes, not brightness, and stay within the
+    /// margin's scale) while a crop with little ink (background, a fragment of clutter) stays near 0. tau is measured
+    /// on the data (<see cref="Floor"/>). Fixed: it has no weights to train, so it cannot collapse.
     /// </summary>
-    internal sealed class CropEmbedding : Module<Tensor, Tensor>
+    internal static class CropEmbedding
     {
-        /// <summary>Length of an embedding vector.</summary>
-        public const int Dimensions = 32;
+        /// <summary>Cells per side of the pooled crop (fewer for crops smaller than this).</summary>
+        public const int Cells = 7;
 
-        private readonly Module<Tensor, Tensor> trunk;
-        private readonly TorchSharp.Modules.Linear projection;
+        /// <summary>Side of the pooling window for crops of <paramref name="height"/> x <paramref name="width"/>.</summary>
+        public static int PoolSide(long height, long width) => (int)Math.Max(1, Math.Min(height, width) / Cells);
 
-        public CropEmbedding(long channels, long height, long width) : base(nameof(CropEmbedding))
+        /// <summary>crops [N,C,h,w] -> pooled vectors [N,D] (before normalisation).</summary>
+        public static Tensor Pool(Tensor crops)
         {
-            trunk = Sequential(new SafeConv2d(channels, 16, 3, 1), ReLU(), new MaxPool2x2(),
-                new SafeConv2d(16, 32, 3, 1), ReLU(), new MaxPool2x2(), Flatten());
-            long flat = ShapeInference.FlatSize(trunk, channels, height, width, "The co-localisation embedding", 4);
-            projection = Linear(flat, Dimensions);
-            RegisterComponents();
+            using var scope = NewDisposeScope();
+            int side = PoolSide(crops.shape[2], crops.shape[3]);
+            var pooled = nn.functional.avg_pool2d(crops, side, side); // [N,C,h/k,w/k]
+            return pooled.flatten(1).MoveToOuterDisposeScope();       // [N,D]
+        }
+
+        /// <summary>The normalisation's floor tau: the mean length of <paramref name="pooled"/> [N,D], a crop of
+        /// typical ink.</summary>
+        public static double Floor(Tensor pooled)
+        {
+            using var scope = NewDisposeScope();
+            return Math.Max(1e-6, pooled.norm(1).mean().item<float>());
+        }
+
+        /// <summary>pooled [N,D] -> embeddings [N,D] of length below 1.</summary>
+        public static Tensor Normalise(Tensor pooled, double floor)
+        {
+            using var scope = NewDisposeScope();
+            var length = (pooled.square().sum(1, keepdim: true) + floor * floor).sqrt(); // [N,1]
+            return (pooled / length).MoveToOuterDisposeScope();                          // [N,D]
         }
 
         /// <summary>crops [N,C,h,w] -> embeddings [N,D].</summary>
-        public override Tensor forward(Tensor crops)
+        public static Tensor Embed(Tensor crops, double floor)
         {
             using var scope = NewDisposeScope();
-            return projection.call(trunk.call(crops)).MoveToOuterDisposeScope(); // [N,D]
+            return Normalise(Pool(crops), floor).MoveToOuterDisposeScope();
         }
     }
 }
