@@ -100,10 +100,13 @@ namespace Microsoft.ML.SpatialTransformer
             /// What learned mode trains for; default <see cref="SpatialTransformObjective.Classification"/> (which
             /// learns only when <see cref="LabelColumnName"/> is set). <see
             /// cref="SpatialTransformObjective.CoLocalisation"/> always learns theta, reads no label and needs <see
-            /// cref="Transform"/> = <see cref="SpatialTransformKind.Attention"/>; train it on the images of one class (the paper: 100) and
-            /// set OutputHeight and OutputWidth to about the object's size in pixels. Its crop starts centred, halfway
-            /// between the whole image and the output's resolution; the crop embedding is a fixed, seeded random
-            /// network; a penalty keeps boxes inside the image.
+            /// cref="Transform"/> = <see cref="SpatialTransformKind.Attention"/>; train it on the images of one
+            /// class (the paper: 100) and set OutputHeight and OutputWidth to the object's size in pixels: boxes have
+            /// that size (one output pixel per input pixel). Fit first chooses each image's box among boxes a seventh
+            /// of their side apart by the paper's triplet hinge loss (margin 1) on a fixed embedding of the crops
+            /// (average-pooled to 7x7 cells, softly normalised), then trains the localisation network to regress those
+            /// boxes (squared error, Adam, <see cref="LearningRate"/>, <see cref="MaxEpochs"/>,
+            /// <see cref="TrainingBatchSize"/>).
             /// </summary>
             public SpatialTransformObjective Objective = Defaults.Objective;
             /// <summary>Localisation network of the learned transform.</summary>

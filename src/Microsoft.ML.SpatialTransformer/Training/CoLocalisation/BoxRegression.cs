@@ -18,8 +18,8 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
         /// <summary>Trains <paramref name="module"/> in place to regress <paramref name="targets"/> (s, tx, ty), row by
         /// row [N*3], from the images of <paramref name="rows"/>.</summary>
         /// <returns>The mean loss of each epoch.</returns>
-        public static double[] Fit(IHost host, IChannel ch, SpatialTransformerModule module, TrainingSettings s, int seed,
-            Device device, ImageShape shape, RowStore rows, float[] targets)
+        public static double[] Fit(IHost host, IChannel ch, SpatialTransformerModule module, TrainingSettings s,
+            int seed, Device device, ImageShape shape, RowStore rows, float[] targets)
         {
             int count = (int)rows.Count;
             int batchSize = Math.Max(1, Math.Min(s.BatchSize, count));
@@ -37,8 +37,8 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
             pch.SetHeader(new ProgressHeader("epochs"), e => e.SetProgress(0, done, s.MaxEpochs));
             for (int epoch = 0; epoch < s.MaxEpochs; epoch++)
             {
-                double rate = LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, s.MaxEpochs, s.StepDecayEpochs,
-                    s.StepDecayFactor);
+                double rate = LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, s.MaxEpochs,
+                    s.StepDecayEpochs, s.StepDecayFactor);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
                 Shuffle(order, random);
                 double lossSum = 0;
@@ -62,8 +62,8 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                     var loss = (theta - target).square().sum(1).mean();
                     double value = loss.item<float>();
                     if (!double.IsFinite(value))
-                        throw host.Except($"The co-localisation box regression loss became {value} in epoch {epoch + 1}, " +
-                                          $"batch {b + 1}; lower LearningRate.");
+                        throw host.Except($"The co-localisation box regression loss became {value} in epoch " +
+                                          $"{epoch + 1}, batch {b + 1}; lower LearningRate.");
                     loss.backward();
                     optimizer.step();
                     lossSum += value * n;

@@ -1,6 +1,5 @@
 using Microsoft.ML.SpatialTransformer.Persistence;
 using System;
-using System.Linq;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
@@ -12,13 +11,11 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
 {
     /// <summary>
     /// Trains an attention <see cref="SpatialTransformerModule"/> to crop the object a set of images shares (the
-    /// paper's
-    /// co-localisation), with no labels: every step crops a shuffled batch, pairs each image n with the next one m of
-    /// the
-    /// batch, draws a random crop of n at the same scale, and descends the triplet hinge loss on the embeddings of the
-    /// three crops (<see cref="TripletHingeLoss"/>) plus a penalty on boxes leaving the image (<see
-    /// cref="BoxPenalty"/>). Seeded by the MLContext: weights, shuffling and random crops come from
-    /// generators of this fit only. Adam with a cosine schedule over <see cref="TrainingSettings.MaxEpochs"/>.
+    /// paper's co-localisation), with no labels and no boxes, in two steps. First <see cref="BoxSearch"/> chooses each
+    /// image's box among candidates at the output's resolution by the paper's triplet hinge loss on a fixed embedding
+    /// of the crops (<see cref="CropEmbedding"/>); then <see cref="BoxRegression"/> teaches the localisation network
+    /// those boxes, so the transform crops them (and boxes for new images). Seeded by the MLContext: weights and
+    /// shuffling come from generators of this fit only.
     /// </summary>
     internal static class CoLocalisationTrainer
     {
@@ -39,8 +36,10 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                 statistics is null ? null : statistics.Add);
             try
             {
-                if (skipped > 0) ch.Warning($"Skipped {skipped} row(s) of the training data with NaN or infinite pixels.");
-                ch.Info($"Co-localisation: attention spatial transformer on {shape} images, {rows.Count} rows, seed {seed}.");
+                if (skipped > 0)
+                    ch.Warning($"Skipped {skipped} row(s) of the training data with NaN or infinite pixels.");
+                ch.Info($"Co-localisation: attention spatial transformer on {shape} images, {rows.Count} rows, " +
+                        $"seed {seed}.");
                 var module = config.CreateModule();
                 try
                 {
@@ -72,7 +71,8 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
         // The box side at the output's resolution (one output pixel per input pixel), s = H'/H: the user sets the
         // output to about the object's size.
         private static double NativeScale(SpatialTransformConfig config) => Math.Min(1.0, Math.Max(
-            (double)config.OutputHeight / config.InputShape.Height, (double)config.OutputWidth / config.InputShape.Width));
+            (double)config.OutputHeight / config.InputShape.Height,
+            (double)config.OutputWidth / config.InputShape.Width));
 
         // The regression starts from a centred box of the searched scale (weights 0, so every image gets it).
         private static void StartCentred(SpatialTransformerModule module, double scale)

@@ -15,7 +15,8 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
         /// <summary>Cells per side of the pooled crop (fewer for crops smaller than this).</summary>
         public const int Cells = 7;
 
-        /// <summary>Side of the pooling window for crops of <paramref name="height"/> x <paramref name="width"/>.</summary>
+        /// <summary>Side of the pooling window for crops of <paramref name="height"/> x <paramref name="width"/>.
+        /// </summary>
         public static int PoolSide(long height, long width) => (int)Math.Max(1, Math.Min(height, width) / Cells);
 
         /// <summary>crops [N,C,h,w] -> pooled vectors [N,D] (before normalisation).</summary>

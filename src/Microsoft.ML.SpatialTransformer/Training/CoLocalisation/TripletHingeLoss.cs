@@ -1,26 +1,63 @@
+using System;
+using System.Collections.Generic;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
 {
     /// <summary>
-    /// The paper's co-localisation loss: mean over n of max(0, ||e_n - e_m||^2 - ||e_n - e_r||^2 + margin), where e_m
-    /// embeds the crop of another image of the class and e_r a random crop of image n.
+    /// The paper's co-localisation loss, max(0, |e_n - e_m|^2 - |e_n - e_r|^2 + margin), where e_n embeds the crop of
+    /// image n, e_m the crop of another image m of the set and e_r a random crop of image n at the same scale; here
+    /// evaluated for every candidate box of every image at once, the mean over the other images m and the expectation
+    /// over random crops r taken inside the hinge over n's own candidates (which tile the image at that scale).
     /// </summary>
     internal static class TripletHingeLoss
     {
         /// <summary>The paper's margin.</summary>
         public const double Margin = 1.0;
 
-        /// <param name="anchor">e(crop of image n) [N,D].</param>
-        /// <param name="positive">e(crop of image m) [N,D].</param>
-        /// <param name="negative">e(random crop of image n) [N,D].</param>
-        /// <returns>The mean loss, a scalar.</returns>
-        public static Tensor Compute(Tensor anchor, Tensor positive, Tensor negative)
+        // Images whose candidates are compared in one batch (bounds memory at [16,K,M]).
+        private const int Chunk = 16;
+
+        /// <summary>E_r |e(n,c) - e(n,r)|^2 over n's candidates r, for every image n and candidate c.</summary>
+        /// <param name="embeddings">e() of every candidate of every image [N,K,D].</param>
+        /// <returns>[N,K].</returns>
+        public static Tensor ToRandomCrops(Tensor embeddings)
         {
             using var scope = NewDisposeScope();
-            var toPositive = (anchor - positive).square().sum(1);   // [N]
-            var toNegative = (anchor - negative).square().sum(1);   // [N]
-            return nn.functional.relu(toPositive - toNegative + Margin).mean().MoveToOuterDisposeScope();
+            var squared = embeddings.square().sum(2);                                            // [N,K]
+            var mean = embeddings.mean(new long[] { 1 }, keepdim: true);                         // [N,1,D]
+            var cross = (embeddings * mean).sum(2);                                              // [N,K]
+            return (squared + squared.mean(new long[] { 1 }, keepdim: true) - 2 * cross).MoveToOuterDisposeScope();
+        }
+
+        /// <summary>The loss of every image n choosing every candidate c while the others keep their choices.</summary>
+        /// <param name="embeddings">e() of every candidate of every image [N,K,D].</param>
+        /// <param name="toRandom"><see cref="ToRandomCrops"/> of them [N,K].</param>
+        /// <param name="choice">Each image's chosen candidate [N] (int64).</param>
+        /// <param name="positives">The images m compared with [M] (int64); an image is never compared with itself.
+        /// </param>
+        /// <returns>[N,K]: the mean over m of max(0, |e(n,c) - e(m, choice m)|^2 - toRandom(n,c) + margin).</returns>
+        public static Tensor OfCandidates(Tensor embeddings, Tensor toRandom, Tensor choice, Tensor positives)
+        {
+            using var scope = NewDisposeScope();
+            long count = embeddings.shape[0];
+            var index = choice.view(-1, 1, 1).expand(-1, 1, embeddings.shape[2]);               // [N,1,D]
+            var others = embeddings.gather(1, index).squeeze(1).index_select(0, positives);      // [M,D]
+            var othersSquared = others.square().sum(1);                                          // [M]
+            var parts = new List<Tensor>();
+            for (long start = 0; start < count; start += Chunk)
+            {
+                long n = Math.Min(Chunk, count - start);
+                var block = embeddings.narrow(0, start, n);                                      // [b,K,D]
+                var toOthers = block.square().sum(2, keepdim: true) + othersSquared.view(1, 1, -1)
+                    - 2 * matmul(block, others.t());                                             // [b,K,M]
+                var toRandomHere = toRandom.narrow(0, start, n).unsqueeze(2);                      // [b,K,1]
+                var hinge = nn.functional.relu(toOthers - toRandomHere + Margin);                // [b,K,M]
+                var self = positives.view(1, -1).eq(arange(start, start + n, device: embeddings.device).view(-1, 1));
+                var kept = (1 - self.to(ScalarType.Float32)).unsqueeze(1);                       // [b,1,M]
+                parts.Add((hinge * kept).sum(2) / kept.sum(2).clamp_min(1));                     // [b,K]
+            }
+            return cat(parts, 0).MoveToOuterDisposeScope();
         }
     }
 }
