@@ -13,14 +13,18 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
     /// Finds each image's box by the triplet hinge loss alone, over a grid of candidate boxes
     /// (<see cref="CandidateBoxes"/>), before any network learns: the loss of image n choosing candidate c is the mean
     /// over the other images m of max(0, |e(c) - e(m's choice)|^2 - E|e(c) - e(random crop of n)|^2 + margin), the
-    /// expectation over n's candidates (random crops of n at the same scale). Every image starts at its most
-    /// distinctive candidate (farthest from its random crops) and all then move, sweep by sweep, to the candidate of
-    /// least loss given the others' choices, until none changes; the sweep of least loss wins.
+    /// expectation over n's candidates (random crops of n at the same scale). From a start, all images move, sweep
+    /// by sweep, to the candidate of least loss given the others' choices, until none changes. Two starts: each
+    /// image's most distinctive candidate (farthest from its random crops), and each image's candidate of least loss
+    /// when matched with the nearest of the others' few most distinctive candidates; the choices of least loss win.
     /// </summary>
     internal static class BoxSearch
     {
         /// <summary>Sweeps at most.</summary>
         public const int MaxSweeps = 30;
+
+        /// <summary>Most distinctive candidates per image that the second start matches with.</summary>
+        public const int Shortlist = 8;
 
         /// <summary>Other images' choices a loss compares with at most (a seeded sample beyond).</summary>
         public const int MaxPositives = 256;
@@ -39,18 +43,48 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
             var candidates = CandidateBoxes.Thetas(scale, shape.Height, shape.Width).to(device); // [K,3]
             var embeddings = EmbedCandidates(module, rows, shape, candidates, device, cancellation); // [N,K,D]
             var toRandom = TripletHingeLoss.ToRandomCrops(embeddings);                           // [N,K]
-            var choice = toRandom.argmax(1);                                                     // [N]
-            var losses = new List<double>();
             var positives = PositiveSample(count, seed, device);                                 // [M]
+            var losses = new List<double>();
+            // Two starts: each image's most distinctive candidate, and each image's candidate nearest to one of the
+            // others' few most distinctive ones (robust where clutter outshines the object in some images).
+            var distinctive = toRandom.topk(Math.Min(Shortlist, (int)toRandom.shape[1]), 1).indexes;  // [N,T]
+            var starts = new[]
+            {
+                distinctive.narrow(1, 0, 1).squeeze(1),
+                TripletHingeLoss.OfCandidates(embeddings, toRandom, distinctive, positives).argmin(1),
+            };
+            Tensor best = null;
+            double bestLoss = double.PositiveInfinity;
+            for (int start = 0; start < starts.Length; start++)
+            {
+                var (choice, loss) = Descend(embeddings, toRandom, starts[start], positives, start + 1, losses, ch,
+                    cancellation);
+                if (loss < bestLoss)
+                {
+                    bestLoss = loss;
+                    best = choice;
+                }
+            }
+            var thetas = candidates.index_select(0, best).cpu();                                 // [N,3]
+            var values = new float[count * 3];
+            HostTensors.CopyTo(thetas, values);
+            return new Result(values, losses);
+        }
+
+        // Sweeps from one start: every image moves to its candidate of least loss given the others' choices,
+        // until none moves; returns the choices of least mean loss met.
+        private static (Tensor Choice, double Loss) Descend(Tensor embeddings, Tensor toRandom, Tensor choice,
+            Tensor positives, int start, List<double> losses, IChannel ch, CancellationToken cancellation)
+        {
             Tensor best = choice;
             double bestLoss = double.PositiveInfinity;
             for (int sweep = 0; sweep < MaxSweeps; sweep++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var loss = TripletHingeLoss.OfCandidates(embeddings, toRandom, choice, positives); // [N,K]
+                var loss = TripletHingeLoss.OfCandidates(embeddings, toRandom, choice.unsqueeze(1), positives); // [N,K]
                 double current = loss.gather(1, choice.unsqueeze(1)).mean().item<float>();
                 losses.Add(current);
-                ch.Info($"Co-localisation box search sweep {sweep + 1}: triplet loss {current:R}.");
+                ch.Info($"Co-localisation box search start {start}, sweep {sweep + 1}: triplet loss {current:R}.");
                 if (current < bestLoss)
                 {
                     bestLoss = current;
@@ -60,10 +94,7 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                 if (next.eq(choice).all().item<bool>()) break;
                 choice = next;
             }
-            var thetas = candidates.index_select(0, best).cpu();                                 // [N,3]
-            var values = new float[count * 3];
-            HostTensors.CopyTo(thetas, values);
-            return new Result(values, losses);
+            return (best, bestLoss);
         }
 
         // e() of every candidate crop of every image [N,K,D], normalised with one floor for the whole set.

@@ -33,26 +33,28 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
         /// <summary>The loss of every image n choosing every candidate c while the others keep their choices.</summary>
         /// <param name="embeddings">e() of every candidate of every image [N,K,D].</param>
         /// <param name="toRandom"><see cref="ToRandomCrops"/> of them [N,K].</param>
-        /// <param name="choice">Each image's chosen candidate [N] (int64).</param>
+        /// <param name="choices">The candidates each image m may be matched with [N,T] (int64): the loss pairs n's
+        /// candidate with the nearest of them (T = 1: each image's choice).</param>
         /// <param name="positives">The images m compared with [M] (int64); an image is never compared with itself.
         /// </param>
         /// <returns>[N,K]: the mean over m of max(0, |e(n,c) - e(m, choice m)|^2 - toRandom(n,c) + margin).</returns>
-        public static Tensor OfCandidates(Tensor embeddings, Tensor toRandom, Tensor choice, Tensor positives)
+        public static Tensor OfCandidates(Tensor embeddings, Tensor toRandom, Tensor choices, Tensor positives)
         {
             using var scope = NewDisposeScope();
-            long count = embeddings.shape[0];
-            var index = choice.view(-1, 1, 1).expand(-1, 1, embeddings.shape[2]);               // [N,1,D]
-            var others = embeddings.gather(1, index).squeeze(1).index_select(0, positives);      // [M,D]
-            var othersSquared = others.square().sum(1);                                          // [M]
+            long count = embeddings.shape[0], depth = embeddings.shape[2], t = choices.shape[1];
+            var index = choices.unsqueeze(2).expand(-1, -1, depth);                               // [N,T,D]
+            var others = embeddings.gather(1, index).index_select(0, positives).flatten(0, 1);   // [M*T,D]
+            var othersSquared = others.square().sum(1);                                          // [M*T]
             var parts = new List<Tensor>();
             for (long start = 0; start < count; start += Chunk)
             {
                 long n = Math.Min(Chunk, count - start);
                 var block = embeddings.narrow(0, start, n);                                      // [b,K,D]
                 var toOthers = block.square().sum(2, keepdim: true) + othersSquared.view(1, 1, -1)
-                    - 2 * matmul(block, others.t());                                             // [b,K,M]
-                var toRandomHere = toRandom.narrow(0, start, n).unsqueeze(2);                      // [b,K,1]
-                var hinge = nn.functional.relu(toOthers - toRandomHere + Margin);                // [b,K,M]
+                    - 2 * matmul(block, others.t());                                             // [b,K,M*T]
+                var nearest = toOthers.view(n, block.shape[1], -1, t).amin(3);                   // [b,K,M]
+                var toRandomHere = toRandom.narrow(0, start, n).unsqueeze(2);                    // [b,K,1]
+                var hinge = nn.functional.relu(nearest - toRandomHere + Margin);                 // [b,K,M]
                 var self = positives.view(1, -1).eq(arange(start, start + n, device: embeddings.device).view(-1, 1));
                 var kept = (1 - self.to(ScalarType.Float32)).unsqueeze(1);                       // [b,1,M]
                 parts.Add((hinge * kept).sum(2) / kept.sum(2).clamp_min(1));                     // [b,K]
