@@ -46,10 +46,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training.CoLocalisation
         }
 
         private static double[] IoUs(IEnumerable<float[]> thetas, CoLocalisationSet set) => thetas
-            .Select((t, i) => BoxOverlap.IntersectionOverUnion(ThetaDecomposition.AttentionBox(t, Canvas, Canvas), set.Boxes[i]))
+            .Select((t, i) => BoxOverlap.IntersectionOverUnion(
+                ThetaDecomposition.AttentionBox(t, Canvas, Canvas), set.Boxes[i]))
             .ToArray();
 
-        private static double MeanIoU(IEnumerable<float[]> thetas, CoLocalisationSet set) => IoUs(thetas, set).Average();
+        private static double MeanIoU(IEnumerable<float[]> thetas, CoLocalisationSet set) =>
+            IoUs(thetas, set).Average();
 
         // The values logged after "marker" in messages containing "stage".
         private static List<double> Logged(MLContext ml, string stage, string marker)
@@ -59,7 +61,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training.CoLocalisation
             {
                 int at = e.Message.IndexOf(marker, StringComparison.Ordinal);
                 if (e.Message.Contains(stage, StringComparison.Ordinal) && at >= 0)
-                    values.Add(double.Parse(e.Message[(at + marker.Length)..].TrimEnd('.'), CultureInfo.InvariantCulture));
+                {
+                    string value = e.Message[(at + marker.Length)..].TrimEnd('.');
+                    values.Add(double.Parse(value, CultureInfo.InvariantCulture));
+                }
             };
             return values;
         }
