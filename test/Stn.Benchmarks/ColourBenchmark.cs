@@ -21,7 +21,7 @@ namespace Stn.Benchmarks
     internal static class ColourBenchmark
     {
         private sealed record Settings(int TrainCount, int TestCount, double BudgetMinutes, int BatchSize, int MaxEpochs,
-            double LearningRate, int[] ClassifierWidths, bool BatchNorm, int FullyConnectedInputSide);
+            double LearningRate, int[] ClassifierWidths, bool BatchNorm, int FullyConnectedInputSide, bool WholeNumbers);
 
         private sealed record Result(string Model, double Accuracy, double ImagesPerSecond, int Epochs, int Images,
             double Seconds, string Network);
@@ -35,7 +35,8 @@ namespace Stn.Benchmarks
                 LearningRate: Number(args, "--learning-rate", StCnnTrainer.Defaults.LearningRate),
                 ClassifierWidths: Text(args, "--classifier-widths", null)?.Split(',').Select(int.Parse).ToArray(),
                 BatchNorm: args.Contains("--batch-norm"),
-                FullyConnectedInputSide: (int)Number(args, "--fc-side", StCnnTrainer.Defaults.FullyConnectedInputSide));
+                FullyConnectedInputSide: (int)Number(args, "--fc-side", StCnnTrainer.Defaults.FullyConnectedInputSide),
+                WholeNumbers: args.Contains("--whole-numbers"));
             int size = (int)Number(args, "--size", 128);
             bool hard = args.Contains("--hard");
             string root = RepositoryPaths.FindRoot();
@@ -78,11 +79,12 @@ namespace Stn.Benchmarks
             ColourClutterImages testImages, Settings s)
         {
             var ml = new MLContext(seed: 1);
+            ml.Log += (_, e) => { if (e.Message.Contains("normalization") || e.Message.Contains("held")) Console.Error.WriteLine(e.Message); };
             // The ten digits as the key's values, so mapping the label reads no image.
             var keys = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(d => new DigitRow { Label = (uint)d }));
             var toKey = ml.Transforms.Conversion.MapValueToKey("Label", keyData: keys);
-            var train = trainImages.CreateDataView(ml, s.TrainCount);
-            var test = testImages.CreateDataView(ml, s.TestCount);
+            var train = trainImages.CreateDataView(ml, s.TrainCount, s.WholeNumbers);
+            var test = testImages.CreateDataView(ml, s.TestCount, s.WholeNumbers);
             var counter = new BatchCounter();
             var options = new StCnnTrainer.Options
             {

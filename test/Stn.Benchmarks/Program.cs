@@ -23,7 +23,7 @@ using static TorchSharp.torch;
 //       Fit with and without AppendCacheCheckpoint: reading seconds, Fit seconds, peak resident memory
 //   Stn.Benchmarks colour [--budget-minutes 3] [--train-count 6000] [--test-count 1000] [--batch-size 64] [--size 128]
 //       [--hard] [--models cnn,st] [--classifier-widths 32,64] [--learning-rate 0.001] [--max-epochs N] [--data DIR]
-//       [--dump FILE.ppm]
+//       [--dump FILE.ppm] [--whole-numbers]   (--whole-numbers: values 0-255 as ExtractPixels gives)
 //       the downsampling ST-CNN against the plain CNN on colour digits in clutter, the same time budget each:
 //       test accuracy and training images/s side by side
 //   Stn.Benchmarks colocalisation [--clutter] [--per-class 100] [--epochs 60] [--classes 0,1,...]

@@ -102,23 +102,26 @@ namespace Stn.Datasets.Colour
         /// <summary>
         /// A lazily generated view of <paramref name="count"/> rows: Image Vector&lt;Single, 3, S, S&gt;, Label UInt32
         /// (the digit; see <see cref="DatasetColumns"/>). Every cursor draws its rows afresh; nothing is kept between
-        /// rows.
+        /// rows. With <paramref name="wholeNumbers"/> the values are 0-255 whole numbers (each value times 255,
+        /// rounded), as ML.NET's ExtractPixels gives from image files.
         /// </summary>
-        public IDataView CreateDataView(MLContext mlContext, int count)
+        public IDataView CreateDataView(MLContext mlContext, int count, bool wholeNumbers = false)
         {
             if (mlContext is null) throw new ArgumentNullException(nameof(mlContext));
             if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be 0 or more.");
             var schema = SchemaDefinition.Create(typeof(LabeledImageRow));
             schema[DatasetColumns.Image].ColumnType = ImageDataViews.ImageType(Channels, Size, Size);
-            return mlContext.Data.LoadFromEnumerable(Rows(count), schema);
+            return mlContext.Data.LoadFromEnumerable(Rows(count, wholeNumbers), schema);
         }
 
-        private IEnumerable<LabeledImageRow> Rows(int count)
+        private IEnumerable<LabeledImageRow> Rows(int count, bool wholeNumbers)
         {
             for (int i = 0; i < count; i++)
             {
                 var image = new float[ImageSize];
                 uint label = Render(i, image);
+                if (wholeNumbers)
+                    for (int v = 0; v < image.Length; v++) image[v] = MathF.Round(image[v] * 255);
                 yield return new LabeledImageRow { Image = image, Label = label };
             }
         }
