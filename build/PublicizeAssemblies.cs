@@ -24,7 +24,8 @@ public class PublicizeAssemblies : Task
             {
                 var resolver = new DefaultAssemblyResolver();
                 resolver.AddSearchDirectory(Path.GetDirectoryName(source));
-                using (var assembly = AssemblyDefinition.ReadAssembly(source, new ReaderParameters { AssemblyResolver = resolver }))
+                using (var assembly = AssemblyDefinition.ReadAssembly(source,
+                    new ReaderParameters { AssemblyResolver = resolver }))
                 {
                     foreach (var type in assembly.MainModule.GetTypes()) Publicize(type);
                     // Write beside, then move: a failed build never leaves a half-written reference behind.

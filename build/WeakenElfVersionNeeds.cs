@@ -18,7 +18,8 @@ public class WeakenElfVersionNeeds : Task
 
     public override bool Execute()
     {
-        var wanted = Versions.Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries).Select(v => v.Trim()).ToList();
+        var wanted = Versions.Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v.Trim()).ToList();
         string libstdcxx = FindHostLibStdCxx();
         if (libstdcxx == null)
         {
@@ -29,7 +30,8 @@ public class WeakenElfVersionNeeds : Task
         var missing = wanted.Where(v => IndexOf(host, Encoding.ASCII.GetBytes(v + "\0")) < 0).ToList();
         if (missing.Count == 0)
         {
-            Log.LogMessage(MessageImportance.Low, $"{libstdcxx} defines {string.Join(", ", wanted)}; no fix-up needed.");
+            Log.LogMessage(MessageImportance.Low,
+                $"{libstdcxx} defines {string.Join(", ", wanted)}; no fix-up needed.");
             return true;
         }
         foreach (var item in Files)
@@ -39,11 +41,13 @@ public class WeakenElfVersionNeeds : Task
             {
                 int changed = Weaken(path, missing);
                 Log.LogMessage(MessageImportance.Normal,
-                    $"{path}: {changed} version requirement(s) among {string.Join(", ", missing)} marked weak (host libstdc++ lacks them).");
+                    $"{path}: {changed} version requirement(s) among {string.Join(", ", missing)} marked weak " +
+                    "(host libstdc++ lacks them).");
             }
             catch (Exception e)
             {
-                Log.LogError($"Could not patch {path} for this host's libstdc++ ({string.Join(", ", missing)} missing): {e.Message}");
+                Log.LogError($"Could not patch {path} for this host's libstdc++ " +
+                    $"({string.Join(", ", missing)} missing): {e.Message}");
                 return false;
             }
         }
@@ -55,7 +59,8 @@ public class WeakenElfVersionNeeds : Task
         var dirs = new List<string>();
         string ld = Environment.GetEnvironmentVariable("LD_LIBRARY_PATH");
         if (!string.IsNullOrEmpty(ld)) dirs.AddRange(ld.Split(':'));
-        dirs.AddRange(new[] { "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/lib64", "/usr/lib", "/lib" });
+        dirs.AddRange(new[] { "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+            "/usr/lib64", "/lib64", "/usr/lib", "/lib" });
         return dirs.Where(d => d.Length > 0).Select(d => Path.Combine(d, "libstdc++.so.6")).FirstOrDefault(File.Exists);
     }
 

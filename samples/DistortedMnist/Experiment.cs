@@ -9,7 +9,8 @@ using Stn.Datasets.Distortions;
 namespace DistortedMnist
 {
     /// <summary>One trained and evaluated model of the experiment.</summary>
-    public sealed record ModelResult(string Name, SpatialTransformKind Transform, double ErrorPercent, double? PaperErrorPercent,
+    public sealed record ModelResult(string Name, SpatialTransformKind Transform, double ErrorPercent,
+        double? PaperErrorPercent,
         int Epochs, double TrainingSeconds, ITransformer Model, StCnnModelParameters Parameters);
 
     /// <summary>
@@ -27,7 +28,8 @@ namespace DistortedMnist
             _options = options;
         }
 
-        public ModelResult Train(DistortedImageSet train, DistortedImageSet test, SpatialTransformKind transform, IProgress<TrainingProgress> progress)
+        public ModelResult Train(DistortedImageSet train, DistortedImageSet test, SpatialTransformKind transform,
+            IProgress<TrainingProgress> progress)
         {
             var trainer = _ml.MulticlassClassification.Trainers.StCnn(NetworkFor(train, transform, progress));
             var pipeline = _ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label")
@@ -37,10 +39,12 @@ namespace DistortedMnist
             var watch = Stopwatch.StartNew();
             var model = pipeline.Fit(trainView);
             double seconds = watch.Elapsed.TotalSeconds;
-            var metrics = _ml.MulticlassClassification.Evaluate(model.Transform(test.ToDataView(_ml)), labelColumnName: "LabelKey");
+            var metrics = _ml.MulticlassClassification.Evaluate(model.Transform(test.ToDataView(_ml)),
+                labelColumnName: "LabelKey");
             var parameters = FindModel(model);
             return new ModelResult(Name(transform), transform, 100 * (1 - metrics.MicroAccuracy),
-                PaperResults.Error(train.Kind, _options.Model, transform), parameters.History.Count, seconds, model, parameters);
+                PaperResults.Error(train.Kind, _options.Model, transform), parameters.History.Count, seconds, model,
+                parameters);
         }
 
         public string Name(SpatialTransformKind transform)
@@ -49,16 +53,19 @@ namespace DistortedMnist
             return transform == SpatialTransformKind.None ? net : $"ST-{net} {transform}";
         }
 
-        private StCnnTrainer.Options NetworkFor(DistortedImageSet data, SpatialTransformKind transform, IProgress<TrainingProgress> progress)
+        private StCnnTrainer.Options NetworkFor(DistortedImageSet data, SpatialTransformKind transform,
+            IProgress<TrainingProgress> progress)
         {
-            bool large = data.Height > 28; // RTS (42), TC (60), addition (42): the paper uses the ST output at half resolution
+            // RTS (42), TC (60), addition (42): the paper uses the ST output at half resolution
+            bool large = data.Height > 28;
             return new StCnnTrainer.Options
             {
                 LabelColumnName = "LabelKey",
                 FeatureColumnName = "Image",
                 Transform = transform,
                 Classifier = _options.Model,
-                Localisation = _options.Model == ClassifierKind.Cnn ? LocalisationNetworkKind.Cnn : LocalisationNetworkKind.Fcn,
+                Localisation = _options.Model == ClassifierKind.Cnn ? LocalisationNetworkKind.Cnn
+                    : LocalisationNetworkKind.Fcn,
                 ParallelTransformers = data.Kind == DistortionKind.Addition ? 2 : 1,
                 DownsampleAfterTransform = large && transform != SpatialTransformKind.None,
                 MaxEpochs = _options.Epochs,
@@ -73,7 +80,8 @@ namespace DistortedMnist
             };
         }
 
-        private static StCnnModelParameters FindModel(Microsoft.ML.Data.TransformerChain<Microsoft.ML.Transforms.KeyToValueMappingTransformer> chain)
+        private static StCnnModelParameters FindModel(
+            Microsoft.ML.Data.TransformerChain<Microsoft.ML.Transforms.KeyToValueMappingTransformer> chain)
         {
             foreach (var transformer in chain)
                 if (transformer is StCnnPredictionTransformer prediction)

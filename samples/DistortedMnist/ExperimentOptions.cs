@@ -34,11 +34,15 @@ namespace DistortedMnist
         public bool Baseline { get; init; } = true;
 
         public const string Usage =
-            "DistortedMnist [--data DIR] [--distortion R|RTS|P|E|TC|ADD] [--transform affine|attention|similarity|translation|projective|tps]\n" +
-            "               [--model cnn|fcn] [--epochs N] [--batch-size B] [--budget-minutes M] [--train-count N] [--seed N] [--augment on|off]\n" +
+            "DistortedMnist [--data DIR] [--distortion R|RTS|P|E|TC|ADD] [--transform " +
+            "affine|attention|similarity|translation|projective|tps]\n" +
+            "               [--model cnn|fcn] [--epochs N] [--batch-size B] [--budget-minutes M] [--train-count N] " +
+            "[--seed N] [--augment on|off]\n" +
             "               [--copies K] [--baseline on|off] [--out DIR]\n" +
-            "Trains the plain network and the spatial-transformer network on distorted MNIST digits and prints their test error\n" +
-            "beside the paper's Table 1. Defaults: the MNIST subset shipped in samples/data/mnist-subset, RTS, affine, CNN,\n" +
+            "Trains the plain network and the spatial-transformer network on distorted MNIST digits and " +
+            "prints their test error\n" +
+            "beside the paper's Table 1. Defaults: the MNIST subset shipped in " +
+            "samples/data/mnist-subset, RTS, affine, CNN,\n" +
             "6 epochs, a 3-minute training budget per model, output in ./out.";
 
         public static ExperimentOptions Parse(string[] args)
@@ -94,7 +98,8 @@ namespace DistortedMnist
             var match = Enum.GetValues<SpatialTransformKind>().Where(k => k != SpatialTransformKind.None)
                 .FirstOrDefault(k => k.ToString().ToLowerInvariant() == v);
             return match != SpatialTransformKind.None ? match
-                : throw new UsageException($"--transform must be affine, attention, similarity, translation, projective or tps; got '{value}'.");
+                : throw new UsageException("--transform must be affine, attention, similarity, translation, " +
+                    $"projective or tps; got '{value}'.");
         }
 
         private static bool OnOff(string name, string value) => value.ToLowerInvariant() switch
@@ -105,10 +110,12 @@ namespace DistortedMnist
         };
 
         private static int PositiveInt(string name, string value) =>
-            int.TryParse(value, out int n) && n > 0 ? n : throw new UsageException($"{name} must be a positive integer; got '{value}'.");
+            int.TryParse(value, out int n)
+                && n > 0 ? n : throw new UsageException($"{name} must be a positive integer; got '{value}'.");
 
         private static double PositiveDouble(string name, string value) =>
-            double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double d) && d > 0
+            double.TryParse(value, System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out double d) && d > 0
                 ? d : throw new UsageException($"{name} must be a positive number; got '{value}'.");
     }
 

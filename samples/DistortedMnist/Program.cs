@@ -29,16 +29,20 @@ var generator = DistortionGenerator.Create(options.Distortion);
 var digits = options.TrainCount > 0 ? mnist.Train.Take(Math.Min(options.TrainCount, mnist.Train.Count)) : mnist.Train;
 var train = generator.Generate(digits, options.Seed, digits.Count * options.Copies);
 var test = generator.Generate(mnist.Test, options.Seed + 1000);
-AnsiConsole.MarkupLine($"Distorted MNIST: [bold]{ResultsTable.Abbreviation(options.Distortion)}[/], {train.Count} training and {test.Count} test digits " +
-                       $"of {train.Channels}x{train.Height}x{train.Width} from [grey]{Markup.Escape(dataDirectory)}[/]; " +
+AnsiConsole.MarkupLine($"Distorted MNIST: [bold]{ResultsTable.Abbreviation(options.Distortion)}[/], {train.Count} " +
+                       $"training and {test.Count} test digits " +
+                       $"of {train.Channels}x{train.Height}x{train.Width} from " +
+                       $"[grey]{Markup.Escape(dataDirectory)}[/]; " +
                        $"up to {options.Epochs} epochs or {options.BudgetMinutes} min per model.");
 
 var ml = new MLContext(seed: options.Seed);
 var experiment = new Experiment(ml, options);
 var results = new List<ModelResult>();
-var transforms = options.Baseline ? new[] { SpatialTransformKind.None, options.Transform } : new[] { options.Transform };
+var transforms = options.Baseline ? new[] { SpatialTransformKind.None, options.Transform }
+    : new[] { options.Transform };
 AnsiConsole.Progress()
-    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(),
+        new SpinnerColumn())
     .Start(ctx =>
     {
         foreach (var transform in transforms)
@@ -48,7 +52,8 @@ AnsiConsole.Progress()
             var progress = new InlineProgress<TrainingProgress>(p =>
             {
                 task.Value = ((p.Epoch - 1) + (double)p.Batch / p.Batches) / p.Epochs;
-                task.Description = $"{name}: epoch {p.Epoch}/{p.Epochs}, batch {p.Batch}/{p.Batches}, loss {p.Loss:F3}, acc {p.Accuracy:P1}";
+                task.Description = $"{name}: epoch {p.Epoch}/{p.Epochs}, batch {p.Batch}/{p.Batches}, loss " +
+                    $"{p.Loss:F3}, acc {p.Accuracy:P1}";
             });
             var result = experiment.Train(train, test, transform, progress);
             task.Value = 1.0;
@@ -70,14 +75,18 @@ var pictures = transformer.SaveExplanations(scoredTest, Path.Combine(options.Out
     new ExplanationOptions { MaxRows = 10, Rows = ExplanationRows.PerClass, LabelColumnName = "LabelKey" });
 var mistakes = transformer.SaveExplanations(scoredTest, Path.Combine(options.OutputDirectory, "gallery-misclassified"),
     new ExplanationOptions { MaxRows = 10, Rows = ExplanationRows.Misclassified, LabelColumnName = "LabelKey" });
-TrainingCurves.Save(results.Select(r => new KeyValuePair<string, IReadOnlyList<EpochMetrics>>(r.Name, r.Parameters.History)),
+TrainingCurves.Save(results.Select(r => new KeyValuePair<string, IReadOnlyList<EpochMetrics>>(r.Name,
+    r.Parameters.History)),
     Path.Combine(options.OutputDirectory, "training-curves.png"));
-string command = "dotnet run --project samples/DistortedMnist -c Release" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
+string command = "dotnet run --project samples/DistortedMnist -c Release" +
+    (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
 File.WriteAllText(Path.Combine(options.OutputDirectory, "results.md"),
     ResultsTable.ToMarkdown(options.Distortion, results, command, train.Count, test.Count));
 AnsiConsole.MarkupLine($"Saved the {Markup.Escape(st.Name)} model to [bold]{Markup.Escape(modelPath)}[/], " +
-                       $"{pictures.Count} gallery PNGs (input | ST output | sampling grid; one per digit) and {mistakes.Count} of misclassified digits, " +
-                       $"each folder with an index.md of captions, training-curves.png and results.md to [bold]{Markup.Escape(options.OutputDirectory)}[/].");
+                       $"{pictures.Count} gallery PNGs (input | ST output | sampling grid; one per digit) and " +
+                       $"{mistakes.Count} of misclassified digits, " +
+                       "each folder with an index.md of captions, training-curves.png and results.md to " +
+                       $"[bold]{Markup.Escape(options.OutputDirectory)}[/].");
 return 0;
 
 /// <summary>

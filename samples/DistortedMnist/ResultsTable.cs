@@ -25,13 +25,16 @@ namespace DistortedMnist
         public static Table ToConsole(DistortionKind distortion, IReadOnlyList<ModelResult> results)
         {
             string d = Abbreviation(distortion);
-            var table = new Table().Title($"Distorted MNIST ({d}): test error %").AddColumns("model", $"{d} (ours)", $"{d} (paper)", "epochs", "train s");
+            var table = new Table().Title($"Distorted MNIST ({d}): test error %")
+                .AddColumns("model", $"{d} (ours)", $"{d} (paper)", "epochs", "train s");
             foreach (var r in results)
-                table.AddRow(r.Name, F(r.ErrorPercent), r.PaperErrorPercent is double p ? F(p) : "-", r.Epochs.ToString(), r.TrainingSeconds.ToString("F0", CultureInfo.InvariantCulture));
+                table.AddRow(r.Name, F(r.ErrorPercent), r.PaperErrorPercent is double p ? F(p) : "-",
+                    r.Epochs.ToString(), r.TrainingSeconds.ToString("F0", CultureInfo.InvariantCulture));
             return table;
         }
 
-        public static string ToMarkdown(DistortionKind distortion, IReadOnlyList<ModelResult> results, string command, int trainRows, int testRows)
+        public static string ToMarkdown(DistortionKind distortion, IReadOnlyList<ModelResult> results, string command,
+            int trainRows, int testRows)
         {
             string d = Abbreviation(distortion);
             var text = new StringBuilder();
@@ -41,7 +44,8 @@ namespace DistortedMnist
             text.AppendLine($"| model | {d} error % (ours) | {d} error % (paper) | epochs | training s |");
             text.AppendLine("|---|---|---|---|---|");
             foreach (var r in results)
-                text.AppendLine($"| {r.Name} | {F(r.ErrorPercent)} | {(r.PaperErrorPercent is double p ? F(p) : "-")} | {r.Epochs} | {r.TrainingSeconds.ToString("F0", CultureInfo.InvariantCulture)} |");
+                text.AppendLine($"| {r.Name} | {F(r.ErrorPercent)} | {(r.PaperErrorPercent is double p ? F(p) : "-")}" +
+                    $" | {r.Epochs} | {r.TrainingSeconds.ToString("F0", CultureInfo.InvariantCulture)} |");
             return text.ToString();
         }
 

@@ -20,19 +20,23 @@ namespace DistortedMnist
     {
         /// <summary>Plots one model's history.</summary>
         public static void Save(IReadOnlyList<EpochMetrics> history, string path, int width = 900, int height = 420)
-            => Save(new[] { new KeyValuePair<string, IReadOnlyList<EpochMetrics>>("model", history) }, path, width, height);
+            => Save(new[] { new KeyValuePair<string, IReadOnlyList<EpochMetrics>>("model", history) }, path,
+                width, height);
 
         /// <summary>Plots several models' histories, each under its name in the legend.</summary>
-        public static void Save(IEnumerable<KeyValuePair<string, IReadOnlyList<EpochMetrics>>> histories, string path, int width = 900, int height = 420)
+        public static void Save(IEnumerable<KeyValuePair<string, IReadOnlyList<EpochMetrics>>> histories, string path,
+            int width = 900, int height = 420)
         {
             if (histories is null) throw new ArgumentNullException(nameof(histories));
             var series = histories.ToList();
             if (series.Count == 0) throw new ArgumentException("At least one history is required.", nameof(histories));
             foreach (var (name, history) in series)
                 if (history is null || history.Count == 0)
-                    throw new ArgumentException($"The history of '{name}' holds no epochs; train at least one epoch first.", nameof(histories));
+                    throw new ArgumentException($"The history of '{name}' holds no epochs; train " +
+                        "at least one epoch first.", nameof(histories));
             if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("A file path is required.", nameof(path));
-            if (width < 100 || height < 100) throw new ArgumentOutOfRangeException(nameof(width), $"The picture must be at least 100 x 100 pixels; got {width} x {height}.");
+            if (width < 100 || height < 100) throw new ArgumentOutOfRangeException(nameof(width),
+                $"The picture must be at least 100 x 100 pixels; got {width} x {height}.");
 
             var plot = new Multiplot();
             plot.AddPlots(2);
@@ -42,13 +46,15 @@ namespace DistortedMnist
             {
                 double[] epochs = history.Select(h => (double)h.Epoch).ToArray();
                 loss.Add.Scatter(epochs, history.Select(h => h.TrainLoss).ToArray()).LegendText = $"{name} (train)";
-                accuracy.Add.Scatter(epochs, history.Select(h => 100 * h.TrainAccuracy).ToArray()).LegendText = $"{name} (train)";
+                accuracy.Add.Scatter(epochs, history.Select(h => 100 * h.TrainAccuracy).ToArray())
+                    .LegendText = $"{name} (train)";
                 if (history.All(h => h.ValidationLoss is not null))
                 {
                     var l = loss.Add.Scatter(epochs, history.Select(h => h.ValidationLoss.Value).ToArray());
                     l.LegendText = $"{name} (validation)";
                     l.LinePattern = LinePattern.Dashed;
-                    var a = accuracy.Add.Scatter(epochs, history.Select(h => 100 * h.ValidationAccuracy.Value).ToArray());
+                    var a = accuracy.Add.Scatter(epochs, history.Select(h => 100 * h.ValidationAccuracy.Value)
+                        .ToArray());
                     a.LegendText = $"{name} (validation)";
                     a.LinePattern = LinePattern.Dashed;
                 }

@@ -2,8 +2,8 @@ using Microsoft.ML.Data;
 using Microsoft.ML.SpatialTransformer;
 using Microsoft.ML.SpatialTransformer.Trainers;
 
-// The catalog extensions (this class and StCnnSequenceCatalog) are this assembly's one exception to folder = namespace: as
-// ML.NET's own, they live in Microsoft.ML so that their methods appear on mlContext without a using directive.
+// The catalog extensions (this class and StCnnSequenceCatalog) are this assembly's one exception to folder = namespace:
+// as ML.NET's own, they live in Microsoft.ML so that their methods appear on mlContext without a using directive.
 namespace Microsoft.ML
 {
     /// <summary>
@@ -18,7 +18,8 @@ namespace Microsoft.ML
         /// </summary>
         public static StCnnTrainer StCnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
             string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
-            SpatialTransformKind transform = StCnnTrainer.Defaults.Transform, int maxEpochs = StCnnTrainer.Defaults.MaxEpochs,
+            SpatialTransformKind transform = StCnnTrainer.Defaults.Transform,
+            int maxEpochs = StCnnTrainer.Defaults.MaxEpochs,
             int batchSize = StCnnTrainer.Defaults.BatchSize)
             => new StCnnTrainer(CatalogUtils.GetEnvironment(catalog), new StCnnTrainer.Options
             {
@@ -33,7 +34,8 @@ namespace Microsoft.ML
         /// Trains an image classifier with spatial transformers with every setting of <see
         /// cref="StCnnTrainer.Options"/>.
         /// </summary>
-        public static StCnnTrainer StCnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, StCnnTrainer.Options options)
+        public static StCnnTrainer StCnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+            StCnnTrainer.Options options)
             => new StCnnTrainer(CatalogUtils.GetEnvironment(catalog), options);
     }
 }

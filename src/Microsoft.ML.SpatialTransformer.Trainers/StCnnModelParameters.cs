@@ -140,9 +140,11 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
             CheckNotDisposed();
             inputColumnName ??= _featureColumnName;
             var o = Network;
-            int inputTransformers = o.Transform == SpatialTransformKind.None ? 0 : o.SeriesTransformers > 0 ? 1 : o.ParallelTransformers;
+            int inputTransformers = o.Transform == SpatialTransformKind.None ? 0 : o.SeriesTransformers > 0 ? 1
+                : o.ParallelTransformers;
             if (index < 0 || index >= inputTransformers)
-                throw Host.ExceptParam(nameof(index), $"The model has {inputTransformers} spatial transformer(s) on its input; got index {index}.");
+                throw Host.ExceptParam(nameof(index),
+                    $"The model has {inputTransformers} spatial transformer(s) on its input; got index {index}.");
             Host.CheckNonEmpty(inputColumnName, nameof(inputColumnName));
             Host.CheckNonEmpty(outputColumnName, nameof(outputColumnName));
             Host.CheckNonEmpty(thetaColumnName, nameof(thetaColumnName));
@@ -170,7 +172,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
             CheckNotDisposed();
             Host.CheckValue(ctx, nameof(ctx));
             Host.Check(outputNames?.Length == 2, "expected the PredictedLabel and Score outputs");
-            StCnnOnnxConversion.Write(ctx, _network, Shape, outputNames[0], outputNames[1], featureColumn, LoaderSignature);
+            StCnnOnnxConversion.Write(ctx, _network, Shape, outputNames[0], outputNames[1], featureColumn,
+                LoaderSignature);
             return true;
         }
 
@@ -231,13 +234,15 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
         {
             CheckNotDisposed();
             base.SaveCore(ctx);
-            StCnnModelFormat.Save(ctx, new StCnnModelFormat.Contents(_network, _featureDimensions, _history, _featureColumnName));
+            StCnnModelFormat.Save(ctx,
+                new StCnnModelFormat.Contents(_network, _featureDimensions, _history, _featureColumnName));
         }
 
         private void CheckNotDisposed()
         {
             if (_network.IsDisposed)
-                throw new ObjectDisposedException(nameof(StCnnModelParameters), "This StCnn model's network (TorchNetwork) has been disposed; the model can no longer score or be saved.");
+                throw new ObjectDisposedException(nameof(StCnnModelParameters), "This StCnn model's network " +
+                    "(TorchNetwork) has been disposed; the model can no longer score or be saved.");
         }
     }
 }

@@ -38,7 +38,8 @@ namespace Microsoft.ML
         /// <summary>Trains a digit sequence reader with every setting of <see
         /// cref="StCnnSequenceEstimator.Options"/>.</summary>
         public static StCnnSequenceEstimator StCnnSequence(
-            this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, StCnnSequenceEstimator.Options options)
+            this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+            StCnnSequenceEstimator.Options options)
             => new StCnnSequenceEstimator(CatalogUtils.GetEnvironment(catalog), options);
 
         /// <summary>
@@ -61,7 +62,8 @@ namespace Microsoft.ML
                 ?? throw env.ExceptSchemaMismatch(nameof(data), "predicted sequence", predictedSequenceColumnName);
             DigitSequenceLabels.CheckColumn(env, label, nameof(data));
             if (predicted.Type is not TextDataViewType)
-                throw env.ExceptSchemaMismatch(nameof(data), "predicted sequence", predictedSequenceColumnName, "String",
+                throw env.ExceptSchemaMismatch(nameof(data), "predicted sequence",
+                    predictedSequenceColumnName, "String",
                     predicted.Type.ToString());
             long rows = 0, right = 0, positionsRight = 0;
             Span<int> truth = stackalloc int[DigitSequenceLabels.MaxPositions];

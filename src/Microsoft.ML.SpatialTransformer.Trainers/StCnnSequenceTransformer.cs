@@ -152,7 +152,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
             ctx.Writer.Write(ScoreColumnName);
             EpochHistoryFormat.Write(ctx.Writer, _history);
             var weights = WeightsIntegrity.Serialize(_network);
-            WeightsIntegrity.WriteHashes(ctx.Writer, StNetworkOptionsFormat.ArchitectureHash(Network, _featureDimensions),
+            WeightsIntegrity.WriteHashes(ctx.Writer,
+                StNetworkOptionsFormat.ArchitectureHash(Network, _featureDimensions),
                 WeightsIntegrity.Hash(weights));
             ctx.SaveBinaryStream(WeightsEntry, w => w.Write(weights));
         }
@@ -177,8 +178,9 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var x = HostTensors.FromSpan(pixels, new long[] { 1, Shape.Channels, Shape.Height, Shape.Width });  // [1,C,H,W]
-            var logits = _network.call(x).view(1, Positions, Classes);                                           // [1,P,K]
+            // [1,C,H,W]
+            var x = HostTensors.FromSpan(pixels, new long[] { 1, Shape.Channels, Shape.Height, Shape.Width });
+            var logits = _network.call(x).view(1, Positions, Classes); // [1,P,K]
             HostTensors.CopyTo(nn.functional.softmax(logits, 2), probabilities);
         }
 

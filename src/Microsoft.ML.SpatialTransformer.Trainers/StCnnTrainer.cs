@@ -57,8 +57,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
 
             // Network (see StNetworkOptions for the meaning of each).
             /// <summary>
-            /// Transform family the STs regress (affine, attention, similarity, translation, projective, thin plate spline);
-            /// None trains the plain CNN/FCN baseline. Default Affine.
+            /// Transform family the STs regress (affine, attention, similarity, translation, projective, thin plate
+            /// spline); None trains the plain CNN/FCN baseline. Default Affine.
             /// </summary>
             public SpatialTransformKind Transform = Defaults.Transform;
             /// <summary>Thin plate spline: control points per side (K = side x side); default 4; 2 or more.</summary>
@@ -66,25 +66,25 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
             /// <summary>Architecture of the localisation networks; default Cnn.</summary>
             public LocalisationNetworkKind Localisation = LocalisationNetworkKind.Cnn;
             /// <summary>
-            /// Localisation network widths (FCN: hidden units per layer; CNN/Tutorial: filters, filters, FC units); null
-            /// (default): the architecture's defaults; each positive.
+            /// Localisation network widths (FCN: hidden units per layer; CNN/Tutorial: filters, filters, FC units);
+            /// null (default): the architecture's defaults; each positive.
             /// </summary>
             public int[] LocalisationWidths;
             /// <summary>Architecture of the classifier; default Cnn.</summary>
             public ClassifierKind Classifier = ClassifierKind.Cnn;
             /// <summary>
-            /// Classifier widths (FCN: hidden units per layer; CNN: filters per conv stage; Tutorial: filters, filters, FC
-            /// units); null (default): the architecture's defaults; each positive.
+            /// Classifier widths (FCN: hidden units per layer; CNN: filters per conv stage; Tutorial: filters, filters,
+            /// FC units); null (default): the architecture's defaults; each positive.
             /// </summary>
             public int[] ClassifierWidths;
             /// <summary>
-            /// STs side by side on the input, each with its own classifier branch (the paper's addition and CUB models);
-            /// default 1; 1 or more.
+            /// STs side by side on the input, each with its own classifier branch (the paper's addition and CUB
+            /// models); default 1; 1 or more.
             /// </summary>
             public int ParallelTransformers = 1;
             /// <summary>
-            /// 0 (default): STs at the input only; k: an ST before each of the first k classifier stages (the paper's SVHN
-            /// "multi"; needs ParallelTransformers = 1).
+            /// 0 (default): STs at the input only; k: an ST before each of the first k classifier stages (the paper's
+            /// SVHN "multi"; needs ParallelTransformers = 1).
             /// </summary>
             public int SeriesTransformers;
             /// <summary>
@@ -98,7 +98,9 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
             /// Width of the input STs' output, pixels; 0 (default): as <see cref="TransformOutputHeight"/> says.
             /// </summary>
             public int TransformOutputWidth;
-            /// <summary>A 2x2 average pool after the input STs (the paper's RTS and TC models); default false.</summary>
+            /// <summary>
+            /// A 2x2 average pool after the input STs (the paper's RTS and TC models); default false.
+            /// </summary>
             public bool DownsampleAfterTransform;
             /// <summary>Sampling kernel of the STs; default Bilinear (the paper's).</summary>
             public SamplingMode Sampling = SamplingMode.Bilinear;
@@ -234,24 +236,32 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
             OptionChecks.InRange(Host, options.Momentum, nameof(options.Momentum), 0, 1, maxIncluded: false);
             OptionChecks.NonNegative(Host, options.WeightDecay, nameof(options.WeightDecay));
             OptionChecks.NonNegative(Host, options.StepDecayEpochs, nameof(options.StepDecayEpochs));
-            OptionChecks.Storage(Host, options.TrainingDataMemoryBudgetBytes, nameof(options.TrainingDataMemoryBudgetBytes), options.TemporaryDirectory, nameof(options.TemporaryDirectory));
-            Host.CheckUserArg(double.IsFinite(options.StepDecayFactor) && options.StepDecayFactor > 0 && options.StepDecayFactor <= 1,
-                nameof(options.StepDecayFactor), $"must be in (0, 1]; got {OptionChecks.Format(options.StepDecayFactor)}");
-            OptionChecks.NonNegative(Host, options.LocalisationLearningRateMultiplier, nameof(options.LocalisationLearningRateMultiplier));
+            OptionChecks.Storage(Host, options.TrainingDataMemoryBudgetBytes,
+                nameof(options.TrainingDataMemoryBudgetBytes), options.TemporaryDirectory,
+                nameof(options.TemporaryDirectory));
+            Host.CheckUserArg(double.IsFinite(options.StepDecayFactor) && options.StepDecayFactor > 0
+                && options.StepDecayFactor <= 1, nameof(options.StepDecayFactor),
+                $"must be in (0, 1]; got {OptionChecks.Format(options.StepDecayFactor)}");
+            OptionChecks.NonNegative(Host, options.LocalisationLearningRateMultiplier,
+                nameof(options.LocalisationLearningRateMultiplier));
             OptionChecks.InRange(Host, options.Dropout, nameof(options.Dropout), 0, 1, maxIncluded: false);
             OptionChecks.NonNegative(Host, options.FullyConnectedInputSide, nameof(options.FullyConnectedInputSide));
             OptionChecks.NonNegative(Host, options.EarlyStoppingPatience, nameof(options.EarlyStoppingPatience));
-            Host.CheckUserArg(options.EarlyStoppingPatience == 0 || options.ValidationSet is not null, nameof(options.EarlyStoppingPatience), "needs a ValidationSet");
+            Host.CheckUserArg(options.EarlyStoppingPatience == 0 || options.ValidationSet is not null,
+                nameof(options.EarlyStoppingPatience), "needs a ValidationSet");
             OptionChecks.NonNegative(Host, options.GradientClipNorm, nameof(options.GradientClipNorm));
             OptionChecks.Positive(Host, options.TrainingTimeBudget, nameof(options.TrainingTimeBudget));
-            OptionChecks.InRange(Host, options.AugmentRotationDegrees, nameof(options.AugmentRotationDegrees), 0, 180, maxIncluded: true);
+            OptionChecks.InRange(Host, options.AugmentRotationDegrees, nameof(options.AugmentRotationDegrees), 0, 180,
+                maxIncluded: true);
             OptionChecks.InRange(Host, options.AugmentScale, nameof(options.AugmentScale), 0, 1, maxIncluded: false);
-            OptionChecks.InRange(Host, options.AugmentTranslation, nameof(options.AugmentTranslation), 0, 1, maxIncluded: true);
+            OptionChecks.InRange(Host, options.AugmentTranslation, nameof(options.AugmentTranslation), 0, 1,
+                maxIncluded: true);
             Host.CheckUserArg(Enum.IsDefined(options.ScoringEngine), nameof(options.ScoringEngine),
                 $"must be Auto, TorchSharp or OnnxRuntime; got {(int)options.ScoringEngine}");
             // Asked for explicitly, ONNX Runtime must be there before hours of training, not after.
             if (options.ScoringEngine == ScoringEngine.OnnxRuntime && !OnnxRuntimeLibrary.IsAvailable)
-                throw Host.ExceptUserArg(nameof(options.ScoringEngine), "is OnnxRuntime, but ONNX Runtime's native library "
+                throw Host.ExceptUserArg(nameof(options.ScoringEngine),
+                    "is OnnxRuntime, but ONNX Runtime's native library "
                     + $"could not be loaded ({OnnxRuntimeLibrary.Failure}); the application must reference the "
                     + "Microsoft.ML.OnnxRuntime package");
             _options = options;
@@ -271,13 +281,16 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
         {
             bool found = inputSchema.TryFindColumn(LabelColumn.Name, out var label);
             Host.Assert(found);
-            var predictedLabelAnnotations = new SchemaShape(label.Annotations.Where(a => a.Name == AnnotationUtils.Kinds.KeyValues)
+            var predictedLabelAnnotations =
+                new SchemaShape(label.Annotations.Where(a => a.Name == AnnotationUtils.Kinds.KeyValues)
                 .Concat(AnnotationUtils.GetTrainerOutputAnnotation()));
             return new[]
             {
-                new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false,
+                new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Vector,
+                    NumberDataViewType.Single, false,
                     new SchemaShape(AnnotationUtils.AnnotationsForMulticlassScoreColumn(label))),
-                new SchemaShape.Column(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true,
+                new SchemaShape.Column(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar,
+                    NumberDataViewType.UInt32, true,
                     predictedLabelAnnotations),
             };
         }
@@ -293,7 +306,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
             Host.CheckValue(context, nameof(context));
             var data = context.TrainingSet.Data;
             var featureColumn = data.Schema[FeatureColumn.Name];
-            var shape = ImageShape.Resolve(Host, FeatureColumn.Name, featureColumn.Type, _options.ImageChannels, _options.ImageHeight, _options.ImageWidth);
+            var shape = ImageShape.Resolve(Host, FeatureColumn.Name, featureColumn.Type, _options.ImageChannels,
+                _options.ImageHeight, _options.ImageWidth);
             int classes = ClassCount(data.Schema[LabelColumn.Name]);
             var network = NetworkOptions(shape, classes);
 
@@ -302,13 +316,16 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
                 {
                     Optimizer = _options.Optimizer, LearningRate = _options.LearningRate, Momentum = _options.Momentum,
                     WeightDecay = _options.WeightDecay, Schedule = _options.LearningRateSchedule,
-                    StepDecayEpochs = _options.StepDecayEpochs > 0 ? _options.StepDecayEpochs : Math.Max(1, _options.MaxEpochs / 3),
+                    StepDecayEpochs = _options.StepDecayEpochs > 0 ? _options.StepDecayEpochs
+                        : Math.Max(1, _options.MaxEpochs / 3),
                     StepDecayFactor = _options.StepDecayFactor,
                     LocalisationLearningRateMultiplier = _options.LocalisationLearningRateMultiplier,
                     MaxEpochs = _options.MaxEpochs, BatchSize = _options.BatchSize,
-                    EarlyStoppingPatience = _options.EarlyStoppingPatience, GradientClipNorm = _options.GradientClipNorm,
-                    TimeBudget = _options.TrainingTimeBudget, Progress = _options.Progress, Cancellation = _options.CancellationToken,
-                    Storage = TrainingDataStorage.From(_options.TrainingDataMemoryBudgetBytes, _options.TemporaryDirectory),
+                    EarlyStoppingPatience = _options.EarlyStoppingPatience,
+                    GradientClipNorm = _options.GradientClipNorm, TimeBudget = _options.TrainingTimeBudget,
+                    Progress = _options.Progress, Cancellation = _options.CancellationToken,
+                    Storage = TrainingDataStorage.From(_options.TrainingDataMemoryBudgetBytes,
+                        _options.TemporaryDirectory),
                     Augmentation = new RandomAffineAugmentation(
                         _options.AugmentRotationDegrees, _options.AugmentScale, _options.AugmentTranslation),
                 },
@@ -329,16 +346,19 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
                 Localisation = _options.Localisation, LocalisationWidths = _options.LocalisationWidths,
                 Classifier = _options.Classifier, ClassifierWidths = _options.ClassifierWidths,
                 ParallelTransformers = _options.ParallelTransformers, SeriesTransformers = _options.SeriesTransformers,
-                TransformOutputHeight = _options.TransformOutputHeight, TransformOutputWidth = _options.TransformOutputWidth,
+                TransformOutputHeight = _options.TransformOutputHeight,
+                TransformOutputWidth = _options.TransformOutputWidth,
                 FullyConnectedInputSide = _options.FullyConnectedInputSide,
-                DownsampleAfterTransform = _options.DownsampleAfterTransform, Sampling = _options.Sampling, Padding = _options.Padding,
-                Dropout = _options.Dropout, BatchNorm = _options.BatchNorm, InputNormalization = _options.InputNormalization,
+                DownsampleAfterTransform = _options.DownsampleAfterTransform, Sampling = _options.Sampling,
+                Padding = _options.Padding, Dropout = _options.Dropout, BatchNorm = _options.BatchNorm,
+                InputNormalization = _options.InputNormalization,
             };
             // The paper's downsampling ST for large inputs, unless the user chose an output size (series STs keep the
             // size).
             bool defaultOutput = _options.TransformOutputHeight == 0 && _options.TransformOutputWidth == 0;
             if (defaultOutput && o.Transform != SpatialTransformKind.None && o.SeriesTransformers == 0)
-                o = o with { TransformOutputHeight = TransformOutputSize.Default(shape.Height), TransformOutputWidth = TransformOutputSize.Default(shape.Width) };
+                o = o with { TransformOutputHeight = TransformOutputSize.Default(shape.Height),
+                    TransformOutputWidth = TransformOutputSize.Default(shape.Width) };
             try { o.Validate(); }
             catch (ArgumentException e) { throw Host.ExceptUserArg(e.ParamName, e.Message); }
             return o;
@@ -347,10 +367,12 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
         private int ClassCount(DataViewSchema.Column label)
         {
             if (label.Type is not KeyDataViewType key)
-                throw Host.ExceptSchemaMismatch("inputSchema", "label", label.Name, "Key<UInt32>", label.Type.ToString());
+                throw Host.ExceptSchemaMismatch("inputSchema", "label", label.Name, "Key<UInt32>",
+                    label.Type.ToString());
             ulong count = key.Count;
             if (count < 2)
-                throw Host.Except($"The label column '{label.Name}' has {count} class(es); a classifier needs at least 2.");
+                throw Host.Except($"The label column '{label.Name}' has {count} class(es); a " +
+                    "classifier needs at least 2.");
             return checked((int)count);
         }
 
@@ -358,12 +380,15 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
         {
             var features = schema.GetColumnOrNull(FeatureColumn.Name)
                 ?? throw Host.ExceptSchemaMismatch(nameof(Options.ValidationSet), "feature", FeatureColumn.Name);
-            if (features.Type is not VectorDataViewType v || v.ItemType != NumberDataViewType.Single || v.Size != shape.Size)
-                throw Host.ExceptSchemaMismatch(nameof(Options.ValidationSet), "feature", FeatureColumn.Name, shape.VectorTypeName, features.Type.ToString());
+            if (features.Type is not VectorDataViewType v || v.ItemType != NumberDataViewType.Single
+                || v.Size != shape.Size)
+                throw Host.ExceptSchemaMismatch(nameof(Options.ValidationSet), "feature", FeatureColumn.Name,
+                    shape.VectorTypeName, features.Type.ToString());
             var label = schema.GetColumnOrNull(LabelColumn.Name)
                 ?? throw Host.ExceptSchemaMismatch(nameof(Options.ValidationSet), "label", LabelColumn.Name);
             if (label.Type is not KeyDataViewType)
-                throw Host.ExceptSchemaMismatch(nameof(Options.ValidationSet), "label", LabelColumn.Name, "Key<UInt32>", label.Type.ToString());
+                throw Host.ExceptSchemaMismatch(nameof(Options.ValidationSet), "label", LabelColumn.Name, "Key<UInt32>",
+                    label.Type.ToString());
         }
 
         private static int[] FeatureDimensions(DataViewType type)

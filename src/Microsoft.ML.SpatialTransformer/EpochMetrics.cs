@@ -10,6 +10,7 @@ namespace Microsoft.ML.SpatialTransformer
         /// </summary>
         public override string ToString() =>
             $"epoch {Epoch}: lr {LearningRate:G3}, loss {TrainLoss:F4}, train acc {TrainAccuracy:P2}" +
-            (ValidationAccuracy is double va ? $", val loss {ValidationLoss:F4}, val acc {va:P2}" : "") + $", {Seconds:F1} s";
+            (ValidationAccuracy is double va ? $", val loss {ValidationLoss:F4}, val acc {va:P2}" : "")
+                + $", {Seconds:F1} s";
     }
 }

@@ -12,10 +12,12 @@ namespace Microsoft.ML
         /// killed, an existing file at <paramref name="filePath"/> is left as it was. Temporary files that killed saves
         /// of the same target left behind are deleted by the next save; those of saves still running are left alone.
         /// </summary>
-        public static void SaveAtomically(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, string filePath)
+        public static void SaveAtomically(this ModelOperationsCatalog catalog, ITransformer model,
+            DataViewSchema inputSchema, string filePath)
         {
             if (catalog is null) throw new ArgumentNullException(nameof(catalog));
-            if (string.IsNullOrWhiteSpace(filePath)) throw new ArgumentException("filePath must name a file.", nameof(filePath));
+            if (string.IsNullOrWhiteSpace(filePath))
+                throw new ArgumentException("filePath must name a file.", nameof(filePath));
             string full = Path.GetFullPath(filePath);
             string directory = Path.GetDirectoryName(full)!;
             string pattern = $".{Path.GetFileName(full)}.*.tmp";

@@ -29,8 +29,10 @@ namespace Microsoft.ML
         /// known-size vector of Single, or no exported step reads it.</exception>
         /// <exception cref="System.InvalidOperationException">A step to export has no ONNX form; the message names the
         /// step (its position, type and the columns it writes) and the pixel column to export from instead.</exception>
-        public static void ConvertToOnnxFromPixels(this ModelOperationsCatalog catalog, ITransformer model, IDataView inputData,
+        public static void ConvertToOnnxFromPixels(this ModelOperationsCatalog catalog, ITransformer model,
+            IDataView inputData,
             string pixelColumnName, Stream stream)
-            => PixelPipelineExport.Convert(catalog, CatalogUtils.GetEnvironment(catalog), model, inputData, pixelColumnName, stream);
+            => PixelPipelineExport.Convert(catalog, CatalogUtils.GetEnvironment(catalog), model, inputData,
+                pixelColumnName, stream);
     }
 }

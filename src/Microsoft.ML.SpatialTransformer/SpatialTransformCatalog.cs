@@ -26,9 +26,11 @@ namespace Microsoft.ML
         /// <param name="labelColumnName">Name of a key-typed label column to learn the transform from; null (the
         /// default) warps by the given theta column. Other settings of learning are in <see
         /// cref="SpatialTransformEstimator.Options"/>.</param>
-        public static SpatialTransformEstimator SpatialTransform(this TransformsCatalog catalog, string outputColumnName,
+        public static SpatialTransformEstimator SpatialTransform(this TransformsCatalog catalog,
+            string outputColumnName,
             string inputColumnName = null, string thetaColumnName = SpatialTransformEstimator.Defaults.ThetaColumnName,
-            SpatialTransformKind transform = SpatialTransformEstimator.Defaults.Transform, int outputHeight = 0, int outputWidth = 0,
+            SpatialTransformKind transform = SpatialTransformEstimator.Defaults.Transform, int outputHeight = 0,
+            int outputWidth = 0,
             string labelColumnName = null)
             => new SpatialTransformEstimator(CatalogUtils.GetEnvironment(catalog), new SpatialTransformEstimator.Options
             {
@@ -46,7 +48,8 @@ namespace Microsoft.ML
         /// warps images by a theta column, or, with a label column or the CoLocalisation objective, learns the
         /// transform at Fit (see <see cref="SpatialTransformEstimator"/>).
         /// </summary>
-        public static SpatialTransformEstimator SpatialTransform(this TransformsCatalog catalog, SpatialTransformEstimator.Options options)
+        public static SpatialTransformEstimator SpatialTransform(this TransformsCatalog catalog,
+            SpatialTransformEstimator.Options options)
             => new SpatialTransformEstimator(CatalogUtils.GetEnvironment(catalog), options);
     }
 }

@@ -168,20 +168,30 @@ namespace Microsoft.ML.SpatialTransformer
             _host.CheckValue(options, nameof(options));
             _host.CheckNonEmpty(options.OutputColumnName, nameof(options.OutputColumnName));
             _host.CheckNonEmpty(options.ThetaColumnName, nameof(options.ThetaColumnName));
-            _host.CheckUserArg(options.Transform != SpatialTransformKind.None, nameof(options.Transform), "must be a transform family; got None");
+            _host.CheckUserArg(options.Transform != SpatialTransformKind.None, nameof(options.Transform),
+                "must be a transform family; got None");
             OptionChecks.Positive(_host, options.MaxEpochs, nameof(options.MaxEpochs));
             OptionChecks.Positive(_host, options.TrainingBatchSize, nameof(options.TrainingBatchSize));
             OptionChecks.Positive(_host, options.LearningRate, nameof(options.LearningRate));
-            OptionChecks.Storage(_host, options.TrainingDataMemoryBudgetBytes, nameof(options.TrainingDataMemoryBudgetBytes), options.TemporaryDirectory, nameof(options.TemporaryDirectory));
-            _host.CheckUserArg(options.OutputHeight >= 0, nameof(options.OutputHeight), $"must be 0 (the input's) or positive; got {options.OutputHeight}");
-            _host.CheckUserArg(options.OutputWidth >= 0, nameof(options.OutputWidth), $"must be 0 (the input's) or positive; got {options.OutputWidth}");
+            OptionChecks.Storage(_host, options.TrainingDataMemoryBudgetBytes,
+                nameof(options.TrainingDataMemoryBudgetBytes), options.TemporaryDirectory,
+                nameof(options.TemporaryDirectory));
+            _host.CheckUserArg(options.OutputHeight >= 0, nameof(options.OutputHeight),
+                $"must be 0 (the input's) or positive; got {options.OutputHeight}");
+            _host.CheckUserArg(options.OutputWidth >= 0, nameof(options.OutputWidth),
+                $"must be 0 (the input's) or positive; got {options.OutputWidth}");
             OutputSize.Check(_host, 1, options.OutputHeight, options.OutputWidth);
-            _host.CheckUserArg(options.TpsGridSize >= 2, nameof(options.TpsGridSize), $"must be at least 2; got {options.TpsGridSize}");
-            _host.CheckUserArg(Enum.IsDefined(options.InputNormalization), nameof(options.InputNormalization), $"is not a normalization kind: {(int)options.InputNormalization}");
-            _host.CheckUserArg(Enum.IsDefined(options.Objective), nameof(options.Objective), $"is not an objective: {(int)options.Objective}");
-            _host.CheckUserArg(options.Objective != SpatialTransformObjective.CoLocalisation || options.Transform == SpatialTransformKind.Attention,
-                nameof(options.Transform), $"must be Attention for the CoLocalisation objective; got {options.Transform}");
-            _host.CheckUserArg(options.BatchSize > 0, nameof(options.BatchSize), $"must be positive; got {options.BatchSize}");
+            _host.CheckUserArg(options.TpsGridSize >= 2, nameof(options.TpsGridSize),
+                $"must be at least 2; got {options.TpsGridSize}");
+            _host.CheckUserArg(Enum.IsDefined(options.InputNormalization), nameof(options.InputNormalization),
+                $"is not a normalization kind: {(int)options.InputNormalization}");
+            _host.CheckUserArg(Enum.IsDefined(options.Objective), nameof(options.Objective),
+                $"is not an objective: {(int)options.Objective}");
+            _host.CheckUserArg(options.Objective != SpatialTransformObjective.CoLocalisation
+                || options.Transform == SpatialTransformKind.Attention, nameof(options.Transform),
+                $"must be Attention for the CoLocalisation objective; got {options.Transform}");
+            _host.CheckUserArg(options.BatchSize > 0, nameof(options.BatchSize),
+                $"must be positive; got {options.BatchSize}");
             _options = options;
         }
 
@@ -194,7 +204,8 @@ namespace Microsoft.ML.SpatialTransformer
         /// <summary>
         /// Checks the input schema and returns the transformer. In learned mode (a label column, or <see
         /// cref="Options.Objective"/> = <see cref="SpatialTransformObjective.CoLocalisation"/>, which reads no label)
-        /// it first trains the localisation network on <paramref name="input"/>; given a theta column it trains nothing.
+        /// it first trains the localisation network on <paramref name="input"/>; given a theta column it trains
+        /// nothing.
         /// </summary>
         public SpatialTransformTransformer Fit(IDataView input)
         {
@@ -213,9 +224,11 @@ namespace Microsoft.ML.SpatialTransformer
                 config.CheckThetaColumn(_host, FindColumn(input.Schema, _options.ThetaColumnName).Type);
                 return new SpatialTransformTransformer(_host, config);
             }
-            config = config with { Learned = true, Localisation = _options.Localisation, LocalisationWidths = _options.LocalisationWidths,
+            config = config with { Learned = true, Localisation = _options.Localisation,
+                LocalisationWidths = _options.LocalisationWidths,
                 InputNormalization = _options.InputNormalization };
-            return CoLocalisation ? new SpatialTransformTransformer(_host, config, CoLocalise(input, config)) : LearnTransform(input, config);
+            return CoLocalisation ? new SpatialTransformTransformer(_host, config, CoLocalise(input, config))
+                : LearnTransform(input, config);
         }
 
         // Trains the attention transform alone on the triplet loss (no label, no classifier).
@@ -224,7 +237,8 @@ namespace Microsoft.ML.SpatialTransformer
 
         private TrainingSettings Settings() => new TrainingSettings
         {
-            LearningRate = _options.LearningRate, MaxEpochs = _options.MaxEpochs, BatchSize = _options.TrainingBatchSize,
+            LearningRate = _options.LearningRate, MaxEpochs = _options.MaxEpochs,
+            BatchSize = _options.TrainingBatchSize,
             Cancellation = _options.CancellationToken,
             Storage = TrainingDataStorage.From(_options.TrainingDataMemoryBudgetBytes, _options.TemporaryDirectory),
         };
@@ -235,22 +249,28 @@ namespace Microsoft.ML.SpatialTransformer
             var label = input.Schema.GetColumnOrNull(_options.LabelColumnName)
                 ?? throw _host.ExceptSchemaMismatch("inputSchema", "label", _options.LabelColumnName);
             if (label.Type is not KeyDataViewType key || key.RawType != typeof(uint))
-                throw _host.ExceptSchemaMismatch("inputSchema", "label", _options.LabelColumnName, "Key<UInt32>", label.Type.ToString());
+                throw _host.ExceptSchemaMismatch("inputSchema", "label", _options.LabelColumnName, "Key<UInt32>",
+                    label.Type.ToString());
             if (key.Count < 2)
-                throw _host.Except($"The label column '{_options.LabelColumnName}' has {key.Count} class(es); learning a transform needs at least 2.");
+                throw _host.Except($"The label column '{_options.LabelColumnName}' has {key.Count} class(es); " +
+                    "learning a transform needs at least 2.");
             var shape = config.InputShape;
             var network = new StNetworkOptions
             {
-                InputChannels = shape.Channels, InputHeight = shape.Height, InputWidth = shape.Width, Classes = (int)key.Count,
-                Transform = config.Kind, TpsGridSize = config.TpsGridSize, Localisation = config.Localisation, LocalisationWidths = config.LocalisationWidths,
+                InputChannels = shape.Channels, InputHeight = shape.Height, InputWidth = shape.Width,
+                Classes = (int)key.Count, Transform = config.Kind, TpsGridSize = config.TpsGridSize,
+                Localisation = config.Localisation, LocalisationWidths = config.LocalisationWidths,
                 Classifier = _options.AuxiliaryClassifier,
-                ClassifierWidths = _options.AuxiliaryClassifierWidths ?? (_options.AuxiliaryClassifier == ClassifierKind.Cnn ? new[] { 16, 32 } : null),
+                ClassifierWidths = _options.AuxiliaryClassifierWidths
+                    ?? (_options.AuxiliaryClassifier == ClassifierKind.Cnn ? new[] { 16, 32 } : null),
                 TransformOutputHeight = config.OutputHeight, TransformOutputWidth = config.OutputWidth,
                 Sampling = config.Sampling, Padding = config.Padding, InputNormalization = config.InputNormalization,
             };
-            var (trained, _) = NetworkTrainer.Train(_host, network, Settings(), input, null, InputColumnName, _options.LabelColumnName, "Learning a spatial transform");
+            var (trained, _) = NetworkTrainer.Train(_host, network, Settings(), input, null, InputColumnName,
+                _options.LabelColumnName, "Learning a spatial transform");
             using (trained)
-                return SpatialTransformExtraction.FromNetwork(_host, trained, 0, config.OutputColumnName, config.InputColumnName,
+                return SpatialTransformExtraction.FromNetwork(_host, trained, 0, config.OutputColumnName,
+                    config.InputColumnName,
                     config.ThetaColumnName, config.BatchSize);
         }
 
@@ -260,7 +280,8 @@ namespace Microsoft.ML.SpatialTransformer
             _host.CheckValue(inputSchema, nameof(inputSchema));
             if (!inputSchema.TryFindColumn(InputColumnName, out var image))
                 throw _host.ExceptSchemaMismatch(nameof(inputSchema), "input", InputColumnName);
-            ImageShape.CheckShapeColumn(_host, image, _options.ImageChannels, _options.ImageHeight, _options.ImageWidth);
+            ImageShape.CheckShapeColumn(_host, image, _options.ImageChannels, _options.ImageHeight,
+                _options.ImageWidth);
             var columns = inputSchema.ToDictionary(c => c.Name);
             columns[_options.OutputColumnName] = new SchemaShape.Column(_options.OutputColumnName,
                 SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
@@ -275,7 +296,8 @@ namespace Microsoft.ML.SpatialTransformer
                 if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
                     throw _host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName);
                 if (!label.IsKey)
-                    throw _host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName, "Key<UInt32>", label.GetTypeString());
+                    throw _host.ExceptSchemaMismatch(nameof(inputSchema), "label", _options.LabelColumnName,
+                        "Key<UInt32>", label.GetTypeString());
                 columns[_options.ThetaColumnName] = new SchemaShape.Column(_options.ThetaColumnName,
                     SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
                 return new SchemaShape(columns.Values);
@@ -284,7 +306,8 @@ namespace Microsoft.ML.SpatialTransformer
                 throw _host.ExceptSchemaMismatch(nameof(inputSchema), "theta", _options.ThetaColumnName);
             if (theta.Kind != SchemaShape.Column.VectorKind.Vector || theta.ItemType != NumberDataViewType.Single)
                 throw _host.ExceptSchemaMismatch(nameof(inputSchema), "theta", _options.ThetaColumnName,
-                    $"Vector<Single, {TransformFamily.ParameterCount(_options.Transform, _options.TpsGridSize)}>", theta.GetTypeString());
+                    $"Vector<Single, {TransformFamily.ParameterCount(_options.Transform, _options.TpsGridSize)}>",
+                    theta.GetTypeString());
             return new SchemaShape(columns.Values);
         }
 
@@ -292,7 +315,8 @@ namespace Microsoft.ML.SpatialTransformer
         {
             var column = schema.GetColumnOrNull(name);
             if (column is null)
-                throw _host.ExceptSchemaMismatch("inputSchema", name == _options.ThetaColumnName ? "theta" : "input", name);
+                throw _host.ExceptSchemaMismatch("inputSchema", name == _options.ThetaColumnName ? "theta" : "input",
+                    name);
             return column.Value;
         }
     }

@@ -30,13 +30,17 @@ namespace Microsoft.ML.SpatialTransformer
         /// <param name="maxRows">How many rows to render.</param>
         /// <param name="zoom">How many screen pixels each image pixel takes.</param>
         /// <param name="gridLines">Cells per side of the drawn sampling grid.</param>
-        public static IReadOnlyList<string> SaveExplanations(this SpatialTransformTransformer transformer, IDataView data, string directory,
+        public static IReadOnlyList<string> SaveExplanations(this SpatialTransformTransformer transformer,
+            IDataView data, string directory,
             int maxRows = 8, int zoom = 4, int gridLines = 8)
         {
-            if (maxRows < 1) throw new ArgumentOutOfRangeException(nameof(maxRows), maxRows, "maxRows must be at least 1.");
+            if (maxRows < 1)
+                throw new ArgumentOutOfRangeException(nameof(maxRows), maxRows, "maxRows must be at least 1.");
             if (zoom < 1) throw new ArgumentOutOfRangeException(nameof(zoom), zoom, "zoom must be at least 1.");
-            if (gridLines < 1) throw new ArgumentOutOfRangeException(nameof(gridLines), gridLines, "gridLines must be at least 1.");
-            return SaveExplanations(transformer, data, directory, new ExplanationOptions { MaxRows = maxRows, Zoom = zoom, GridLines = gridLines });
+            if (gridLines < 1)
+                throw new ArgumentOutOfRangeException(nameof(gridLines), gridLines, "gridLines must be at least 1.");
+            return SaveExplanations(transformer, data, directory,
+                new ExplanationOptions { MaxRows = maxRows, Zoom = zoom, GridLines = gridLines });
         }
 
         /// <summary>
@@ -45,21 +49,26 @@ namespace Microsoft.ML.SpatialTransformer
         /// (<c>model.Transform(data)</c>) for predictions in the captions, and set
         /// <see cref="ExplanationOptions.LabelColumnName"/> for the truth and to pick misclassified rows.
         /// </summary>
-        public static IReadOnlyList<string> SaveExplanations(this SpatialTransformTransformer transformer, IDataView data, string directory,
+        public static IReadOnlyList<string> SaveExplanations(this SpatialTransformTransformer transformer,
+            IDataView data, string directory,
             ExplanationOptions options)
         {
             if (transformer is null) throw new ArgumentNullException(nameof(transformer));
             if (data is null) throw new ArgumentNullException(nameof(data));
-            if (string.IsNullOrWhiteSpace(directory)) throw new ArgumentException("A directory is required.", nameof(directory));
+            if (string.IsNullOrWhiteSpace(directory))
+                throw new ArgumentException("A directory is required.", nameof(directory));
             if (options is null) throw new ArgumentNullException(nameof(options));
             CheckAtLeastOne(options.MaxRows, "MaxRows");
             CheckAtLeastOne(options.Zoom, "Zoom");
             CheckAtLeastOne(options.GridLines, "GridLines");
             CheckAtLeastOne(options.RowsPerClass, "RowsPerClass");
             if (options.BlackValue.HasValue != options.WhiteValue.HasValue
-                || options.BlackValue is float b && (!float.IsFinite(b) || !float.IsFinite(options.WhiteValue.Value) || options.WhiteValue <= b))
-                throw new ArgumentException("BlackValue and WhiteValue are set together, finite, with WhiteValue above BlackValue; " +
-                                            $"got {options.BlackValue?.ToString() ?? "null"} and {options.WhiteValue?.ToString() ?? "null"}.", nameof(options));
+                || options.BlackValue is float b
+                && (!float.IsFinite(b) || !float.IsFinite(options.WhiteValue.Value) || options.WhiteValue <= b))
+                throw new ArgumentException("BlackValue and WhiteValue are set together, finite, with " +
+                                            "WhiteValue above BlackValue; " +
+                                            $"got {options.BlackValue?.ToString() ?? "null"} and " +
+                                            $"{options.WhiteValue?.ToString() ?? "null"}.", nameof(options));
 
             var config = transformer.Config;
             // Batched: reading stops once the rows are chosen, so only the batches holding them run.
@@ -88,7 +97,8 @@ namespace Microsoft.ML.SpatialTransformer
 
         private static void CheckAtLeastOne(int value, string name)
         {
-            if (value < 1) throw new ArgumentOutOfRangeException("options", value, $"ExplanationOptions.{name} must be at least 1; got {value}.");
+            if (value < 1) throw new ArgumentOutOfRangeException("options", value,
+                $"ExplanationOptions.{name} must be at least 1; got {value}.");
         }
 
         // One scale for all rendered inputs (outputs are samples of them, or zero padding).
@@ -105,7 +115,8 @@ namespace Microsoft.ML.SpatialTransformer
         /// Where each point of an n x n output lattice samples the input, in normalised coordinates: the grid theta
         /// generates for an n x n output (pixel centres, align_corners = false). [n*n] (x, y)
         /// </summary>
-        internal static (double X, double Y)[] SamplingLattice(SpatialTransformKind kind, float[] theta, int tpsGridSize, int n)
+        internal static (double X, double Y)[] SamplingLattice(SpatialTransformKind kind, float[] theta,
+            int tpsGridSize, int n)
         {
             using var scope = NewDisposeScope();
             var grid = TransformFamily.Grid(kind, tensor(theta).unsqueeze(0), n, n, tpsGridSize); // [1,n,n,2]

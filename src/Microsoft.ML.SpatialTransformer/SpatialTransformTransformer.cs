@@ -40,12 +40,15 @@ namespace Microsoft.ML.SpatialTransformer
         }
 
         /// <summary>Learned mode: takes ownership of <paramref name="module"/>.</summary>
-        internal SpatialTransformTransformer(IHostEnvironment env, SpatialTransformConfig config, SpatialTransformerModule module)
-            : this(env, config with { Learned = true }, new LearnedTransformRunner(config with { Learned = true }, module))
+        internal SpatialTransformTransformer(IHostEnvironment env, SpatialTransformConfig config,
+            SpatialTransformerModule module)
+            : this(env, config with { Learned = true },
+                new LearnedTransformRunner(config with { Learned = true }, module))
         {
         }
 
-        private SpatialTransformTransformer(IHostEnvironment env, SpatialTransformConfig config, ISpatialTransformRunner runner)
+        private SpatialTransformTransformer(IHostEnvironment env, SpatialTransformConfig config,
+            ISpatialTransformRunner runner)
             : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(SpatialTransformTransformer)))
         {
             _config = config;
@@ -70,8 +73,10 @@ namespace Microsoft.ML.SpatialTransformer
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "STNWARP ",
-            verWrittenCur: SpatialTransformConfig.VersionNormalized,   // 0x00010004: a learned transform's input normalization
-            verReadableCur: SpatialTransformConfig.VersionNormalized,  // (0x00010003: SHA-256 hashes; 0x00010002: learned mode)
+            // 0x00010004: a learned transform's input normalization
+            verWrittenCur: SpatialTransformConfig.VersionNormalized,
+            // (0x00010003: SHA-256 hashes; 0x00010002: learned mode)
+            verReadableCur: SpatialTransformConfig.VersionNormalized,
             verWeCanReadBack: 0x00010001,                          // 0x00010001: given theta only
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(SpatialTransformTransformer).Assembly.FullName);

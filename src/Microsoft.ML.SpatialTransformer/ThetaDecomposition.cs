@@ -31,7 +31,8 @@ namespace Microsoft.ML.SpatialTransformer
             double a = theta[0], b = theta[1], tx = theta[2], c = theta[3], d = theta[4], ty = theta[5];
             double scaleX = Math.Sqrt(a * a + c * c);
             if (scaleX == 0)
-                throw new ArgumentException("The affine theta's first column is zero: it has no rotation to read.", nameof(theta));
+                throw new ArgumentException("The affine theta's first column is zero: it has no rotation to read.",
+                    nameof(theta));
             double angle = Math.Atan2(c, a);
             // R(-angle) M = [[scaleX, k], [0, scaleY]]
             double k = (a * b + c * d) / scaleX;
@@ -48,9 +49,11 @@ namespace Microsoft.ML.SpatialTransformer
         public static PixelBox AttentionBox(ReadOnlySpan<float> theta, int width, int height)
         {
             if (theta.Length != 3)
-                throw new ArgumentException($"An attention theta has 3 values (s, tx, ty); got {theta.Length}.", nameof(theta));
+                throw new ArgumentException($"An attention theta has 3 values (s, tx, ty); got {theta.Length}.",
+                    nameof(theta));
             if (width <= 0 || height <= 0)
-                throw new ArgumentException($"The image size must be positive; got {width}x{height}.", width <= 0 ? nameof(width) : nameof(height));
+                throw new ArgumentException($"The image size must be positive; got {width}x{height}.",
+                    width <= 0 ? nameof(width) : nameof(height));
             double s = theta[0], tx = theta[1], ty = theta[2];
             return new PixelBox((tx - s + 1) * width / 2, (ty - s + 1) * height / 2, s * width, s * height);
         }

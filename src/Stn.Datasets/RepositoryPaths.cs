@@ -37,7 +37,8 @@ namespace Stn.Datasets
             if (TryFindRoot(startDirectory, out string root)) return root;
             string start = startDirectory ?? $"{AppContext.BaseDirectory}' or '{Directory.GetCurrentDirectory()}";
             throw new DirectoryNotFoundException(
-                $"Cannot find the repository root: expected a folder holding '{SolutionFileName}' at or above '{start}', found none.");
+                $"Cannot find the repository root: expected a folder holding '{SolutionFileName}' at or " +
+                $"above '{start}', found none.");
         }
 
         /// <summary>As <see cref="FindRoot"/>, returning false instead of throwing.</summary>
@@ -71,7 +72,8 @@ namespace Stn.Datasets
         {
             if (TryFindFullMnist(root, out string folder)) return folder;
             throw new DirectoryNotFoundException(
-                $"Cannot find the full MNIST: expected '{MnistDirectoryVariable}' or a 'shared/data/mnist' folder with " +
+                $"Cannot find the full MNIST: expected '{MnistDirectoryVariable}' or a " +
+                "'shared/data/mnist' folder with " +
                 $"'{MnistFiles.TrainImages}[.gz]' beside '{root ?? FindRoot()}' or an ancestor, found none. " +
                 "Download it with MnistDownloader, or use the shipped subset (RepositoryPaths.MnistSubset).");
         }

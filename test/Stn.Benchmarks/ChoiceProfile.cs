@@ -17,7 +17,8 @@ namespace Stn.Benchmarks
     {
         public static void Run(int calls)
         {
-            Console.WriteLine($"The library's way against the plain call it replaces, best of 5 rounds of {calls} calls (ms per call):");
+            Console.WriteLine("The library's way against the plain call it replaces, best of 5 rounds of " +
+                $"{calls} calls (ms per call):");
             Console.WriteLine("| operation | library | plain | plain / library |");
             Console.WriteLine("|---|---|---|---|");
             void Line(string name, Action library, Action plain)
@@ -33,7 +34,8 @@ namespace Stn.Benchmarks
 
             using (no_grad())
             {
-                using var maps = rand(256, 24, 24, 10).permute(0, 3, 1, 2); // [256,10,24,24], channels-last as a convolution leaves them
+                // [256,10,24,24], channels-last as a convolution leaves them
+                using var maps = rand(256, 24, 24, 10).permute(0, 3, 1, 2);
                 using var pool = new MaxPool2x2();
                 Line("2x2 max pooling of [256,10,24,24] channels-last, no gradient (MaxPool2x2 vs max_pool2d)",
                     () => { using var scope = NewDisposeScope(); pool.call(maps); },
@@ -44,13 +46,16 @@ namespace Stn.Benchmarks
             using var theta = (rand(64, 6) * 0.1f + tensor(new float[] { 1, 0, 0, 0, 1, 0 })).requires_grad_();
             Line("affine grid of 64 thetas, 28x28, forward and backward (GridGenerator vs affine_grid)",
                 () => { using var scope = NewDisposeScope(); generator.call(theta).sum().backward(); },
-                () => { using var scope = NewDisposeScope(); nn.functional.affine_grid(theta.view(-1, 2, 3), new long[] { 64, 1, 28, 28 }, align_corners: false).sum().backward(); });
+                () => { using var scope = NewDisposeScope(); nn.functional.affine_grid(theta.view(-1, 2, 3),
+                    new long[] { 64, 1, 28, 28 }, align_corners: false).sum().backward(); });
 
             foreach (var (name, options) in new[]
             {
-                ("tutorial ST-CNN, 1x28x28", new StNetworkOptions { InputChannels = 1, InputHeight = 28, InputWidth = 28, Classes = 10, Transform = SpatialTransformKind.Affine,
+                ("tutorial ST-CNN, 1x28x28", new StNetworkOptions { InputChannels = 1, InputHeight = 28,
+                    InputWidth = 28, Classes = 10, Transform = SpatialTransformKind.Affine,
                     Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial }),
-                ("default ST-CNN, 1x60x60", new StNetworkOptions { InputChannels = 1, InputHeight = 60, InputWidth = 60, Classes = 10, Transform = SpatialTransformKind.Affine }),
+                ("default ST-CNN, 1x60x60", new StNetworkOptions { InputChannels = 1, InputHeight = 60, InputWidth = 60,
+                    Classes = 10, Transform = SpatialTransformKind.Affine }),
             })
             {
                 using var net = new StNetwork(options);
@@ -58,7 +63,8 @@ namespace Stn.Benchmarks
                 using var noGrad = no_grad();
                 using var x = rand(1, 1, options.InputHeight, options.InputWidth);
                 Line($"one image through the {name}, calling thread alone vs shared threads",
-                    () => { using var alone = CallingThreadParallelism.SingleThreaded(); using var scope = NewDisposeScope(); net.call(x); },
+                    () => { using var alone = CallingThreadParallelism.SingleThreaded();
+                        using var scope = NewDisposeScope(); net.call(x); },
                     () => { using var scope = NewDisposeScope(); net.call(x); });
             }
         }

@@ -18,38 +18,50 @@ namespace Stn.Benchmarks
     /// </summary>
     internal static class CoLocalisationExperiment
     {
-        public static int Run(bool clutter, int perClass, int epochs, string classes, double learningRate, int batchSize, bool verbose)
+        public static int Run(bool clutter, int perClass, int epochs, string classes, double learningRate,
+            int batchSize, bool verbose)
         {
             string root = RepositoryPaths.FindRoot();
-            var source = MnistDataset.LoadSplit(RepositoryPaths.TryFindFullMnist(root, out var full) ? full : RepositoryPaths.MnistSubset(root),
+            var source = MnistDataset.LoadSplit(RepositoryPaths.TryFindFullMnist(root, out var full) ? full
+                : RepositoryPaths.MnistSubset(root),
                 MnistSplit.Train);
             var generator = new CoLocalisationGenerator(new CoLocalisationGenerator.Options
             {
                 PerClass = perClass, ClutterCount = clutter ? CoLocalisationGenerator.Defaults.ClutterCount : 0,
             });
-            var digits = classes is null ? Enumerable.Range(0, 10).ToArray() : classes.Split(',').Select(int.Parse).ToArray();
-            Console.WriteLine($"Co-localisation, {(clutter ? "with 16 6x6 clutter crops" : "no clutter")}: 28x28 digits in 84x84 " +
-                              $"canvases, {perClass} images per class, {epochs} epochs per class, learning rate {learningRate}, batches of {batchSize}, seeded; correct when IoU > 0.5.");
+            var digits = classes is null ? Enumerable.Range(0, 10).ToArray() : classes.Split(',')
+                .Select(int.Parse).ToArray();
+            Console.WriteLine($"Co-localisation, {(clutter ? "with 16 6x6 clutter crops" : "no clutter")}: 28x28 " +
+                              "digits in 84x84 " +
+                              $"canvases, {perClass} images per class, {epochs} epochs per class, learning rate " +
+                              $"{learningRate}, batches of {batchSize}, seeded; correct when IoU > 0.5.");
             Console.WriteLine();
-            Console.WriteLine("| class | IoU > 0.5 | mean IoU | mean box side (px) | mean centre error (px) | fit (s) | paper |");
+            Console.WriteLine("| class | IoU > 0.5 | mean IoU | mean box side (px) | mean centre " +
+                "error (px) | fit (s) | paper |");
             Console.WriteLine("|---|---|---|---|---|---|---|");
             int correct = 0, total = 0;
             foreach (int digit in digits)
             {
                 var set = generator.Generate(source, digit, seed: 1000 + digit);
                 var ml = new MLContext(seed: 1 + digit);
-                if (verbose) ml.Log += (_, e) => { if (e.Message.Contains("Co-localisation epoch") || e.Message.Contains("box search")) Console.Error.WriteLine(e.Message); };
+                if (verbose)
+                    ml.Log += (_, e) =>
+                        { if (e.Message.Contains("Co-localisation epoch")
+                        || e.Message.Contains("box search")) Console.Error.WriteLine(e.Message); };
                 var watch = Stopwatch.StartNew();
-                var model = ml.Transforms.SpatialTransform(Options(epochs, learningRate, batchSize)).Fit(set.ToDataView(ml));
+                var model = ml.Transforms.SpatialTransform(Options(epochs, learningRate, batchSize))
+                    .Fit(set.ToDataView(ml));
                 double seconds = watch.Elapsed.TotalSeconds;
                 var thetas = model.Transform(set.ToDataView(ml)).GetColumn<float[]>("Theta").ToArray();
-                var boxes = thetas.Select(t => ThetaDecomposition.AttentionBox(t, set.CanvasSize, set.CanvasSize)).ToArray();
+                var boxes = thetas.Select(t => ThetaDecomposition.AttentionBox(t, set.CanvasSize, set.CanvasSize))
+                    .ToArray();
                 var iou = boxes.Select((b, i) => BoxOverlap.IntersectionOverUnion(b, set.Boxes[i])).ToArray();
                 int hits = iou.Count(v => v > BoxOverlap.CorrectAbove);
                 correct += hits;
                 total += iou.Length;
                 Console.WriteLine($"| {digit} | {100.0 * hits / iou.Length:F0}% | {iou.Average():F2} | " +
-                                  $"{boxes.Average(b => Math.Abs(b.Width)):F1} | {CentreError(boxes, set):F1} | {seconds:F0} | {(clutter ? "75-93%" : "100%")} |");
+                                  $"{boxes.Average(b => Math.Abs(b.Width)):F1} | {CentreError(boxes, set):F1} | " +
+                                  $"{seconds:F0} | {(clutter ? "75-93%" : "100%")} |");
             }
             Console.WriteLine($"| all | {100.0 * correct / total:F1}% | | | | | {(clutter ? "75-93%" : "100%")} |");
             return 0;
@@ -67,7 +79,8 @@ namespace Stn.Benchmarks
         {
             OutputColumnName = "Crop", InputColumnName = DatasetColumns.Image, ThetaColumnName = "Theta",
             Objective = SpatialTransformObjective.CoLocalisation, Transform = SpatialTransformKind.Attention,
-            OutputHeight = 28, OutputWidth = 28, MaxEpochs = epochs, TrainingBatchSize = batchSize, LearningRate = learningRate,
+            OutputHeight = 28, OutputWidth = 28, MaxEpochs = epochs, TrainingBatchSize = batchSize,
+            LearningRate = learningRate,
         };
     }
 }

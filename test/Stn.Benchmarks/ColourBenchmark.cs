@@ -20,8 +20,9 @@ namespace Stn.Benchmarks
     /// </summary>
     internal static class ColourBenchmark
     {
-        private sealed record Settings(int TrainCount, int TestCount, double BudgetMinutes, int BatchSize, int MaxEpochs,
-            double LearningRate, int[] ClassifierWidths, bool BatchNorm, int FullyConnectedInputSide, bool WholeNumbers);
+        private sealed record Settings(int TrainCount, int TestCount, double BudgetMinutes, int BatchSize,
+            int MaxEpochs, double LearningRate, int[] ClassifierWidths, bool BatchNorm, int FullyConnectedInputSide,
+            bool WholeNumbers);
 
         private sealed record Result(string Model, double Accuracy, double ImagesPerSecond, int Epochs, int Images,
             double Seconds, string Network);
@@ -29,7 +30,8 @@ namespace Stn.Benchmarks
         public static int Run(string[] args)
         {
             var settings = new Settings(
-                TrainCount: (int)Number(args, "--train-count", 6000), TestCount: (int)Number(args, "--test-count", 1000),
+                TrainCount: (int)Number(args, "--train-count", 6000),
+                TestCount: (int)Number(args, "--test-count", 1000),
                 BudgetMinutes: Number(args, "--budget-minutes", 3), BatchSize: (int)Number(args, "--batch-size", 64),
                 MaxEpochs: (int)Number(args, "--max-epochs", 1000),
                 LearningRate: Number(args, "--learning-rate", StCnnTrainer.Defaults.LearningRate),
@@ -48,29 +50,37 @@ namespace Stn.Benchmarks
             var testImages = new ColourClutterImages(mnist.Test, seed: 1001, clutter);
             if (Text(args, "--dump", null) is string dump) return Dump(trainImages, dump);
             var s = settings;
-            Console.WriteLine($"Colour clutter ({(hard ? "hard" : "moderate")}), 3x{size}x{size}, digits from {data}: " +
-                $"{s.TrainCount} training rows (from {Math.Min(s.TrainCount, mnist.Train.Count)} digits), {s.TestCount} test rows; " +
-                $"{s.BudgetMinutes} min of training per model, batch {s.BatchSize}, batch norm {(s.BatchNorm ? "on" : "off")}, " +
+            Console.WriteLine($"Colour clutter ({(hard ? "hard" : "moderate")}), " +
+                $"3x{size}x{size}, digits from {data}: " +
+                $"{s.TrainCount} training rows (from {Math.Min(s.TrainCount, mnist.Train.Count)} digits), " +
+                $"{s.TestCount} test rows; " +
+                $"{s.BudgetMinutes} min of training per model, batch {s.BatchSize}, batch norm " +
+                $"{(s.BatchNorm ? "on" : "off")}, " +
                 $"heads pooled to {s.FullyConnectedInputSide}, classifier widths " +
                 $"{(s.ClassifierWidths is null ? "32,64 (default)" : string.Join(",", s.ClassifierWidths))}, " +
-                $"Adam {s.LearningRate.ToString(CultureInfo.InvariantCulture)}, cosine schedule fitted to the budget; " +
+                $"Adam {s.LearningRate.ToString(CultureInfo.InvariantCulture)}, cosine " +
+                "schedule fitted to the budget; " +
                 $"{Environment.ProcessorCount} cores.");
 
             var results = Text(args, "--models", "cnn,st").Split(',').Select(m => m.Trim().ToLowerInvariant() switch
             {
                 "cnn" => Train("CNN", SpatialTransformKind.None, trainImages, testImages, settings),
-                "st" => Train("ST-CNN (affine, downsampling)", SpatialTransformKind.Affine, trainImages, testImages, settings),
+                "st" => Train("ST-CNN (affine, downsampling)", SpatialTransformKind.Affine, trainImages,
+                    testImages, settings),
                 _ => throw new ArgumentException($"--models takes cnn and st separated by commas; got '{m}'."),
             }).ToList();
 
             Console.WriteLine();
-            Console.WriteLine("| model | network | test accuracy | training images/s | epochs | images trained | training s |");
+            Console.WriteLine("| model | network | test accuracy | training images/s | epochs | " +
+                "images trained | training s |");
             Console.WriteLine("|---|---|---|---|---|---|---|");
             foreach (var r in results)
-                Console.WriteLine($"| {r.Model} | {r.Network} | {r.Accuracy * 100:F2}% | {r.ImagesPerSecond:F0} | {r.Epochs} | " +
+                Console.WriteLine($"| {r.Model} | {r.Network} | {r.Accuracy * 100:F2}% | " +
+                    $"{r.ImagesPerSecond:F0} | {r.Epochs} | " +
                     $"{r.Images} | {r.Seconds:F0} |");
             if (results.Count == 2)
-                Console.WriteLine($"ST-CNN vs CNN: accuracy {(results[1].Accuracy - results[0].Accuracy) * 100:+0.00;-0.00} points, " +
+                Console.WriteLine("ST-CNN vs CNN: accuracy " +
+                    $"{(results[1].Accuracy - results[0].Accuracy) * 100:+0.00;-0.00} points, " +
                     $"training {results[1].ImagesPerSecond / results[0].ImagesPerSecond:F2}x images/s.");
             return 0;
         }
@@ -79,9 +89,12 @@ namespace Stn.Benchmarks
             ColourClutterImages testImages, Settings s)
         {
             var ml = new MLContext(seed: 1);
-            ml.Log += (_, e) => { if (e.Message.Contains("normalization") || e.Message.Contains("held")) Console.Error.WriteLine(e.Message); };
+            ml.Log += (_, e) =>
+                { if (e.Message.Contains("normalization")
+                || e.Message.Contains("held")) Console.Error.WriteLine(e.Message); };
             // The ten digits as the key's values, so mapping the label reads no image.
-            var keys = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(d => new DigitRow { Label = (uint)d }));
+            var keys = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10)
+                .Select(d => new DigitRow { Label = (uint)d }));
             var toKey = ml.Transforms.Conversion.MapValueToKey("Label", keyData: keys);
             var train = trainImages.CreateDataView(ml, s.TrainCount, s.WholeNumbers);
             var test = testImages.CreateDataView(ml, s.TestCount, s.WholeNumbers);
@@ -105,7 +118,8 @@ namespace Stn.Benchmarks
             var o = parameters.TorchNetwork.Options;
             string network = transform == SpatialTransformKind.None ? $"{o.InputHeight} px in"
                 : $"{o.InputHeight} -> {o.TransformOutputHeight} px";
-            Console.WriteLine($"  {name}: test accuracy {metrics.MicroAccuracy:P2}, {images} images in {seconds:F0} s of epochs " +
+            Console.WriteLine($"  {name}: test accuracy {metrics.MicroAccuracy:P2}, {images} images in " +
+                $"{seconds:F0} s of epochs " +
                 $"({fitSeconds:F0} s Fit)");
             parameters.TorchNetwork.Dispose();
             return new Result(name, metrics.MicroAccuracy, images / seconds, history.Count, images, seconds, network);
@@ -129,7 +143,8 @@ namespace Stn.Benchmarks
             using var file = System.IO.File.Create(path);
             file.Write(System.Text.Encoding.ASCII.GetBytes($"P6\n{side} {side}\n255\n"));
             file.Write(bytes);
-            Console.WriteLine($"Wrote {path}: rows 0-15, labels {string.Join(' ', Enumerable.Range(0, 16).Select(images.Label))}.");
+            Console.WriteLine($"Wrote {path}: rows 0-15, labels " +
+                $"{string.Join(' ', Enumerable.Range(0, 16).Select(images.Label))}.");
             return 0;
         }
 

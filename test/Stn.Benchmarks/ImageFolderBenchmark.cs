@@ -34,14 +34,20 @@ namespace Stn.Benchmarks
                     Directory.CreateDirectory(directory);
                     WritePngs(directory, count, size);
                 }
-                Console.WriteLine($"{count} training and {Math.Max(200, count / 4)} test PNG files of {size}x{size} colour " +
-                                  $"clutter digits written in {watch.Elapsed.TotalSeconds:F1} s; StCnn Fit (defaults; batch norm, classifier widths 16,32) of " +
-                                  (budgetMinutes > 0 ? $"a {budgetMinutes} min training budget (at most {epochs} epochs)" : $"{epochs} epochs") +
+                Console.WriteLine($"{count} training and {Math.Max(200, count / 4)} test PNG " +
+                                  $"files of {size}x{size} colour " +
+                                  $"clutter digits written in {watch.Elapsed.TotalSeconds:F1} s; StCnn Fit " +
+                                  "(defaults; batch norm, classifier widths 16,32) of " +
+                                  (budgetMinutes > 0 ? $"a {budgetMinutes} min training budget " +
+                                      $"(at most {epochs} epochs)" : $"{epochs} epochs") +
                                   $", a fresh process per line, {Environment.ProcessorCount} cores.");
                 Console.WriteLine($"{"pipeline",-48} {"read s",7} {"fit s",7} {"peak MiB",9} {"test accuracy",14}");
                 foreach (var mode in modes.Split(',', StringSplitOptions.RemoveEmptyEntries))
-                    Console.WriteLine($"{(mode == "plain" ? "ExtractPixels -> StCnn" : "ExtractPixels -> AppendCacheCheckpoint -> StCnn"),-48}" +
-                                      RunChild(directory, size, epochs, mode, budgetMinutes));
+                {
+                    string pipeline = mode == "plain"
+                        ? "ExtractPixels -> StCnn" : "ExtractPixels -> AppendCacheCheckpoint -> StCnn";
+                    Console.WriteLine($"{pipeline,-48}" + RunChild(directory, size, epochs, mode, budgetMinutes));
+                }
             }
             finally
             {
@@ -55,7 +61,8 @@ namespace Stn.Benchmarks
         private static void WritePngs(string directory, int count, int size)
         {
             string root = RepositoryPaths.FindRoot();
-            var mnist = MnistDataset.Load(RepositoryPaths.TryFindFullMnist(root, out var full) ? full : RepositoryPaths.MnistSubset(root));
+            var mnist = MnistDataset.Load(RepositoryPaths.TryFindFullMnist(root, out var full) ? full
+                : RepositoryPaths.MnistSubset(root));
             var clutter = ColourClutterOptions.Moderate(size);
             Write(new ColourClutterImages(mnist.Train, seed: 1, clutter), "train", count);
             Write(new ColourClutterImages(mnist.Test, seed: 1001, clutter), "test", Math.Max(200, count / 4));
@@ -71,7 +78,8 @@ namespace Stn.Benchmarks
                     for (int p = 0; p < size * size; p++)
                     {
                         for (int c = 0; c < 3; c++)
-                            bgra[4 * p + 2 - c] = (byte)Math.Round(255 * Math.Clamp(values[c * size * size + p], 0f, 1f));
+                            bgra[4 * p + 2 - c] =
+                                (byte)Math.Round(255 * Math.Clamp(values[c * size * size + p], 0f, 1f));
                         bgra[4 * p + 3] = 255;
                     }
                     using var image = MLImage.CreateFromPixels(size, size, MLPixelFormat.Bgra32, bgra);
@@ -87,7 +95,8 @@ namespace Stn.Benchmarks
         {
             // ML.NET's image decoding needs SkiaSharp 2.88, while this app's plots (ScottPlot) bring SkiaSharp 3: the
             // fits run in Stn.ModelRunner, built beside this app with the same configuration.
-            string runner = Path.Combine(AppContext.BaseDirectory.Replace("Stn.Benchmarks", "Stn.ModelRunner"), "Stn.ModelRunner.dll");
+            string runner = Path.Combine(AppContext.BaseDirectory.Replace("Stn.Benchmarks", "Stn.ModelRunner"),
+                "Stn.ModelRunner.dll");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
             foreach (var a in new[] { runner, "--fit-image-folder", directory, size.ToString(), epochs.ToString(), mode,
                          budgetMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture) })
@@ -95,7 +104,8 @@ namespace Stn.Benchmarks
             using var process = Process.Start(start)!;
             string output = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            return process.ExitCode == 0 ? output.TrimEnd().Split('\n').Last() : $" failed (exit code {process.ExitCode})";
+            return process.ExitCode == 0 ? output.TrimEnd().Split('\n').Last()
+                : $" failed (exit code {process.ExitCode})";
         }
     }
 }

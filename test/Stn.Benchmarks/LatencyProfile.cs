@@ -24,7 +24,8 @@ namespace Stn.Benchmarks
             var model = ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
                 FeatureColumnName = "Pixels", Transform = SpatialTransformKind.Affine,
-                Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial, MaxEpochs = 1, BatchSize = 64,
+                Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial, MaxEpochs = 1,
+                BatchSize = 64,
             }).Fit(ml.Data.LoadFromEnumerable(RandomDigits.Make(random, 128)));
             var parameters = model.Model;
             var net = parameters.TorchNetwork;
@@ -47,15 +48,20 @@ namespace Stn.Benchmarks
                 ("  localisation net", () => { using var scope = NewDisposeScope(); st.Localisation.call(x); }),
                 ("  grid generator", () => { using var scope = NewDisposeScope(); st.Generator.call(theta); }),
                 ("  sampler", () => { using var scope = NewDisposeScope(); st.Sampler.call(x, grid); }),
-                ("  classifier branch + head", () => { using var scope = NewDisposeScope(); net.Head.call(net.Branches[0].call(warped)); }),
+                ("  classifier branch + head",
+                    () => { using var scope = NewDisposeScope(); net.Head.call(net.Branches[0].call(warped)); }),
                 ("model Predict (array in, probabilities out), TorchSharp", () =>
-                    { parameters.ScoringEngine = ScoringEngine.TorchSharp; parameters.PredictOne(inputs[next++ % inputs.Length].Pixels, probabilities); }),
+                    { parameters.ScoringEngine = ScoringEngine.TorchSharp;
+                        parameters.PredictOne(inputs[next++ % inputs.Length].Pixels, probabilities); }),
                 ("model Predict (array in, probabilities out), ONNX Runtime", () =>
-                    { parameters.ScoringEngine = ScoringEngine.OnnxRuntime; parameters.PredictOne(inputs[next++ % inputs.Length].Pixels, probabilities); }),
+                    { parameters.ScoringEngine = ScoringEngine.OnnxRuntime;
+                        parameters.PredictOne(inputs[next++ % inputs.Length].Pixels, probabilities); }),
                 ("PredictionEngine.Predict, TorchSharp", () =>
-                    { parameters.ScoringEngine = ScoringEngine.TorchSharp; engine.Predict(inputs[next++ % inputs.Length]); }),
+                    { parameters.ScoringEngine = ScoringEngine.TorchSharp;
+                        engine.Predict(inputs[next++ % inputs.Length]); }),
                 ("PredictionEngine.Predict, ONNX Runtime", () =>
-                    { parameters.ScoringEngine = ScoringEngine.OnnxRuntime; engine.Predict(inputs[next++ % inputs.Length]); }),
+                    { parameters.ScoringEngine = ScoringEngine.OnnxRuntime;
+                        engine.Predict(inputs[next++ % inputs.Length]); }),
             };
             var best = pieces.ToDictionary(p => p.Name, _ => double.PositiveInfinity);
             foreach (var (_, call) in pieces) for (int i = 0; i < BareTorchSharpSpeed.LatencyWarmUp; i++) call();
@@ -66,7 +72,8 @@ namespace Stn.Benchmarks
                     for (int i = 0; i < calls; i++) call();
                     best[name] = Math.Min(best[name], watch.Elapsed.TotalMilliseconds / calls);
                 }
-            Console.WriteLine($"Tutorial ST-CNN single-image prediction, eval under no_grad, best of 5 interleaved rounds of {calls} calls (ms per call):");
+            Console.WriteLine("Tutorial ST-CNN single-image prediction, eval under no_grad, best of 5 interleaved " +
+                $"rounds of {calls} calls (ms per call):");
             Console.WriteLine("| piece | ms |");
             Console.WriteLine("|---|---|");
             foreach (var (name, _) in pieces) Console.WriteLine($"| {name} | {best[name]:F4} |");

@@ -23,7 +23,8 @@ namespace Stn.Benchmarks
         public static IDataView Make(MLContext ml, int rows, int channels, int size, int seed = 0)
         {
             var schema = SchemaDefinition.Create(typeof(Row));
-            schema[nameof(Row.Pixels)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, channels, size, size);
+            schema[nameof(Row.Pixels)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, channels,
+                size, size);
             schema[nameof(Row.Label)].ColumnType = new KeyDataViewType(typeof(uint), Classes);
             return ml.Data.LoadFromEnumerable(Generate(rows, channels, size, seed), schema);
         }

@@ -29,7 +29,8 @@ namespace Stn.Benchmarks
             {
                 FeatureColumnName = "Pixels", Transform = SpatialTransformKind.Affine,
                 Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial,
-                Optimizer = OptimizerKind.Sgd, LearningRate = 0.01, Momentum = 0, LearningRateSchedule = LearningRateScheduleKind.Constant,
+                Optimizer = OptimizerKind.Sgd, LearningRate = 0.01, Momentum = 0,
+                LearningRateSchedule = LearningRateScheduleKind.Constant,
                 BatchSize = 64, MaxEpochs = 2,
             });
             var model = trainer.Fit(train);
@@ -54,8 +55,11 @@ namespace Stn.Benchmarks
             Consume(model.Model.ScoreInBatches(scoring));
             watch.Restart();
             rows = Consume(model.Model.ScoreInBatches(scoring));
-            Console.Error.WriteLine($"Stn.MLNet: model.Transform {inferRate:F0} img/s (256 rows per call); row by row (the scorer behind " +
-                                    $"a PredictionEngine) {rowByRowRate:F0} img/s, through TorchSharp {rowByRowTorchRate:F0} img/s; ScoreInBatches {rows / watch.Elapsed.TotalSeconds:F0} img/s");
+            Console.Error.WriteLine($"Stn.MLNet: model.Transform {inferRate:F0} img/s (256 rows per call); row " +
+                                    "by row (the scorer behind " +
+                                    $"a PredictionEngine) {rowByRowRate:F0} img/s, through TorchSharp " +
+                                    $"{rowByRowTorchRate:F0} img/s; ScoreInBatches " +
+                                    $"{rows / watch.Elapsed.TotalSeconds:F0} img/s");
 
             var engine = ml.Model.CreatePredictionEngine<RandomDigits.Row, RandomDigits.ScoreOnly>(model);
             // Distinct inputs in turn: the model keeps the last input's scores, which must not make repeats free.
@@ -63,7 +67,8 @@ namespace Stn.Benchmarks
             double Latency(ScoringEngine scoringEngine)
             {
                 model.Model.ScoringEngine = scoringEngine;
-                for (int i = 0; i < BareTorchSharpSpeed.LatencyWarmUp; i++) engine.Predict(inputs[i % inputs.Length]); // tiered JIT
+                // tiered JIT
+                for (int i = 0; i < BareTorchSharpSpeed.LatencyWarmUp; i++) engine.Predict(inputs[i % inputs.Length]);
                 var timer = Stopwatch.StartNew();
                 for (int i = 0; i < 500; i++) engine.Predict(inputs[i % inputs.Length]);
                 return timer.Elapsed.TotalMilliseconds / 500;
@@ -76,7 +81,8 @@ namespace Stn.Benchmarks
                 torch = Math.Min(torch, Latency(ScoringEngine.TorchSharp));
                 onnx = Math.Min(onnx, Latency(ScoringEngine.OnnxRuntime));
             }
-            return new SpeedFigures("Stn.MLNet (ML.NET API)", trainRate, inferRate, latency, SpeedFigures.PeakResidentMiB(),
+            return new SpeedFigures("Stn.MLNet (ML.NET API)", trainRate, inferRate, latency,
+                SpeedFigures.PeakResidentMiB(),
                 torch, onnx)
             {
                 RowByRowImagesPerSecond = rowByRowRate,

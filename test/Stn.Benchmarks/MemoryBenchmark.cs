@@ -19,17 +19,21 @@ namespace Stn.Benchmarks
     {
         public static int Run(string[] args, int steps)
         {
-            var sizes = args.Skip(1).TakeWhile(a => !a.StartsWith("--")).Select(a => (Rows: int.Parse(a), Size: 128)).ToList();
+            var sizes = args.Skip(1).TakeWhile(a => !a.StartsWith("--"))
+                .Select(a => (Rows: int.Parse(a), Size: 128)).ToList();
             if (sizes.Count == 0) sizes.AddRange(new[] { (5000, 128), (20000, 128), (80000, 128) });
             if (args.Contains("--large")) sizes.Add((15000, 224));
-            Console.WriteLine($"StCnn Fit, 1 epoch{(steps > 0 ? $" cut at {steps} batches" : "")} of 64, lazily generated 3xNxN rows (float32), " +
+            Console.WriteLine($"StCnn Fit, 1 epoch{(steps > 0 ? $" cut at {steps} batches" : "")} of 64, lazily " +
+                              "generated 3xNxN rows (float32), " +
                               $"{Environment.ProcessorCount} cores; peak = VmHWM of a fresh process per line.");
-            Console.WriteLine($"{"rows",7} {"image",9} {"data GB",8} {"storage",8} {"peak MiB",9} {"read s",7} {"train img/s",12}");
+            Console.WriteLine($"{"rows",7} {"image",9} {"data GB",8} {"storage",8} {"peak MiB",9} " +
+                $"{"read s",7} {"train img/s",12}");
             foreach (var (rows, size) in sizes)
                 foreach (var mode in new[] { "memory", "disk" })
                 {
                     string line = RunChild(rows, size, mode, steps);
-                    Console.WriteLine($"{rows,7} {$"3x{size}x{size}",9} {rows * 3.0 * size * size * 4 / 1e9,8:F2} {mode,8}{line}");
+                    Console.WriteLine($"{rows,7} {$"3x{size}x{size}",9} {rows * 3.0 * size * size * 4 / 1e9,8:F2} " +
+                        $"{mode,8}{line}");
                 }
             return 0;
         }
@@ -37,12 +41,14 @@ namespace Stn.Benchmarks
         private static string RunChild(int rows, int size, string mode, int steps)
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
-            foreach (var a in new[] { typeof(MemoryBenchmark).Assembly.Location, "memory-part", rows.ToString(), size.ToString(), mode, steps.ToString() })
+            foreach (var a in new[] { typeof(MemoryBenchmark).Assembly.Location, "memory-part", rows.ToString(),
+                size.ToString(), mode, steps.ToString() })
                 start.ArgumentList.Add(a);
             using var process = Process.Start(start)!;
             string output = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            return process.ExitCode == 0 ? output.TrimEnd().Split('\n').Last() : $"failed (exit code {process.ExitCode}; 137 = killed, e.g. out of memory)";
+            return process.ExitCode == 0 ? output.TrimEnd().Split('\n').Last() : "failed (exit code " +
+                $"{process.ExitCode}; 137 = killed, e.g. out of memory)";
         }
 
         /// <summary>One fit in this process; prints "peak MiB, read s, train img/s".</summary>
@@ -63,8 +69,9 @@ namespace Stn.Benchmarks
             });
             var trainer = ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 32 },
-                Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 16 }, TransformOutputHeight = 48, TransformOutputWidth = 48,
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                LocalisationWidths = new[] { 32 }, Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 16 },
+                TransformOutputHeight = 48, TransformOutputWidth = 48,
                 BatchSize = 64, MaxEpochs = 1, Progress = progress, CancellationToken = cts.Token,
                 TrainingDataMemoryBudgetBytes = mode == "disk" ? 0 : null,
             });

@@ -21,7 +21,8 @@ namespace Stn.Benchmarks
         {
             set_num_threads(threads);
             manual_seed(0);
-            using var net = new StNetwork(new StNetworkOptions { Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial });
+            using var net = new StNetwork(new StNetworkOptions { Localisation = LocalisationNetworkKind.Tutorial,
+                Classifier = ClassifierKind.Tutorial });
             net.eval();
             using var stream = new MemoryStream();
             StNetworkOnnxExporter.Export(net, stream);
@@ -48,8 +49,10 @@ namespace Stn.Benchmarks
             {
                 using var noGrad = no_grad();
                 using var scope = NewDisposeScope();
-                var x = Microsoft.ML.SpatialTransformer.Native.HostTensors.FromSpan(pixels, new long[] { n, 1, 28, 28 });
-                Microsoft.ML.SpatialTransformer.Native.HostTensors.CopyTo(nn.functional.softmax(net.call(x), 1), probabilities);
+                var x = Microsoft.ML.SpatialTransformer.Native.HostTensors.FromSpan(pixels,
+                    new long[] { n, 1, 28, 28 });
+                Microsoft.ML.SpatialTransformer.Native.HostTensors.CopyTo(nn.functional.softmax(net.call(x), 1),
+                    probabilities);
             }
             void Torch(float[] pixels, int n)
             {
@@ -59,19 +62,24 @@ namespace Stn.Benchmarks
 
             void Ort(float[] pixels, int n)
             {
-                using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("image", new DenseTensor<float>(pixels, new[] { n, 1, 28, 28 })) });
+                using var results =
+                    session.Run(new[] { NamedOnnxValue.CreateFromTensor("image",
+                        new DenseTensor<float>(pixels, new[] { n, 1, 28, 28 })) });
                 results.First(r => r.Name == "probabilities").AsTensor<float>().ToArray();
             }
 
             // .NET's tiered JIT needs its first calls before code is optimised, for both runtimes' wrappers alike.
             double torchBatch = Time(() => Torch(batch, 256), 20, 3), ortBatch = Time(() => Ort(batch, 256), 20, 3);
             int warmUp = BareTorchSharpSpeed.LatencyWarmUp;
-            double torchOne = Time(() => Torch(single, 1), 500, warmUp), ortOne = Time(() => Ort(single, 1), 500, warmUp);
-            Console.WriteLine($"Tutorial ST-CNN scoring, {threads} threads: batch 256 images/s and single-image latency.");
+            double torchOne = Time(() => Torch(single, 1), 500, warmUp),
+                ortOne = Time(() => Ort(single, 1), 500, warmUp);
+            Console.WriteLine($"Tutorial ST-CNN scoring, {threads} threads: batch 256 images/s " +
+                "and single-image latency.");
             Console.WriteLine("| runtime | infer img/s (b256) | latency ms (b1) |");
             Console.WriteLine("|---|---|---|");
             Console.WriteLine($"| TorchSharp | {256_000 / torchBatch:F0} | {torchOne:F3} |");
-            Console.WriteLine($"| ONNX Runtime {OrtEnv.Instance().GetVersionString()} | {256_000 / ortBatch:F0} ({torchBatch / ortBatch:F2}x) | {ortOne:F3} ({torchOne / ortOne:F2}x) |");
+            Console.WriteLine($"| ONNX Runtime {OrtEnv.Instance().GetVersionString()} | {256_000 / ortBatch:F0} " +
+                $"({torchBatch / ortBatch:F2}x) | {ortOne:F3} ({torchOne / ortOne:F2}x) |");
             return 0;
         }
     }

@@ -18,8 +18,8 @@ using static TorchSharp.torch;
 // grows) Stn.Benchmarks memory [ROWS ...] [--large] [--steps N]   peak resident memory and training img/s of StCnn Fit
 // on lazily generated 3x128x128 rows (default 5000 20000 80000; --large adds 15000 of 3x224x224), in memory and forced
 // to disk Stn.Benchmarks memory-part <rows> <size> <memory|disk> <steps>   one of those fits, in its own process
-//   Stn.Benchmarks images [--count 3000] [--size 128] [--epochs 10] [--directory D] [--budget-minutes M] [--modes plain,cached]
-//                                                                 an ImageAnalytics flow from a folder of PNG files,
+//   Stn.Benchmarks images [--count 3000] [--size 128] [--epochs 10] [--directory D] [--budget-minutes M] [--modes
+// plain,cached] an ImageAnalytics flow from a folder of PNG files,
 //       Fit with and without AppendCacheCheckpoint: reading seconds, Fit seconds, peak resident memory
 //   Stn.Benchmarks colour [--budget-minutes 3] [--train-count 6000] [--test-count 1000] [--batch-size 64] [--size 128]
 //       [--hard] [--models cnn,st] [--classifier-widths 32,64] [--learning-rate 0.001] [--max-epochs N] [--data DIR]
@@ -63,8 +63,10 @@ switch (command)
     {
         int threads = Option("--threads", 2), steps = Option("--steps", 200), rounds = Option("--rounds", 3);
         string script = Path.Combine(RepositoryRoot(), "..", "shared", "bench", "pytorch_stn_bench.py");
-        Console.WriteLine($"Tutorial ST-CNN (28x28 MNIST-sized input), {threads} threads, {steps} timed training steps of 64; " +
-                          $"inference batch 256; latency batch 1. Each contender runs in its own process, {rounds} rounds in turn; " +
+        Console.WriteLine($"Tutorial ST-CNN (28x28 MNIST-sized input), {threads} threads, {steps} " +
+                          "timed training steps of 64; " +
+                          "inference batch 256; latency batch 1. Each contender runs in its own process, " +
+                          $"{rounds} rounds in turn; " +
                           "each figure is the contender's best round (this machine's timings are noisy).");
         SpeedFigures pytorch = null, bare = null, mlnet = null;
         for (int round = 0; round < rounds; round++)
@@ -75,16 +77,22 @@ switch (command)
         }
         SpeedTable.Print(pytorch, bare, mlnet);
         if (mlnet.RowByRowImagesPerSecond > 0)
-            Console.WriteLine($"ML.NET path model.Transform: batched {mlnet.InferImagesPerSecond:F0} img/s, row by row " +
-                              $"{mlnet.RowByRowImagesPerSecond:F0} img/s ({mlnet.InferImagesPerSecond / mlnet.RowByRowImagesPerSecond:F1}x), " +
+            Console.WriteLine("ML.NET path model.Transform: batched " +
+                              $"{mlnet.InferImagesPerSecond:F0} img/s, row by row " +
+                              $"{mlnet.RowByRowImagesPerSecond:F0} img/s " +
+                              $"({mlnet.InferImagesPerSecond / mlnet.RowByRowImagesPerSecond:F1}x), " +
                               $"row by row through TorchSharp {mlnet.RowByRowTorchSharpImagesPerSecond:F0} img/s " +
                               $"({mlnet.InferImagesPerSecond / mlnet.RowByRowTorchSharpImagesPerSecond:F1}x).");
-        Console.WriteLine($"ML.NET path vs bare TorchSharp: training {mlnet.TrainImagesPerSecond / bare.TrainImagesPerSecond:F2}x, " +
-                          $"batch inference {mlnet.InferImagesPerSecond / bare.InferImagesPerSecond:F2}x, latency {bare.LatencyMs / mlnet.LatencyMs:F2}x.");
+        Console.WriteLine("ML.NET path vs bare TorchSharp: training " +
+                          $"{mlnet.TrainImagesPerSecond / bare.TrainImagesPerSecond:F2}x, " +
+                          $"batch inference {mlnet.InferImagesPerSecond / bare.InferImagesPerSecond:F2}x, latency " +
+                          $"{bare.LatencyMs / mlnet.LatencyMs:F2}x.");
         string VsPyTorch(double ms) => pytorch is null ? "" : $" ({pytorch.LatencyMs / ms:F2}x PyTorch)";
-        Console.WriteLine($"PredictionEngine single-image latency by ScoringEngine: ONNX Runtime {mlnet.OnnxRuntimeLatencyMs:F3} ms" +
+        Console.WriteLine("PredictionEngine single-image latency by ScoringEngine: ONNX Runtime " +
+                          $"{mlnet.OnnxRuntimeLatencyMs:F3} ms" +
                           $"{VsPyTorch(mlnet.OnnxRuntimeLatencyMs)}, TorchSharp {mlnet.TorchSharpLatencyMs:F3} ms" +
-                          $"{VsPyTorch(mlnet.TorchSharpLatencyMs)}" + (pytorch is null ? "." : $", PyTorch {pytorch.LatencyMs:F3} ms."));
+                          $"{VsPyTorch(mlnet.TorchSharpLatencyMs)}" +
+                          (pytorch is null ? "." : $", PyTorch {pytorch.LatencyMs:F3} ms."));
         return 0;
     }
     case "profile":
@@ -104,22 +112,26 @@ switch (command)
     case "accuracy":
         return AccuracyGrid.Run(args, Option, Text);
     case "colocalisation":
-        return CoLocalisationExperiment.Run(args.Contains("--clutter"), Option("--per-class", 100), Option("--epochs", 60),
+        return CoLocalisationExperiment.Run(args.Contains("--clutter"), Option("--per-class", 100),
+            Option("--epochs", 60),
             Text("--classes", null),
             double.Parse(Text("--learning-rate", "0.001"), System.Globalization.CultureInfo.InvariantCulture),
             Option("--batch-size", 32), args.Contains("--verbose"));
     case "images":
         return ImageFolderBenchmark.Run(Option("--count", 3000), Option("--size", 128), Option("--epochs", 10),
-            Text("--directory", null), double.Parse(Text("--budget-minutes", "0"), System.Globalization.CultureInfo.InvariantCulture),
+            Text("--directory", null),
+            double.Parse(Text("--budget-minutes", "0"), System.Globalization.CultureInfo.InvariantCulture),
             Text("--modes", "plain,cached"));
     case "colour":
         return ColourBenchmark.Run(args);
     case "sequences":
         return SequenceExperiment.Run(Option("--size", 64), double.Parse(Text("--budget-minutes", "3"),
-            System.Globalization.CultureInfo.InvariantCulture), Option("--train-count", 10000), Option("--test-count", 1000),
+            System.Globalization.CultureInfo.InvariantCulture), Option("--train-count", 10000),
+            Option("--test-count", 1000),
             Option("--speed-rounds", 3));
     default:
-        Console.Error.WriteLine("Unknown command '" + command + "'. Commands: speed, speed-part, profile, latency, accuracy, " +
+        Console.Error.WriteLine("Unknown command '" + command
+                                + "'. Commands: speed, speed-part, profile, latency, accuracy, " +
                                 "onnx, soak, memory, memory-part, images, colour, colocalisation, sequences.");
         return 2;
 }
@@ -127,12 +139,14 @@ switch (command)
 static SpeedFigures RunPart(string part, int threads, int steps)
 {
     var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
-    foreach (var a in new[] { typeof(SpeedFigures).Assembly.Location, "speed-part", part, threads.ToString(), steps.ToString() })
+    foreach (var a in new[] { typeof(SpeedFigures).Assembly.Location, "speed-part", part, threads.ToString(),
+        steps.ToString() })
         start.ArgumentList.Add(a);
     using var process = Process.Start(start)!;
     string output = process.StandardOutput.ReadToEnd();
     process.WaitForExit();
-    if (process.ExitCode != 0) throw new InvalidOperationException($"speed-part {part} failed with exit code {process.ExitCode}.");
+    if (process.ExitCode != 0)
+        throw new InvalidOperationException($"speed-part {part} failed with exit code {process.ExitCode}.");
     return SpeedFigures.FromJson(output.Split('\n').Last(l => l.StartsWith("{")));
 }
 

@@ -20,7 +20,8 @@ namespace Stn.Benchmarks
     {
         private static readonly int[] ClassifierWidths = { 16, 32, 48, 64 };
 
-        private sealed record Model(string Name, SpatialTransformKind Transform, int Series, LocalisationNetworkKind Localisation,
+        private sealed record Model(string Name, SpatialTransformKind Transform, int Series,
+            LocalisationNetworkKind Localisation,
             int[] LocalisationWidths);
 
         // As the paper: single has a CNN localisation on the image; multi an FC 32-32 localisation in front of every
@@ -29,26 +30,33 @@ namespace Stn.Benchmarks
         {
             new("CNN", SpatialTransformKind.None, 0, LocalisationNetworkKind.Cnn, null),
             new("ST-CNN single", SpatialTransformKind.Affine, 0, LocalisationNetworkKind.Cnn, null),
-            new("ST-CNN multi", SpatialTransformKind.Affine, ClassifierWidths.Length, LocalisationNetworkKind.Fcn, new[] { 32, 32 }),
+            new("ST-CNN multi", SpatialTransformKind.Affine, ClassifierWidths.Length, LocalisationNetworkKind.Fcn,
+                new[] { 32, 32 }),
         };
 
         public static int Run(int size, double budgetMinutes, int trainCount, int testCount, int speedRounds)
         {
             string root = RepositoryPaths.FindRoot();
-            string data = RepositoryPaths.TryFindFullMnist(root, out var full) ? full : RepositoryPaths.MnistSubset(root);
+            string data = RepositoryPaths.TryFindFullMnist(root, out var full) ? full
+                : RepositoryPaths.MnistSubset(root);
             var mnist = MnistDataset.Load(data);
             var options = DigitSequenceOptions.ForCanvas(size);
             var ml = new MLContext(seed: 1);
             var train = new DigitSequenceGenerator(mnist.Train, options, seed: 1).ToDataView(ml, trainCount);
             var test = new DigitSequenceGenerator(mnist.Test, options, seed: 2).ToDataView(ml, testCount);
-            Console.WriteLine($"Digit sequences (1-5 MNIST digits, {size}x{size}, digit box {options.DigitSize} px) from {data}: " +
-                              $"{trainCount} training sequences (train-split digits), {testCount} test sequences (test-split digits).");
-            Console.WriteLine($"CNN: 4 stages ({string.Join(", ", ClassifierWidths)} filters, conv + 2x2 pool) and 5 softmax heads of 11; " +
-                              $"Adam 1e-3 (localisation 0.1x), cosine schedule fitted to {budgetMinutes} min of training per model, batch 64, seed 1.");
+            Console.WriteLine($"Digit sequences (1-5 MNIST digits, {size}x{size}, digit box " +
+                              $"{options.DigitSize} px) from {data}: " +
+                              $"{trainCount} training sequences (train-split digits), {testCount} test " +
+                              "sequences (test-split digits).");
+            Console.WriteLine($"CNN: 4 stages ({string.Join(", ", ClassifierWidths)} filters, conv + 2x2 pool) " +
+                              "and 5 softmax heads of 11; " +
+                              $"Adam 1e-3 (localisation 0.1x), cosine schedule fitted to {budgetMinutes} min of " +
+                              "training per model, batch 64, seed 1.");
 
             var stepSeconds = MeasureSteps(ml, train, size, speedRounds);
             Console.WriteLine();
-            Console.WriteLine("| Model | Sequence error % | Per-digit accuracy % | Epochs trained | Time per step (ms) | vs CNN |");
+            Console.WriteLine("| Model | Sequence error % | Per-digit accuracy % | Epochs trained | " +
+                "Time per step (ms) | vs CNN |");
             Console.WriteLine("|---|---|---|---|---|---|");
             for (int m = 0; m < Models.Length; m++)
             {
@@ -58,7 +66,8 @@ namespace Stn.Benchmarks
                 var fitted = estimator.Fit(train);
                 var metrics = ml.MulticlassClassification.EvaluateSequences(fitted.Transform(test));
                 double epochs = fitted.History.Count;
-                Console.WriteLine($"| {model.Name} | {metrics.SequenceErrorPercent:F1} | {100 * metrics.DigitAccuracy:F1} | {epochs} | " +
+                Console.WriteLine($"| {model.Name} | {metrics.SequenceErrorPercent:F1} | " +
+                                  $"{100 * metrics.DigitAccuracy:F1} | {epochs} | " +
                                   $"{1000 * stepSeconds[m]:F0} | {stepSeconds[m] / stepSeconds[0]:F2}x |");
             }
             return 0;
@@ -89,7 +98,8 @@ namespace Stn.Benchmarks
                     var fitted = ml.MulticlassClassification.Trainers.StCnnSequence(options).Fit(rows);
                     best[m] = Math.Min(best[m], fitted.History[0].Seconds / counter.Steps);
                 }
-            Console.WriteLine($"Time per training step (batch 64, {size}x{size}): best of {rounds} interleaved rounds of {steps} steps per model.");
+            Console.WriteLine($"Time per training step (batch 64, {size}x{size}): best of {rounds} interleaved " +
+                $"rounds of {steps} steps per model.");
             return best;
         }
 

@@ -23,7 +23,8 @@ namespace Stn.Benchmarks
             var data = ml.Data.LoadFromEnumerable(RandomDigits.Make(random, 512));
             var model = ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial, MaxEpochs = 1,
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Tutorial,
+                Classifier = ClassifierKind.Tutorial, MaxEpochs = 1,
             }).Fit(data);
             var engine = ml.Model.CreatePredictionEngine<RandomDigits.Row, RandomDigits.ScoreOnly>(model);
             var inputs = RandomDigits.Make(random, 64);
@@ -45,8 +46,10 @@ namespace Stn.Benchmarks
             Console.WriteLine();
             double end = ResidentMiB();
             long tensorsEnd = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-            Console.WriteLine($"{predictions} PredictionEngine calls and {transforms} Transform passes over {data.GetRowCount()} rows in {watch.Elapsed.TotalSeconds:F0} s.");
-            Console.WriteLine($"Resident memory after warm-up {start:F0} MiB, at the end {end:F0} MiB: {(end - start) / start:P1} growth.");
+            Console.WriteLine($"{predictions} PredictionEngine calls and {transforms} Transform passes over " +
+                $"{data.GetRowCount()} rows in {watch.Elapsed.TotalSeconds:F0} s.");
+            Console.WriteLine($"Resident memory after warm-up {start:F0} MiB, at the end {end:F0} MiB: " +
+                $"{(end - start) / start:P1} growth.");
             Console.WriteLine($"Live native tensors after warm-up {tensors}, at the end {tensorsEnd}.");
             return tensorsEnd == tensors && (end - start) / start < 0.05 ? 0 : 1;
         }

@@ -22,8 +22,9 @@ namespace Stn.Benchmarks
         /// <summary>
         /// The better of two measurements of one contender, figure by figure (null where there is none).
         /// </summary>
-        public static SpeedFigures Best(SpeedFigures a, SpeedFigures b) => a is null ? b : b is null ? a : new SpeedFigures(a.Name,
-            System.Math.Max(a.TrainImagesPerSecond, b.TrainImagesPerSecond), System.Math.Max(a.InferImagesPerSecond, b.InferImagesPerSecond),
+        public static SpeedFigures Best(SpeedFigures a, SpeedFigures b)
+            => a is null ? b : b is null ? a : new SpeedFigures(a.Name, System.Math.Max(a.TrainImagesPerSecond,
+            b.TrainImagesPerSecond), System.Math.Max(a.InferImagesPerSecond, b.InferImagesPerSecond),
             System.Math.Min(a.LatencyMs, b.LatencyMs), System.Math.Max(a.PeakMemoryMiB, b.PeakMemoryMiB),
             Min(a.TorchSharpLatencyMs, b.TorchSharpLatencyMs), Min(a.OnnxRuntimeLatencyMs, b.OnnxRuntimeLatencyMs))
         {
@@ -32,7 +33,8 @@ namespace Stn.Benchmarks
                 System.Math.Max(a.RowByRowTorchSharpImagesPerSecond, b.RowByRowTorchSharpImagesPerSecond),
         };
 
-        private static double Min(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : System.Math.Min(a, b);
+        private static double Min(double a, double b)
+            => double.IsNaN(a) ? b : double.IsNaN(b) ? a : System.Math.Min(a, b);
 
         // NaN marks a figure a contender does not have.
         private static readonly JsonSerializerOptions s_json = new()
@@ -51,7 +53,8 @@ namespace Stn.Benchmarks
             if (!File.Exists(status)) return double.NaN;
             foreach (var line in File.ReadLines(status))
                 if (line.StartsWith("VmHWM:"))
-                    return double.Parse(line.Split(' ', System.StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+                    return double.Parse(line.Split(' ', System.StringSplitOptions.RemoveEmptyEntries)[1],
+                        CultureInfo.InvariantCulture) / 1024.0;
             return double.NaN;
         }
     }

@@ -21,7 +21,8 @@ namespace Stn.Benchmarks
             set_num_threads(threads);
             using var net = new StNetwork(new StNetworkOptions
             {
-                InputChannels = 1, InputHeight = 28, InputWidth = 28, Classes = 10, Transform = SpatialTransformKind.Affine,
+                InputChannels = 1, InputHeight = 28, InputWidth = 28, Classes = 10,
+                Transform = SpatialTransformKind.Affine,
                 Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial,
             });
             net.train();
@@ -37,16 +38,27 @@ namespace Stn.Benchmarks
             using var sampling = st.Generator.call(identity);
             var pieces = new (string Name, Action Step)[]
             {
-                ("data", () => { using var scope = NewDisposeScope(); Array.Copy(rows, batch, batch.Length); HostTensors.FromSpan(batch, new long[] { 64, 1, 28, 28 }); }),
+                ("data",
+                    () => { using var scope = NewDisposeScope(); Array.Copy(rows, batch,
+                    batch.Length); HostTensors.FromSpan(batch, new long[] { 64, 1, 28, 28 }); }),
                 ("localisation", () => { using var scope = NewDisposeScope(); st.Localisation.call(x); }),
                 ("grid", () => { using var scope = NewDisposeScope(); st.Generator.call(identity); }),
                 ("sampler", () => { using var scope = NewDisposeScope(); st.Sampler.call(x, sampling); }),
                 ("st", () => { using var scope = NewDisposeScope(); st.call(x); }),
-                ("st+backward", () => { using var scope = NewDisposeScope(); optimizer.zero_grad(); var (w, t) = st.call(x); (w.sum() + t.sum()).backward(); }),
+                ("st+backward",
+                    () => { using var scope = NewDisposeScope(); optimizer.zero_grad(); var (w,
+                    t) = st.call(x); (w.sum() + t.sum()).backward(); }),
                 ("forward", () => { using var scope = NewDisposeScope(); net.call(x); }),
-                ("forward (eval: no dropout)", () => { using var scope = NewDisposeScope(); net.eval(); net.call(x); net.train(); }),
-                ("forward+backward", () => { using var scope = NewDisposeScope(); optimizer.zero_grad(); nn.functional.cross_entropy(net.call(x), y).backward(); }),
-                ("step", () => { using var scope = NewDisposeScope(); optimizer.zero_grad(); nn.functional.cross_entropy(net.call(x), y).backward(); optimizer.step(); }),
+                ("forward (eval: no dropout)",
+                    () => { using var scope = NewDisposeScope(); net.eval(); net.call(x); net.train(); }),
+                ("forward+backward",
+                    () =>
+                    { using var scope = NewDisposeScope(); optimizer.zero_grad(); nn.functional.cross_entropy(
+                    net.call(x), y).backward(); }),
+                ("step",
+                    () =>
+                    { using var scope = NewDisposeScope(); optimizer.zero_grad(); nn.functional.cross_entropy(
+                    net.call(x), y).backward(); optimizer.step(); }),
             };
             // Rounds interleave the pieces and each keeps its best round: this machine's noise only ever adds time, and
             // comes in spells that would otherwise fall on one piece.
@@ -62,10 +74,12 @@ namespace Stn.Benchmarks
             double data = best["data"], theta = best["localisation"], grid = best["grid"], sampler = best["sampler"];
             double stForward = best["st"], stBackward = best["st+backward"] - stForward;
             double forward = best["forward"], backward = best["forward+backward"] - forward, full = best["step"];
-            Console.WriteLine($"Tutorial ST-CNN training step, batch 64, {threads} threads, best of 5 interleaved rounds of {steps} calls per piece (ms per call):");
+            Console.WriteLine($"Tutorial ST-CNN training step, batch 64, {threads} threads, best of 5 interleaved " +
+                $"rounds of {steps} calls per piece (ms per call):");
             Console.WriteLine($"| piece | ms | share of the step |");
             Console.WriteLine($"|---|---|---|");
-            void Line(string name, double ms) => Console.WriteLine($"| {name} | {ms:F3} | {100 * ms / (full + data):F0}% |");
+            void Line(string name, double ms) =>
+                Console.WriteLine($"| {name} | {ms:F3} | {100 * ms / (full + data):F0}% |");
             Line("batch tensor from managed rows", data);
             Line("ST forward: localisation net", theta);
             Line("ST forward: grid generator", grid);
@@ -98,7 +112,8 @@ namespace Stn.Benchmarks
             var inputs = new System.Collections.Generic.Dictionary<TorchSharp.Modules.Convolution, Tensor>();
             var hooks = convolutions.Select(c => c.register_forward_pre_hook((module, input) =>
             {
-                inputs[c] = input.detach().clone().DetachFromDisposeScope(); // kept past the pass's scope, disposed at the end
+                // kept past the pass's scope, disposed at the end
+                inputs[c] = input.detach().clone().DetachFromDisposeScope();
                 return input;
             })).ToList();
             using (NewDisposeScope()) net.call(x);
@@ -119,7 +134,8 @@ namespace Stn.Benchmarks
             var st = net.Transformers.Single();
             double localisation = Time(() => { using var scope = NewDisposeScope(); st.Localisation.call(x); });
             double transformer = Time(() => { using var scope = NewDisposeScope(); st.call(x); });
-            Console.WriteLine($"Tutorial ST-CNN scoring, batch 256, eval under no_grad, best of 5 rounds of {steps} calls (ms per call):");
+            Console.WriteLine("Tutorial ST-CNN scoring, batch 256, eval under no_grad, best of 5 rounds of " +
+                $"{steps} calls (ms per call):");
             Console.WriteLine("| piece | ms | share of the forward |");
             Console.WriteLine("|---|---|---|");
             double convolutionTotal = 0;
@@ -128,12 +144,18 @@ namespace Stn.Benchmarks
                 var input = inputs[c];
                 double ms = Time(() => { using var scope = NewDisposeScope(); c.call(input); });
                 convolutionTotal += ms;
-                Console.WriteLine($"| convolution {c.in_channels}->{c.out_channels}, {c.kernel_size[0]}x{c.kernel_size[1]} on {input.shape[2]}x{input.shape[3]} | {ms:F3} | {100 * ms / whole:F0}% |");
+                Console.WriteLine($"| convolution {c.in_channels}->{c.out_channels}, " +
+                    $"{c.kernel_size[0]}x{c.kernel_size[1]} on {input.shape[2]}x{input.shape[3]} | {ms:F3} " +
+                    $"| {100 * ms / whole:F0}% |");
             }
-            Console.WriteLine($"| everything else (pooling, ReLU, linear layers, grid, sampler, softmax) | {whole - convolutionTotal:F3} | {100 * (whole - convolutionTotal) / whole:F0}% |");
-            Console.WriteLine($"| localisation net (its convolutions included) | {localisation:F3} | {100 * localisation / whole:F0}% |");
-            Console.WriteLine($"| grid + sampler (ST forward - localisation) | {transformer - localisation:F3} | {100 * (transformer - localisation) / whole:F0}% |");
-            Console.WriteLine($"| classifier (forward - ST forward) | {whole - transformer:F3} | {100 * (whole - transformer) / whole:F0}% |");
+            Console.WriteLine("| everything else (pooling, ReLU, linear layers, grid, sampler, softmax) | " +
+                $"{whole - convolutionTotal:F3} | {100 * (whole - convolutionTotal) / whole:F0}% |");
+            Console.WriteLine($"| localisation net (its convolutions included) | {localisation:F3} | " +
+                $"{100 * localisation / whole:F0}% |");
+            Console.WriteLine($"| grid + sampler (ST forward - localisation) | {transformer - localisation:F3} | " +
+                $"{100 * (transformer - localisation) / whole:F0}% |");
+            Console.WriteLine($"| classifier (forward - ST forward) | {whole - transformer:F3} | " +
+                $"{100 * (whole - transformer) / whole:F0}% |");
             Console.WriteLine($"| whole forward | {whole:F3} | 100% |");
             foreach (var input in inputs.Values) input.Dispose();
         }

@@ -28,7 +28,9 @@ namespace Stn.Datasets.Tests
         [Fact]
         public void FullMnist_IsFoundBesideAnAncestorOfTheRoot()
         {
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(RepositoryPaths.MnistDirectoryVariable))) return; // the override wins
+            // the override wins
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(RepositoryPaths.MnistDirectoryVariable)))
+                return;
             using var folder = new TempFolder();
             // <tmp>/shared/data/mnist beside <tmp>/wt, the root being <tmp>/wt/checkout (a worktree one level deeper).
             string shared = Path.Combine(folder.Path, "shared", "data", "mnist");

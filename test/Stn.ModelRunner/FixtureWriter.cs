@@ -41,7 +41,9 @@ internal static class FixtureWriter
         public float[] Pixels { get; set; }
     }
 
-    /// <summary>Trains every fixture model (seeded) and writes the three files of each to <paramref name="directory"/>.</summary>
+    /// <summary>
+    /// Trains every fixture model (seeded) and writes the three files of each to <paramref name="directory"/>.
+    /// </summary>
     public static int Run(string directory)
     {
         Directory.CreateDirectory(directory);
@@ -53,7 +55,8 @@ internal static class FixtureWriter
         var stcnn = ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", LocalisationWidths = new[] { 4, 4, 16 }, ClassifierWidths = new[] { 8, 8 },
+                FeatureColumnName = "Pixels", LocalisationWidths = new[] { 4, 4, 16 },
+                ClassifierWidths = new[] { 8, 8 },
                 BatchNorm = true, TransformOutputHeight = 8, TransformOutputWidth = 8, MaxEpochs = 2, BatchSize = 16,
                 ScoringEngine = ScoringEngine.TorchSharp,
             }))
@@ -75,7 +78,8 @@ internal static class FixtureWriter
             .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
                 FeatureColumnName = "Pixels", Transform = SpatialTransformKind.ThinPlateSpline, SeriesTransformers = 1,
-                LocalisationWidths = new[] { 4, 4, 16 }, ClassifierWidths = new[] { 8, 8 }, MaxEpochs = 2, BatchSize = 16,
+                LocalisationWidths = new[] { 4, 4, 16 }, ClassifierWidths = new[] { 8, 8 }, MaxEpochs = 2,
+                BatchSize = 16,
                 ScoringEngine = ScoringEngine.TorchSharp,
             }));
         Write(ml, directory, "stcnn-tps-series-v2", series.Fit(grey), grey, GreyRows(16, seed: 4));
@@ -86,7 +90,8 @@ internal static class FixtureWriter
         var keyed = ml.Transforms.Conversion.MapValueToKey("Label");
         var learned = keyed.Append(ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options
         {
-            OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose", LabelColumnName = "Label",
+            OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose",
+            LabelColumnName = "Label",
             Transform = SpatialTransformKind.Attention, OutputHeight = 6, OutputWidth = 6,
             Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 }, MaxEpochs = 2,
             TrainingBatchSize = 16,
@@ -96,7 +101,8 @@ internal static class FixtureWriter
         {
             OutputColumnName = "Crop", InputColumnName = "Pixels", ThetaColumnName = "Box",
             Objective = SpatialTransformObjective.CoLocalisation, Transform = SpatialTransformKind.Attention,
-            OutputHeight = 6, OutputWidth = 6, LocalisationWidths = new[] { 4, 4, 16 }, MaxEpochs = 2, TrainingBatchSize = 16,
+            OutputHeight = 6, OutputWidth = 6, LocalisationWidths = new[] { 4, 4, 16 }, MaxEpochs = 2,
+            TrainingBatchSize = 16,
         });
         Write(ml, directory, "st-colocalisation-v2", colocalising.Fit(grey), grey, GreyRows(16, seed: 4));
 

@@ -33,7 +33,8 @@ internal static class ImageFolderFit
             if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning || e.Message.Contains(": lr "))
                 Console.Error.WriteLine(e.Message);
         };
-        IDataView Split(string name) => ml.Data.LoadFromEnumerable(File.ReadLines(Path.Combine(directory, name + ".tsv"))
+        IDataView Split(string name) =>
+            ml.Data.LoadFromEnumerable(File.ReadLines(Path.Combine(directory, name + ".tsv"))
             .Select(l => l.Split('\t')).Select(f => new PngRow { Path = f[0], Label = f[1] }).ToArray());
         var data = Split("train");
         var watch = Stopwatch.StartNew();
@@ -52,7 +53,8 @@ internal static class ImageFolderFit
                 BatchNorm = true, ClassifierWidths = new[] { 16, 32 },
                 TrainingTimeBudget = budgetMinutes > 0 ? TimeSpan.FromMinutes(budgetMinutes) : null,
             }));
-        var model = mode == "cached" ? pixels.AppendCacheCheckpoint(ml).Append(trainer).Fit(data) : pixels.Append(trainer).Fit(data);
+        var model = mode == "cached" ? pixels.AppendCacheCheckpoint(ml).Append(trainer).Fit(data)
+            : pixels.Append(trainer).Fit(data);
         double fit = watch.Elapsed.TotalSeconds, peak = PeakResidentMiB();
         double accuracy = ml.MulticlassClassification.Evaluate(model.Transform(Split("test"))).MicroAccuracy;
         Console.WriteLine($" {read,7:F1} {fit,7:F1} {peak,9:F0} {accuracy,14:P1}");
@@ -63,7 +65,8 @@ internal static class ImageFolderFit
     private static double PeakResidentMiB()
     {
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
-        return line is null ? double.NaN : long.Parse(line.Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        return line is null ? double.NaN
+            : long.Parse(line.Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 
     // Called on the training thread.

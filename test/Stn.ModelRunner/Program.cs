@@ -6,9 +6,9 @@ using Microsoft.ML;
 //        Stn.ModelRunner --resave <model.zip> <target.zip>       saves the model to target with SaveAtomically until
 // killed Stn.ModelRunner --describe <model.zip>                  prints the type of each transformer of the model
 //        Stn.ModelRunner --malloc-faults [adaptive]              prints the page faults of a tensor-like allocation
-// pattern Stn.ModelRunner --fit-image-folder <dir> <size> <epochs> <plain|cached> [budget min]   an ImageAnalytics Fit (benchmarks)
-//        Stn.ModelRunner --write-fixtures <dir>                  writes the persistence tests' saved-model fixtures
-//        Stn.ModelRunner --construct-estimators [load]           constructs estimators (then loads the native side)
+// pattern Stn.ModelRunner --fit-image-folder <dir> <size> <epochs> <plain|cached> [budget min]   an ImageAnalytics Fit
+// (benchmarks) Stn.ModelRunner --write-fixtures <dir>                  writes the persistence tests' saved-model
+// fixtures Stn.ModelRunner --construct-estimators [load]           constructs estimators (then loads the native side)
 //        Stn.ModelRunner --predict <model.zip> <input.idv> <scores.bin> <Auto|TorchSharp|OnnxRuntime>
 //                                                                scores each row through a PredictionEngine with that
 // engine
@@ -34,7 +34,8 @@ if (args.Length == 2 && args[0] == "--describe")
 {
     // One line per transformer of the loaded model: its type's full name.
     var loaded = new MLContext().Model.Load(args[1], out _);
-    foreach (var transformer in loaded is System.Collections.Generic.IEnumerable<ITransformer> chain ? chain : new[] { loaded })
+    foreach (var transformer in loaded is System.Collections.Generic.IEnumerable<ITransformer> chain ? chain
+        : new[] { loaded })
         Console.WriteLine(transformer.GetType().FullName);
     return 0;
 }
@@ -47,7 +48,8 @@ if (args.Length >= 1 && args[0] == "--malloc-faults")
     return MallocProbe.Run(keepAdaptive: args.Length > 1 && args[1] == "adaptive");
 if (args.Length != 3)
 {
-    Console.Error.WriteLine("Usage: Stn.ModelRunner <model.zip> <input.idv> <output.idv> | --resave <model.zip> <target.zip>");
+    Console.Error.WriteLine("Usage: Stn.ModelRunner <model.zip> <input.idv> <output.idv> | " +
+        "--resave <model.zip> <target.zip>");
     return 2;
 }
 var ml = new MLContext();

@@ -38,7 +38,8 @@ internal static class SingleImagePredictions
         column.ColumnName = features.Name;
         column.ColumnType = features.Type;
         var predictions = ml.Model.CreatePredictionEngine<PixelRow, ScoreRow>(predictor, inputSchemaDefinition: schema);
-        var scores = input.GetColumn<float[]>(features.Name).Select(p => predictions.Predict(new PixelRow { Features = p }).Score).ToArray();
+        var scores = input.GetColumn<float[]>(features.Name)
+            .Select(p => predictions.Predict(new PixelRow { Features = p }).Score).ToArray();
 
         string temp = outputPath + ".tmp";
         using (var writer = new BinaryWriter(File.Create(temp)))
@@ -52,7 +53,8 @@ internal static class SingleImagePredictions
         return 0;
     }
 
-    private static IEnumerable<ITransformer> Flatten(ITransformer transformer) => transformer is IEnumerable<ITransformer> chain
+    private static IEnumerable<ITransformer> Flatten(ITransformer transformer)
+        => transformer is IEnumerable<ITransformer> chain
         ? chain.SelectMany(Flatten)
         : new[] { transformer };
 }

@@ -63,7 +63,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Persistence
             EpochHistoryFormat.Write(ctx.Writer, model.History);
             var weights = WeightsIntegrity.Serialize(model.Network);
             WeightsIntegrity.WriteHashes(ctx.Writer,
-                StNetworkOptionsFormat.ArchitectureHash(options, model.FeatureDimensions), WeightsIntegrity.Hash(weights));
+                StNetworkOptionsFormat.ArchitectureHash(options, model.FeatureDimensions),
+                WeightsIntegrity.Hash(weights));
             ctx.SaveNonEmptyString(model.FeatureColumnName);
             ctx.SaveBinaryStream(WeightsEntry, w => w.Write(weights));
         }
@@ -84,7 +85,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Persistence
                 + $"{options.InputChannels}x{options.InputHeight}x{options.InputWidth}.");
             var history = EpochHistoryFormat.Read(host, ctx.Reader);
             var weights = WeightsIntegrity.ReadCheckedWeights(host, ctx, WeightsEntry,
-                ctx.Header.ModelVerWritten >= VersionHashed, StNetworkOptionsFormat.ArchitectureHash(options, featureDimensions),
+                ctx.Header.ModelVerWritten >= VersionHashed,
+                StNetworkOptionsFormat.ArchitectureHash(options, featureDimensions),
                 "StCnn model");
             NetworkSizeBound.Of(options).Check(host, "The saved StCnn network description", weights.LongLength);
             string featureColumnName = ctx.Header.ModelVerWritten >= VersionFeatureColumn

@@ -30,7 +30,8 @@ namespace Microsoft.ML.SpatialTransformer.Data
         /// <param name="map">Computes the outputs of a batch of rows.</param>
         /// <param name="saveAsOnnx">Writes the map's ONNX nodes into ML.NET's converter; null where it has
         /// none.</param>
-        public BatchedMapDataView(IHost host, IDataView source, DataViewSchema.DetachedColumn[] addedColumns, BatchedVectorMap map,
+        public BatchedMapDataView(IHost host, IDataView source, DataViewSchema.DetachedColumn[] addedColumns,
+            BatchedVectorMap map,
             Action<OnnxContext> saveAsOnnx = null)
         {
             _host = host;
@@ -57,7 +58,8 @@ namespace Microsoft.ML.SpatialTransformer.Data
 
         // A view is not a model: ML.NET saves the transformer that made it (mlContext.Model.Save), never this.
         void ICanSaveModel.Save(ModelSaveContext ctx) =>
-            throw _host.ExceptNotSupp("Save the transformer with mlContext.Model.Save; its transformed view cannot be saved on its own.");
+            throw _host.ExceptNotSupp("Save the transformer with mlContext.Model.Save; its transformed view " +
+                "cannot be saved on its own.");
 
         public DataViewSchema Schema => _bindings.Schema;
 
@@ -77,11 +79,13 @@ namespace Microsoft.ML.SpatialTransformer.Data
                 if (isSource) sourceRead[index] = true;
                 else anyOutput = true;
             }
-            var sourceActive = _source.Schema.Where(c => sourceRead[c.Index] || (anyOutput && _map.InputColumns.Contains(c.Index)));
+            var sourceActive = _source.Schema.Where(c => sourceRead[c.Index]
+                || (anyOutput && _map.InputColumns.Contains(c.Index)));
             return new Cursor(this, _source.GetRowCursor(sourceActive), active, sourceRead, anyOutput);
         }
 
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random rand = null)
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n,
+            Random rand = null)
             => new[] { GetRowCursor(columnsNeeded, rand) };
 
         private sealed class Cursor : DataViewRowCursor
@@ -100,7 +104,8 @@ namespace Microsoft.ML.SpatialTransformer.Data
             private long _position = -1;
             private bool _sourceDone;
 
-            public Cursor(BatchedMapDataView parent, DataViewRowCursor source, bool[] active, bool[] sourceRead, bool computeOutputs)
+            public Cursor(BatchedMapDataView parent, DataViewRowCursor source, bool[] active, bool[] sourceRead,
+                bool computeOutputs)
             {
                 _parent = parent;
                 _source = source;
@@ -110,7 +115,8 @@ namespace Microsoft.ML.SpatialTransformer.Data
                 int batch = parent._batchSize;
                 if (computeOutputs)
                 {
-                    _inputReaders = map.InputColumns.Select(i => InputReader.Create(parent._host, source, source.Schema[i])).ToArray();
+                    _inputReaders = map.InputColumns.Select(i =>
+                        InputReader.Create(parent._host, source, source.Schema[i])).ToArray();
                     _inputs = map.InputSizes.Select(s => new float[batch * s]).ToArray();
                     _outputs = map.OutputSizes.Select(s => new float[batch * s]).ToArray();
                 }
@@ -188,10 +194,12 @@ namespace Microsoft.ML.SpatialTransformer.Data
                     dst = editor.Commit();
                 };
                 return getter as ValueGetter<TValue>
-                    ?? throw _parent._host.Except($"Column '{column.Name}' is Vector<Single>; asked for {typeof(TValue)}.");
+                    ?? throw _parent._host.Except($"Column '{column.Name}' is Vector<Single>; " +
+                        $"asked for {typeof(TValue)}.");
             }
 
-            public override ValueGetter<DataViewRowId> GetIdGetter() => (ValueGetter<DataViewRowId>)_ids.MakeGetter(() => _slot);
+            public override ValueGetter<DataViewRowId> GetIdGetter()
+                => (ValueGetter<DataViewRowId>)_ids.MakeGetter(() => _slot);
 
             protected override void Dispose(bool disposing)
             {

@@ -29,7 +29,8 @@ namespace Microsoft.ML.SpatialTransformer.Data
 
         public void Validate()
         {
-            if (InputColumns.Length != InputSizes.Length) throw new ArgumentException("one size per input column is needed");
+            if (InputColumns.Length != InputSizes.Length)
+                throw new ArgumentException("one size per input column is needed");
             if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "must be positive");
         }
 

@@ -64,6 +64,7 @@ namespace Microsoft.ML.SpatialTransformer.Data
             _scratch.CopyTo(ref _values[slot]);
         }
 
-        public override Delegate MakeGetter(Func<int> slot) => (ValueGetter<VBuffer<T>>)((ref VBuffer<T> dst) => _values[slot()].CopyTo(ref dst));
+        public override Delegate MakeGetter(Func<int> slot)
+            => (ValueGetter<VBuffer<T>>)((ref VBuffer<T> dst) => _values[slot()].CopyTo(ref dst));
     }
 }

@@ -31,7 +31,8 @@ namespace Microsoft.ML.SpatialTransformer.Data
         {
             if (type is ImageDataViewType image && image.Height == Height && image.Width == Width && Channels == 3)
                 return;
-            if (type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single || vector.Size != Size)
+            if (type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single
+                || vector.Size != Size)
                 throw ectx.ExceptSchemaMismatch(schemaName, "input", columnName, VectorTypeName, type.ToString());
         }
 
@@ -45,11 +46,13 @@ namespace Microsoft.ML.SpatialTransformer.Data
             if (type is ImageDataViewType image)
             {
                 if (image.Height <= 0 || image.Width <= 0)
-                    throw ectx.ExceptSchemaMismatch("inputSchema", "input", columnName, "an image of known size (use ResizeImages) or Vector<Single, C, H, W>", type.ToString());
+                    throw ectx.ExceptSchemaMismatch("inputSchema", "input", columnName,
+                        "an image of known size (use ResizeImages) or Vector<Single, C, H, W>", type.ToString());
                 return new ImageShape(3, image.Height, image.Width);
             }
             if (type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
-                throw ectx.ExceptSchemaMismatch("inputSchema", "input", columnName, Expected(channels, height, width), type.ToString());
+                throw ectx.ExceptSchemaMismatch("inputSchema", "input", columnName, Expected(channels, height, width),
+                    type.ToString());
             if (!vector.IsKnownSize)
                 throw ectx.ExceptSchemaMismatch("inputSchema", "input", columnName,
                     Expected(channels, height, width) + " (a known-size vector)", type.ToString());
@@ -59,14 +62,17 @@ namespace Microsoft.ML.SpatialTransformer.Data
         /// <summary>
         /// As <see cref="Resolve"/>, for an estimator's <see cref="SchemaShape.Column"/> (no dimensions known there).
         /// </summary>
-        internal static void CheckShapeColumn(IExceptionContext ectx, SchemaShape.Column column, int channels, int height, int width)
+        internal static void CheckShapeColumn(IExceptionContext ectx, SchemaShape.Column column, int channels,
+            int height, int width)
         {
             if (column.Kind == SchemaShape.Column.VectorKind.Scalar && column.ItemType is ImageDataViewType) return;
             if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
-                throw ectx.ExceptSchemaMismatch("inputSchema", "input", column.Name, Expected(channels, height, width), column.GetTypeString());
+                throw ectx.ExceptSchemaMismatch("inputSchema", "input", column.Name, Expected(channels, height, width),
+                    column.GetTypeString());
         }
 
-        internal static ImageShape FromDimensions(IExceptionContext ectx, string columnName, ImmutableArray<int> dimensions,
+        internal static ImageShape FromDimensions(IExceptionContext ectx, string columnName,
+            ImmutableArray<int> dimensions,
             string actual, int channels, int height, int width)
         {
             ImageShape shape;
@@ -78,19 +84,23 @@ namespace Microsoft.ML.SpatialTransformer.Data
                 shape = new ImageShape(channels > 0 ? channels : 1, height, width);
             else
                 throw ectx.ExceptSchemaMismatch("inputSchema", "input", columnName,
-                    "Vector<Single, C, H, W> (or set ImageChannels, ImageHeight and ImageWidth for a flat vector)", actual);
+                    "Vector<Single, C, H, W> (or set ImageChannels, ImageHeight and ImageWidth for a flat vector)",
+                    actual);
 
             int size = 1;
             foreach (int d in dimensions) size *= d;
             bool userGiven = height > 0 && width > 0;
-            if (userGiven && dimensions.Length >= 2 && (shape.Height != height || shape.Width != width || (channels > 0 && shape.Channels != channels)))
-                throw ectx.ExceptSchemaMismatch("inputSchema", "input", columnName, Expected(channels, height, width), actual);
+            if (userGiven && dimensions.Length >= 2
+                && (shape.Height != height || shape.Width != width || (channels > 0 && shape.Channels != channels)))
+                throw ectx.ExceptSchemaMismatch("inputSchema", "input", columnName,
+                    Expected(channels, height, width), actual);
             if (shape.Size != size)
                 throw ectx.ExceptSchemaMismatch("inputSchema", "input", columnName, shape.VectorTypeName, actual);
             return shape;
         }
 
         private static string Expected(int channels, int height, int width) =>
-            height > 0 && width > 0 ? new ImageShape(channels > 0 ? channels : 1, height, width).VectorTypeName : "Vector<Single, C, H, W>";
+            height > 0 && width > 0 ? new ImageShape(channels > 0 ? channels : 1, height, width).VectorTypeName
+                : "Vector<Single, C, H, W>";
     }
 }

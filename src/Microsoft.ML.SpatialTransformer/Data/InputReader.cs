@@ -36,16 +36,19 @@ namespace Microsoft.ML.SpatialTransformer.Data
             {
                 getVector(ref vector);
                 if (vector.Length != destination.Length)
-                    throw ectx.Except($"Column '{column.Name}' holds {vector.Length} values in row {position.Position}; expected {destination.Length}.");
+                    throw ectx.Except($"Column '{column.Name}' holds {vector.Length} values in row " +
+                        $"{position.Position}; expected {destination.Length}.");
                 vector.CopyTo(destination);
             };
         }
 
-        private static void CopyPlanarRgb(IExceptionContext ectx, string column, MLImage image, long row, Span<float> destination)
+        private static void CopyPlanarRgb(IExceptionContext ectx, string column, MLImage image, long row,
+            Span<float> destination)
         {
             int plane = image.Width * image.Height;
             if (3 * plane != destination.Length)
-                throw ectx.Except($"Column '{column}' holds a {image.Width}x{image.Height} image in row {row}; expected {destination.Length / 3} pixels (resize it with ResizeImages).");
+                throw ectx.Except($"Column '{column}' holds a {image.Width}x{image.Height} image in row {row}; " +
+                    $"expected {destination.Length / 3} pixels (resize it with ResizeImages).");
             // MLImage pixels are 4 bytes each: B, G, R, A (Bgra32) or R, G, B, A (Rgba32).
             bool bgra = image.PixelFormat == MLPixelFormat.Bgra32;
             var pixels = image.Pixels;

@@ -21,7 +21,8 @@ namespace Microsoft.ML.SpatialTransformer.Data
             if (values <= MaxValues) return;
             string product = channels > 1 ? $"{channels} channels x {height} x {width}" : $"{height} x {width}";
             throw ectx.ExceptUserArg("OutputHeight",
-                $"OutputHeight x OutputWidth x channels must be at most {MaxValues} values per row (one .NET array); got {product} = {values}");
+                $"OutputHeight x OutputWidth x channels must be at most {MaxValues} values per row (one .NET " +
+                $"array); got {product} = {values}");
         }
     }
 }

@@ -68,7 +68,8 @@ namespace Microsoft.ML.SpatialTransformer.Functional
         public static Tensor Grid(Tensor matrix, long outputHeight, long outputWidth)
         {
             using var scope = NewDisposeScope();
-            var homogeneous = NormalizedGrid.Homogeneous(outputHeight, outputWidth, matrix.dtype, matrix.device); // [H'*W',3]
+            // [H'*W',3]
+            var homogeneous = NormalizedGrid.Homogeneous(outputHeight, outputWidth, matrix.dtype, matrix.device);
             return Grid(matrix, homogeneous, outputHeight, outputWidth).MoveToOuterDisposeScope();
         }
 
@@ -82,9 +83,11 @@ namespace Microsoft.ML.SpatialTransformer.Functional
         {
             using var scope = NewDisposeScope();
             long n = matrix.shape[0];
-            var columns = matrix.permute(2, 0, 1).reshape(3, n * 2);             // [3, N*2]: column (n, j) is row j of A_n
+            var columns = matrix.permute(2, 0, 1).reshape(3, n * 2); // [3, N*2]: column (n, j) is row j of A_n
             var points = mm(homogeneousBase, columns);                          // [H'*W', N*2]
-            return points.view(outputHeight, outputWidth, n, 2).permute(2, 0, 1, 3).contiguous().MoveToOuterDisposeScope(); // [N,H',W',2]
+            // [N,H',W',2]
+            return points.view(outputHeight, outputWidth, n, 2).permute(2, 0, 1, 3).contiguous()
+                .MoveToOuterDisposeScope();
         }
     }
 }

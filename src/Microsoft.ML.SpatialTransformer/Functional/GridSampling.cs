@@ -12,7 +12,8 @@ namespace Microsoft.ML.SpatialTransformer.Functional
     {
         // TorchSharp's GridSampleMode exposes only Nearest and Bilinear and its native side maps any other value to
         // bilinear, so bicubic goes through ATen's grid_sampler from a one-line TorchScript function instead.
-        private static readonly Lazy<jit.CompilationUnit> s_atenSampler = new Lazy<jit.CompilationUnit>(() => jit.compile(
+        private static readonly Lazy<jit.CompilationUnit> s_atenSampler =
+            new Lazy<jit.CompilationUnit>(() => jit.compile(
             "def sample(input: Tensor, grid: Tensor, mode: int, padding: int):\n" +
             "    return torch.grid_sampler(input, grid, mode, padding, False)\n"));
 
@@ -48,7 +49,8 @@ namespace Microsoft.ML.SpatialTransformer.Functional
             PaddingMode.Zeros => GridSamplePaddingMode.Zeros,
             PaddingMode.Border => GridSamplePaddingMode.Border,
             PaddingMode.Reflection => GridSamplePaddingMode.Reflection,
-            _ => throw new ArgumentException($"padding must be Zeros, Border or Reflection; got {padding}.", nameof(padding)),
+            _ => throw new ArgumentException($"padding must be Zeros, Border or Reflection; got {padding}.",
+                nameof(padding)),
         };
     }
 }

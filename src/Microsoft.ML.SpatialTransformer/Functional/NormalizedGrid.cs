@@ -18,7 +18,8 @@ namespace Microsoft.ML.SpatialTransformer.Functional
         }
 
         /// <summary>Homogeneous target coordinates (x, y, 1) of every output pixel, row-major. [H*W, 3]</summary>
-        public static Tensor Homogeneous(long height, long width, ScalarType dtype = ScalarType.Float32, Device device = null)
+        public static Tensor Homogeneous(long height, long width, ScalarType dtype = ScalarType.Float32,
+            Device device = null)
         {
             ArgumentChecks.CheckOutputSize(height, width);
             using var scope = NewDisposeScope();

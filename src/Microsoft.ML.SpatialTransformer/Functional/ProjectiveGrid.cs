@@ -30,7 +30,8 @@ namespace Microsoft.ML.SpatialTransformer.Functional
         public static Tensor Grid(Tensor theta, long outputHeight, long outputWidth)
         {
             using var scope = NewDisposeScope();
-            var homogeneous = NormalizedGrid.Homogeneous(outputHeight, outputWidth, theta.dtype, theta.device); // [H'*W',3]
+            // [H'*W',3]
+            var homogeneous = NormalizedGrid.Homogeneous(outputHeight, outputWidth, theta.dtype, theta.device);
             return Grid(theta, homogeneous, outputHeight, outputWidth).MoveToOuterDisposeScope();
         }
     }

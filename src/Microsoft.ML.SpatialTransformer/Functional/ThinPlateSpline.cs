@@ -51,7 +51,8 @@ namespace Microsoft.ML.SpatialTransformer.Functional
             var system = cat(new[] { top, bottom }, 0);                                    // [K+3,K+3]
             var inverse = linalg.inv(system)[.., ..(int)k];                               // [K+3,K]
             var t = targets.to_type(ScalarType.Float64);                                   // [M,2]
-            var affine = cat(new[] { ones(t.shape[0], 1, dtype: ScalarType.Float64, device: device), t }, 1); // [M,3] (1, x, y)
+            // [M,3] (1, x, y)
+            var affine = cat(new[] { ones(t.shape[0], 1, dtype: ScalarType.Float64, device: device), t }, 1);
             var basis = cat(new[] { Kernel(t, c), affine }, 1);                            // [M,K+3]
             return matmul(basis, inverse).MoveToOuterDisposeScope();                       // [M,K] float64
         }
@@ -75,7 +76,8 @@ namespace Microsoft.ML.SpatialTransformer.Functional
         {
             ArgumentChecks.CheckOutputSize(outputHeight, outputWidth);
             using var scope = NewDisposeScope();
-            var target = NormalizedGrid.Homogeneous(outputHeight, outputWidth, ScalarType.Float64, device); // [H'W',3] (x, y, 1)
+            // [H'W',3] (x, y, 1)
+            var target = NormalizedGrid.Homogeneous(outputHeight, outputWidth, ScalarType.Float64, device);
             return TransformMatrix(gridSize, target[.., ..2]).to(dtype).MoveToOuterDisposeScope();          // [H'W',K]
         }
 

@@ -60,7 +60,8 @@ namespace Microsoft.ML.SpatialTransformer.Functional
             if (AffineMatrices.IsAffineFamily(kind))
             {
                 using var scope = NewDisposeScope();
-                return AffineMatrices.Grid(AffineMatrices.FromParameters(kind, theta), outputHeight, outputWidth).MoveToOuterDisposeScope();
+                return AffineMatrices.Grid(AffineMatrices.FromParameters(kind, theta), outputHeight, outputWidth)
+                    .MoveToOuterDisposeScope();
             }
             return kind == SpatialTransformKind.Projective
                 ? ProjectiveGrid.Grid(theta, outputHeight, outputWidth)

@@ -36,7 +36,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             : base($"{kind}Features")
         {
             ShapeInference.CheckPositive(channels, nameof(channels));
-            if (dropout < 0 || dropout >= 1) throw new ArgumentException($"dropout must be in [0, 1); got {dropout}.", nameof(dropout));
+            if (dropout < 0 || dropout >= 1)
+                throw new ArgumentException($"dropout must be in [0, 1); got {dropout}.", nameof(dropout));
             if (fullyConnectedInputSide < 0)
                 throw new ArgumentException(
                     $"fullyConnectedInputSide must be 0 (off) or positive; got {fullyConnectedInputSide}.",
@@ -81,7 +82,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                 case ClassifierKind.Tutorial:
                 {
                     stageList.Add(Sequential(new SafeConv2d(channels, w[0], 5), new MaxPool2x2(), ReLU()));
-                    stageList.Add(Sequential(new SafeConv2d(w[0], w[1], 5), new SeededDropout(dropout > 0 ? dropout : 0.5, channels: true), new MaxPool2x2(), ReLU()));
+                    stageList.Add(Sequential(new SafeConv2d(w[0], w[1], 5),
+                        new SeededDropout(dropout > 0 ? dropout : 0.5, channels: true), new MaxPool2x2(), ReLU()));
                     var pool = Pool(stageList, fullyConnectedInputSide, channels, height, width, kind, 16);
                     tail = pool is null ? Flatten() : Sequential(pool, Flatten()); // the FC layer is appended below
                     break;
@@ -158,7 +160,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                 _ => new[] { 10, 20, 50 },
             };
             if (kind == ClassifierKind.Tutorial && w.Length != 3)
-                throw new ArgumentException($"widths of the Tutorial classifier are conv 1 filters, conv 2 filters and FC width; got {w.Length} value(s).", nameof(widths));
+                throw new ArgumentException("widths of the Tutorial classifier are conv 1 filters, conv 2 filters " +
+                    $"and FC width; got {w.Length} value(s).", nameof(widths));
             foreach (int v in w) ShapeInference.CheckPositive(v, nameof(widths));
             return w;
         }

@@ -36,11 +36,13 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             OutputWidth = outputWidth;
             TpsGridSize = tpsGridSize;
             if (AffineMatrices.IsAffineFamily(kind))
-                _affineBase = new AffineBase(NormalizedGrid.Homogeneous(outputHeight, outputWidth).DetachFromDisposeScope());
+                _affineBase = new AffineBase(NormalizedGrid.Homogeneous(outputHeight, outputWidth)
+                    .DetachFromDisposeScope());
             else if (kind == SpatialTransformKind.Projective)
                 _constant = NormalizedGrid.Homogeneous(outputHeight, outputWidth).DetachFromDisposeScope();
             else if (kind == SpatialTransformKind.ThinPlateSpline)
-                _constant = ThinPlateSpline.SamplingMatrix(tpsGridSize, outputHeight, outputWidth).DetachFromDisposeScope();
+                _constant = ThinPlateSpline.SamplingMatrix(tpsGridSize, outputHeight, outputWidth)
+                    .DetachFromDisposeScope();
             if (_constant is not null)
                 register_buffer("constant", _constant, persistent: false);
         }
@@ -68,7 +70,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             using var scope = NewDisposeScope();
             Tensor grid;
             if (AffineMatrices.IsAffineFamily(Kind))
-                grid = AffineMatrices.Grid(AffineMatrices.FromParameters(Kind, theta), AffineBaseGrid(theta), OutputHeight, OutputWidth);
+                grid = AffineMatrices.Grid(AffineMatrices.FromParameters(Kind, theta), AffineBaseGrid(theta),
+                    OutputHeight, OutputWidth);
             else if (Kind == SpatialTransformKind.Projective)
                 grid = ProjectiveGrid.Grid(theta, Converted(_constant, theta), OutputHeight, OutputWidth);
             else

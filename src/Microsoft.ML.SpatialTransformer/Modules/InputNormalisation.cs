@@ -24,7 +24,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <param name="channels">C, the input's channel count (1 or more).</param>
         public InputNormalisation(long channels) : base(nameof(InputNormalisation))
         {
-            if (channels <= 0) throw new ArgumentException($"channels must be positive; got {channels}.", nameof(channels));
+            if (channels <= 0)
+                throw new ArgumentException($"channels must be positive; got {channels}.", nameof(channels));
             Channels = channels;
             register_buffer(MeanName, zeros(channels).DetachFromDisposeScope());
             register_buffer(StdName, ones(channels).DetachFromDisposeScope());
@@ -45,13 +46,15 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         public void SetStatistics(ReadOnlySpan<double> channelMeans, ReadOnlySpan<double> channelStds)
         {
             if (channelMeans.Length != Channels || channelStds.Length != Channels)
-                throw new ArgumentException($"Expected {Channels} means and standard deviations; got {channelMeans.Length} and {channelStds.Length}.");
+                throw new ArgumentException($"Expected {Channels} means and standard deviations; got " +
+                    $"{channelMeans.Length} and {channelStds.Length}.");
             var m = new float[Channels];
             var s = new float[Channels];
             for (int c = 0; c < Channels; c++)
             {
                 if (!double.IsFinite(channelMeans[c]) || !double.IsFinite(channelStds[c]))
-                    throw new ArgumentException($"Channel {c}'s statistics are not finite: mean {channelMeans[c]}, std {channelStds[c]}.");
+                    throw new ArgumentException($"Channel {c}'s statistics are not finite: mean " +
+                        $"{channelMeans[c]}, std {channelStds[c]}.");
                 m[c] = (float)channelMeans[c];
                 s[c] = Math.Max((float)channelStds[c], MinimumStd);
             }

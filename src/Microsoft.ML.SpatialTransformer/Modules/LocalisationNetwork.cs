@@ -49,7 +49,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                     new SafeConv2d(w[0], w[1], 5), new MaxPool2x2(), ReLU() },
                 _ => throw new ArgumentException($"kind must be Fcn, Cnn or Tutorial; got {kind}.", nameof(kind)),
             };
-            long minimum = kind switch { LocalisationNetworkKind.Cnn => 4, LocalisationNetworkKind.Tutorial => 20, _ => 1 };
+            long minimum = kind switch { LocalisationNetworkKind.Cnn => 4,
+                LocalisationNetworkKind.Tutorial => 20, _ => 1 };
             string network = $"The {kind} localisation network";
             if (layers is null)
             {
@@ -100,7 +101,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                 _ => new[] { 8, 10, 32 },
             };
             if (kind != LocalisationNetworkKind.Fcn && w.Length != 3)
-                throw new ArgumentException($"widths of a {kind} localisation network are filters 1, filters 2 and FC width; got {w.Length} value(s).", nameof(widths));
+                throw new ArgumentException($"widths of a {kind} localisation network are filters 1, filters 2 and " +
+                    $"FC width; got {w.Length} value(s).", nameof(widths));
             foreach (int v in w) ShapeInference.CheckPositive(v, nameof(widths));
             return w;
         }

@@ -23,9 +23,11 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             long height = x.shape[2] / 2 * 2, width = x.shape[3] / 2 * 2;
             var all = TensorIndex.Colon;
             var columns = maximum(x[all, all, TensorIndex.Slice(0, height), TensorIndex.Slice(0, width, 2)],
-                                  x[all, all, TensorIndex.Slice(0, height), TensorIndex.Slice(1, width, 2)]);    // [N,C,H',W/2]
+                                  // [N,C,H',W/2]
+                                  x[all, all, TensorIndex.Slice(0, height), TensorIndex.Slice(1, width, 2)]);
             return maximum(columns[all, all, TensorIndex.Slice(0, height, 2)],
-                           columns[all, all, TensorIndex.Slice(1, height, 2)]).MoveToOuterDisposeScope();      // [N,C,H/2,W/2]
+                           // [N,C,H/2,W/2]
+                           columns[all, all, TensorIndex.Slice(1, height, 2)]).MoveToOuterDisposeScope();
         }
     }
 }

@@ -20,7 +20,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// </summary>
         public static void Reset(nn.Module network, Generator generator)
         {
-            var heads = new HashSet<nn.Module>(network.modules().OfType<RegressionHead>().Select(h => (nn.Module)h.Linear),
+            var heads = new HashSet<nn.Module>(network.modules().OfType<RegressionHead>()
+                .Select(h => (nn.Module)h.Linear),
                 ReferenceEqualityComparer.Instance);
             using var noGrad = no_grad();
             foreach (var module in network.modules())

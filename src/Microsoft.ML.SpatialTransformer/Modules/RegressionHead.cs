@@ -20,7 +20,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         {
             ShapeInference.CheckPositive(inputSize, nameof(inputSize));
             if (identityParameters is null || identityParameters.Length == 0)
-                throw new ArgumentException("identityParameters must hold at least one value.", nameof(identityParameters));
+                throw new ArgumentException("identityParameters must hold at least one value.",
+                    nameof(identityParameters));
             linear = nn.Linear(inputSize, identityParameters.Length);
             using (no_grad())
             {

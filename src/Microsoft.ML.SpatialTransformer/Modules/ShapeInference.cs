@@ -12,11 +12,13 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// Shape of <paramref name="layers"/>' output for one [C,H,W] input, or an ArgumentException naming the
         /// network.
         /// </summary>
-        public static long[] OutputShape(nn.Module<Tensor, Tensor> layers, long channels, long height, long width, string network, long minimumSide)
+        public static long[] OutputShape(nn.Module<Tensor, Tensor> layers, long channels, long height, long width,
+            string network, long minimumSide)
         {
             if (height < minimumSide || width < minimumSide)
                 throw new ArgumentException(
-                    $"{network} needs an input of at least {minimumSide}x{minimumSide}; got {height}x{width}.", "inputShape");
+                    $"{network} needs an input of at least {minimumSide}x{minimumSide}; got {height}x{width}.",
+                    "inputShape");
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             bool wasTraining = layers.training;
@@ -27,7 +29,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         }
 
         /// <summary>Number of features after flattening one sample's output of <paramref name="layers"/>.</summary>
-        public static long FlatSize(nn.Module<Tensor, Tensor> layers, long channels, long height, long width, string network, long minimumSide)
+        public static long FlatSize(nn.Module<Tensor, Tensor> layers, long channels, long height, long width,
+            string network, long minimumSide)
         {
             var shape = OutputShape(layers, channels, height, width, network, minimumSide);
             long size = 1;

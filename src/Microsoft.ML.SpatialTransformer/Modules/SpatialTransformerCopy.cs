@@ -15,14 +15,18 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// exactly when <paramref name="normalisation"/> is not null.</param>
         /// <param name="trained">The ST inside the trained network.</param>
         /// <param name="normalisation">The network's input normalisation, or null.</param>
-        public static void Load(SpatialTransformerModule target, SpatialTransformerModule trained, InputNormalisation normalisation)
+        public static void Load(SpatialTransformerModule target, SpatialTransformerModule trained,
+            InputNormalisation normalisation)
         {
             if ((target.LocalisationInput is null) != (normalisation is null))
-                throw new ArgumentException("The standalone transform must normalise its localisation input exactly when the network normalises its input.", nameof(target));
+                throw new ArgumentException("The standalone transform must normalise its localisation input exactly " +
+                    "when the network normalises its input.", nameof(target));
             // The trained ST has no normalisation entries of its own; everything else must match one to one.
             var (missing, unexpected) = target.load_state_dict(trained.state_dict(), strict: false);
-            if (unexpected.Count > 0 || missing.Any(k => !k.StartsWith("localisation_input.", StringComparison.Ordinal)))
-                throw new InvalidOperationException($"The trained spatial transformer does not match the standalone one (missing: {string.Join(", ", missing)}; unexpected: {string.Join(", ", unexpected)}).");
+            if (unexpected.Count > 0
+                || missing.Any(k => !k.StartsWith("localisation_input.", StringComparison.Ordinal)))
+                throw new InvalidOperationException("The trained spatial transformer does not match the standalone " +
+                    $"one (missing: {string.Join(", ", missing)}; unexpected: {string.Join(", ", unexpected)}).");
             if (normalisation is not null) target.LocalisationInput.CopyFrom(normalisation);
         }
     }

@@ -18,7 +18,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         private readonly LocalisationNetwork localisation;
         private readonly GridGenerator generator;
         private readonly GridSampler sampler;
-        private readonly InputNormalisation localisation_input;   // null: the localisation network sees the input as given
+        // null: the localisation network sees the input as given
+        private readonly InputNormalisation localisation_input;
 
         /// <param name="kind">Transform family regressed.</param>
         /// <param name="channels">Input channels C.</param>
@@ -36,7 +37,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <param name="fullyConnectedInputSide">The localisation network's last feature map is pooled to at most this
         /// side before its fully connected layer; 0 (default): no pooling.</param>
         public SpatialTransformerModule(SpatialTransformKind kind, long channels, long height, long width,
-            LocalisationNetworkKind localisationKind = LocalisationNetworkKind.Cnn, IReadOnlyList<int> localisationWidths = null,
+            LocalisationNetworkKind localisationKind = LocalisationNetworkKind.Cnn,
+            IReadOnlyList<int> localisationWidths = null,
             long outputHeight = 0, long outputWidth = 0, int tpsGridSize = TransformFamily.DefaultTpsGridSize,
             SamplingMode sampling = SamplingMode.Bilinear, PaddingMode padding = PaddingMode.Zeros,
             bool normaliseLocalisationInput = false, long fullyConnectedInputSide = 0)
@@ -45,7 +47,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             if (kind == SpatialTransformKind.None)
                 throw new ArgumentException("kind must be a transform family; got None.", nameof(kind));
             if (outputHeight < 0 || outputWidth < 0)
-                throw new ArgumentException($"outputHeight and outputWidth must be 0 (the input's) or positive; got {outputHeight}x{outputWidth}.",
+                throw new ArgumentException("outputHeight and outputWidth must be 0 (the input's) or positive; got " +
+                    $"{outputHeight}x{outputWidth}.",
                     outputHeight < 0 ? nameof(outputHeight) : nameof(outputWidth));
             Kind = kind;
             InputChannels = channels;
@@ -85,7 +88,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         {
             if (input.dim() != 4 || input.shape[1] != InputChannels)
                 throw new ArgumentException(
-                    $"input must be [N, {InputChannels}, H, W]; got [{string.Join(", ", input.shape)}].", nameof(input));
+                    $"input must be [N, {InputChannels}, H, W]; got [{string.Join(", ", input.shape)}].",
+                    nameof(input));
             using var scope = NewDisposeScope();
             var located = localisation_input is null ? input : localisation_input.call(input);  // [N,C,H,W]
             var theta = localisation.call(located);                // [N,P]

@@ -15,7 +15,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
 
         /// <summary>Runs <paramref name="transformers"/> side by side on the same input.</summary>
         /// <param name="transformers">The spatial transformers, at least one; each keeps its own output size.</param>
-        public SpatialTransformerParallel(params SpatialTransformerModule[] transformers) : base(nameof(SpatialTransformerParallel))
+        public SpatialTransformerParallel(params SpatialTransformerModule[] transformers)
+            : base(nameof(SpatialTransformerParallel))
         {
             if (transformers is null || transformers.Length == 0)
                 throw new ArgumentException("At least one spatial transformer is needed; got 0.", nameof(transformers));

@@ -20,19 +20,22 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// name="transformers"/>.</param>
         /// <param name="transformers">The ST before stage 0, 1, ...; each keeps its stage input's size and
         /// channels.</param>
-        public SpatialTransformerSeries(ClassifierFeatures features, IReadOnlyList<SpatialTransformerModule> transformers)
+        public SpatialTransformerSeries(ClassifierFeatures features,
+            IReadOnlyList<SpatialTransformerModule> transformers)
             : base(nameof(SpatialTransformerSeries))
         {
             if (transformers is null || transformers.Count == 0 || transformers.Count > features.StageCount)
                 throw new ArgumentException(
-                    $"transformers must number 1 to {features.StageCount} (the trunk's stages); got {transformers?.Count ?? 0}.", nameof(transformers));
+                    $"transformers must number 1 to {features.StageCount} (the trunk's stages); got " +
+                    $"{transformers?.Count ?? 0}.", nameof(transformers));
             for (int i = 0; i < transformers.Count; i++)
             {
                 var shape = features.StageInputShapes[i];
                 var st = transformers[i];
                 if (st.InputChannels != shape[0] || st.OutputHeight != shape[1] || st.OutputWidth != shape[2])
                     throw new ArgumentException(
-                        $"transformer {i} must map [{shape[0]}, H, W] to [{string.Join(", ", shape)}] (stage {i}'s input); got {st.InputChannels} channel(s) to {st.OutputHeight}x{st.OutputWidth}.",
+                        $"transformer {i} must map [{shape[0]}, H, W] to [{string.Join(", ", shape)}] (stage {i}'s " +
+                        $"input); got {st.InputChannels} channel(s) to {st.OutputHeight}x{st.OutputWidth}.",
                         nameof(transformers));
             }
             this.features = features;
@@ -45,7 +48,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// on feature maps.
         /// </summary>
         public static SpatialTransformerSeries Create(ClassifierFeatures features, int count, SpatialTransformKind kind,
-            LocalisationNetworkKind firstLocalisation, IReadOnlyList<int> firstWidths, int tpsGridSize, SamplingMode sampling, PaddingMode padding,
+            LocalisationNetworkKind firstLocalisation, IReadOnlyList<int> firstWidths, int tpsGridSize,
+            SamplingMode sampling, PaddingMode padding,
             long fullyConnectedInputSide = 0)
         {
             var list = new List<SpatialTransformerModule>();
@@ -53,9 +57,11 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             {
                 var s = features.StageInputShapes[i];
                 list.Add(i == 0
-                    ? new SpatialTransformerModule(kind, s[0], s[1], s[2], firstLocalisation, firstWidths, 0, 0, tpsGridSize, sampling, padding,
+                    ? new SpatialTransformerModule(kind, s[0], s[1], s[2], firstLocalisation, firstWidths, 0, 0,
+                        tpsGridSize, sampling, padding,
                         fullyConnectedInputSide: fullyConnectedInputSide)
-                    : new SpatialTransformerModule(kind, s[0], s[1], s[2], LocalisationNetworkKind.Fcn, new[] { 32, 32 }, 0, 0, tpsGridSize, sampling, padding));
+                    : new SpatialTransformerModule(kind, s[0], s[1], s[2], LocalisationNetworkKind.Fcn,
+                        new[] { 32, 32 }, 0, 0, tpsGridSize, sampling, padding));
             }
             return new SpatialTransformerSeries(features, list);
         }

@@ -13,8 +13,9 @@ namespace Microsoft.ML.SpatialTransformer.Modules
     /// </summary>
     public sealed class StNetwork : Module<Tensor, Tensor>
     {
-        private readonly InputNormalisation input_normalisation;           // null: InputNormalization.None (and models saved before it)
-        private readonly SpatialTransformerParallel input_transformers;   // null: none at the input (baseline or series)
+        // null: InputNormalization.None (and models saved before it)
+        private readonly InputNormalisation input_normalisation;
+        private readonly SpatialTransformerParallel input_transformers; // null: none at the input (baseline or series)
         private readonly ModuleList<ClassifierFeatures> branches;
         private readonly SpatialTransformerSeries series;                 // null unless SeriesTransformers > 0
         private readonly Module<Tensor, Tensor> downsample;
@@ -30,34 +31,40 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             long c = o.InputChannels, h = o.InputHeight, w = o.InputWidth;
             long stH = o.TransformOutputHeight > 0 ? o.TransformOutputHeight : h;
             long stW = o.TransformOutputWidth > 0 ? o.TransformOutputWidth : w;
-            downsample = o.DownsampleAfterTransform && o.Transform != SpatialTransformKind.None ? AvgPool2d(2) : Identity();
+            downsample = o.DownsampleAfterTransform && o.Transform != SpatialTransformKind.None ? AvgPool2d(2)
+                : Identity();
             long featH = o.DownsampleAfterTransform && o.Transform != SpatialTransformKind.None ? stH / 2 : stH;
             long featW = o.DownsampleAfterTransform && o.Transform != SpatialTransformKind.None ? stW / 2 : stW;
 
-            if (o.InputNormalization == InputNormalization.PerChannelMeanStd) input_normalisation = new InputNormalisation(c);
+            if (o.InputNormalization == InputNormalization.PerChannelMeanStd)
+                input_normalisation = new InputNormalisation(c);
             long side = o.FullyConnectedInputSide;
 
             var featureList = new List<ClassifierFeatures>();
             if (o.Transform == SpatialTransformKind.None)
             {
-                featureList.Add(new ClassifierFeatures(o.Classifier, c, h, w, o.ClassifierWidths, o.Dropout, o.BatchNorm, side));
+                featureList.Add(new ClassifierFeatures(o.Classifier, c, h, w, o.ClassifierWidths, o.Dropout,
+                    o.BatchNorm, side));
             }
             else if (o.SeriesTransformers > 0)
             {
                 // The first ST keeps the input size so every stage sees the shapes it was built for.
-                var trunk = new ClassifierFeatures(o.Classifier, c, h, w, o.ClassifierWidths, o.Dropout, o.BatchNorm, side);
+                var trunk = new ClassifierFeatures(o.Classifier, c, h, w, o.ClassifierWidths, o.Dropout,
+                    o.BatchNorm, side);
                 series = SpatialTransformerSeries.Create(trunk, o.SeriesTransformers, o.Transform, o.Localisation,
                     o.LocalisationWidths, o.TpsGridSize, o.Sampling, o.Padding, side);
                 featureList.Add(trunk);
             }
             else
             {
-                var sts = Enumerable.Range(0, o.ParallelTransformers).Select(_ => new SpatialTransformerModule(o.Transform, c, h, w,
+                var sts = Enumerable.Range(0, o.ParallelTransformers)
+                    .Select(_ => new SpatialTransformerModule(o.Transform, c, h, w,
                     o.Localisation, o.LocalisationWidths, stH, stW, o.TpsGridSize, o.Sampling, o.Padding,
                     fullyConnectedInputSide: side)).ToArray();
                 input_transformers = new SpatialTransformerParallel(sts);
                 for (int i = 0; i < o.ParallelTransformers; i++)
-                    featureList.Add(new ClassifierFeatures(o.Classifier, c, featH, featW, o.ClassifierWidths, o.Dropout, o.BatchNorm, side));
+                    featureList.Add(new ClassifierFeatures(o.Classifier, c, featH, featW, o.ClassifierWidths, o.Dropout,
+                        o.BatchNorm, side));
             }
             branches = ModuleList(featureList.ToArray());
             head = Linear(featureList.Sum(f => f.FeatureSize), o.Classes);
@@ -97,7 +104,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                 .Concat(Enumerable.Range(0, series?.Count ?? 0).Select(i => series[i]));
 
         /// <summary>Parameters of every localisation network (trained at their own learning rate).</summary>
-        public IEnumerable<Parameter> LocalisationParameters() => Transformers.SelectMany(t => t.Localisation.parameters());
+        public IEnumerable<Parameter> LocalisationParameters()
+            => Transformers.SelectMany(t => t.Localisation.parameters());
 
         /// <summary>input [N,C,H,W] -> class logits [N,K].</summary>
         public override Tensor forward(Tensor input) => ForwardWithThetas(input).Logits;
@@ -106,7 +114,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         public (Tensor Logits, Tensor[] Thetas) ForwardWithThetas(Tensor input)
         {
             using var scope = NewDisposeScope();
-            if (input_normalisation is not null) input = input_normalisation.call(input);                     // [N,C,H,W]
+            if (input_normalisation is not null) input = input_normalisation.call(input); // [N,C,H,W]
             Tensor features;
             Tensor[] thetas;
             if (series is not null)
@@ -117,8 +125,8 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             {
                 var (outputs, inputThetas) = input_transformers.call(input);
                 features = outputs.Length == 1
-                    ? branches[0].call(downsample.call(outputs[0]))                                              // [N,F]
-                    : cat(outputs.Select((x, i) => branches[i].call(downsample.call(x))).ToArray(), 1);        // [N,sum F]
+                    ? branches[0].call(downsample.call(outputs[0])) // [N,F]
+                    : cat(outputs.Select((x, i) => branches[i].call(downsample.call(x))).ToArray(), 1); // [N,sum F]
                 thetas = inputThetas;
             }
             else

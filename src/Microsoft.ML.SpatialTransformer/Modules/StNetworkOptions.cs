@@ -77,23 +77,33 @@ namespace Microsoft.ML.SpatialTransformer.Modules
             Positive(InputChannels, nameof(InputChannels));
             Positive(InputHeight, nameof(InputHeight));
             Positive(InputWidth, nameof(InputWidth));
-            if (Classes < 2) throw new ArgumentException($"{nameof(Classes)} must be at least 2; got {Classes}.", nameof(Classes));
-            if (!Enum.IsDefined(Transform)) throw new ArgumentException($"{nameof(Transform)} is not a transform kind: {(int)Transform}.", nameof(Transform));
+            if (Classes < 2)
+                throw new ArgumentException($"{nameof(Classes)} must be at least 2; got {Classes}.", nameof(Classes));
+            if (!Enum.IsDefined(Transform))
+                throw new ArgumentException($"{nameof(Transform)} is not a transform kind: {(int)Transform}.",
+                    nameof(Transform));
             if (Transform == SpatialTransformKind.ThinPlateSpline && TpsGridSize < 2)
-                throw new ArgumentException($"{nameof(TpsGridSize)} must be at least 2; got {TpsGridSize}.", nameof(TpsGridSize));
+                throw new ArgumentException($"{nameof(TpsGridSize)} must be at least 2; got {TpsGridSize}.",
+                    nameof(TpsGridSize));
             Positive(ParallelTransformers, nameof(ParallelTransformers));
-            if (SeriesTransformers < 0) throw new ArgumentException($"{nameof(SeriesTransformers)} must be 0 or positive; got {SeriesTransformers}.", nameof(SeriesTransformers));
+            if (SeriesTransformers < 0)
+                throw new ArgumentException($"{nameof(SeriesTransformers)} must be 0 or positive; " +
+                    $"got {SeriesTransformers}.", nameof(SeriesTransformers));
             if (SeriesTransformers > 0 && ParallelTransformers != 1)
-                throw new ArgumentException($"{nameof(SeriesTransformers)} needs {nameof(ParallelTransformers)} = 1; got {ParallelTransformers}.", nameof(SeriesTransformers));
+                throw new ArgumentException($"{nameof(SeriesTransformers)} needs {nameof(ParallelTransformers)} = 1; " +
+                    $"got {ParallelTransformers}.", nameof(SeriesTransformers));
             if (TransformOutputHeight < 0 || TransformOutputWidth < 0)
-                throw new ArgumentException($"The ST output size must be 0 (the input's) or positive; got {TransformOutputHeight}x{TransformOutputWidth}.", nameof(TransformOutputHeight));
+                throw new ArgumentException("The ST output size must be 0 (the input's) or positive; got " +
+                    $"{TransformOutputHeight}x{TransformOutputWidth}.", nameof(TransformOutputHeight));
             if (!Enum.IsDefined(InputNormalization))
-                throw new ArgumentException($"{nameof(InputNormalization)} is not a normalization kind: {(int)InputNormalization}.", nameof(InputNormalization));
+                throw new ArgumentException($"{nameof(InputNormalization)} is not a normalization kind: " +
+                    $"{(int)InputNormalization}.", nameof(InputNormalization));
             if (FullyConnectedInputSide < 0)
                 throw new ArgumentException(
                     $"{nameof(FullyConnectedInputSide)} must be 0 (off) or positive; got {FullyConnectedInputSide}.",
                     nameof(FullyConnectedInputSide));
-            if (Dropout < 0 || Dropout >= 1) throw new ArgumentException($"{nameof(Dropout)} must be in [0, 1); got {Dropout}.", nameof(Dropout));
+            if (Dropout < 0 || Dropout >= 1)
+                throw new ArgumentException($"{nameof(Dropout)} must be in [0, 1); got {Dropout}.", nameof(Dropout));
         }
 
         private static void Positive(int value, string name)

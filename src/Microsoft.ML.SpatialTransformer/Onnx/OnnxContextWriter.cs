@@ -21,7 +21,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         /// <param name="inputs">Graph input name -> the context variable that feeds it.</param>
         /// <param name="outputs">Graph value name -> the context variable it must be written to (created by the
         /// caller).</param>
-        public static void Write(ModelProto model, OnnxContext ctx, IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string> outputs)
+        public static void Write(ModelProto model, OnnxContext ctx, IReadOnlyDictionary<string, string> inputs,
+            IReadOnlyDictionary<string, string> outputs)
         {
             var names = new Dictionary<string, string>(inputs);
             foreach (var initializer in model.Graph.Initializer)
@@ -29,14 +30,18 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             foreach (var node in model.Graph.Node)
             {
                 var ins = node.Input.Select(i => names.TryGetValue(i, out var n) ? n
-                    : throw new InvalidOperationException($"The ONNX value '{i}' is used before it is defined.")).ToArray();
+                    : throw new InvalidOperationException($"The ONNX value '{i}' is used before it is defined."))
+                    .ToArray();
                 var outs = node.Output.Select(o => names[o] = outputs.TryGetValue(o, out var n) ? n
-                    : ctx.AddIntermediateVariable(null, "stn_" + o, skip: true)).ToArray(); // the runtime infers the shape
-                var created = ctx.CreateNode(node.OpType, ins, outs, ctx.GetNodeName("stn_" + node.OpType), node.Domain);
+                    // the runtime infers the shape
+                    : ctx.AddIntermediateVariable(null, "stn_" + o, skip: true)).ToArray();
+                var created = ctx.CreateNode(node.OpType, ins, outs, ctx.GetNodeName("stn_" + node.OpType),
+                    node.Domain);
                 foreach (var a in node.Attribute) AddAttribute(created, a);
             }
             foreach (var output in outputs.Keys)
-                if (!names.ContainsKey(output)) throw new InvalidOperationException($"The ONNX graph has no value '{output}'.");
+                if (!names.ContainsKey(output))
+                    throw new InvalidOperationException($"The ONNX graph has no value '{output}'.");
         }
 
         /// <summary>A new variable holding <paramref name="value"/> reshaped to <paramref name="dims"/> (ML.NET passes
@@ -55,13 +60,17 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             switch (tensor.DataType)
             {
                 case OnnxGraphBuilder.FloatType:
-                    var floats = tensor.RawData.IsEmpty ? tensor.FloatData.ToArray() : MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
+                    var floats = tensor.RawData.IsEmpty ? tensor.FloatData.ToArray()
+                        : MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
                     // ML.NET's tensor overloads need at least one dimension; scalars have their own.
-                    return dims.Length == 0 ? ctx.AddInitializer(floats.Single(), "stn_" + tensor.Name) : ctx.AddInitializer(floats, dims, "stn_" + tensor.Name);
+                    return dims.Length == 0 ? ctx.AddInitializer(floats.Single(), "stn_" + tensor.Name)
+                        : ctx.AddInitializer(floats, dims, "stn_" + tensor.Name);
                 case OnnxGraphBuilder.Int64Type:
-                    return dims.Length == 0 ? ctx.AddInitializer(tensor.Int64Data.Single(), "stn_" + tensor.Name) : ctx.AddInitializer(tensor.Int64Data.ToArray(), dims, "stn_" + tensor.Name);
+                    return dims.Length == 0 ? ctx.AddInitializer(tensor.Int64Data.Single(), "stn_" + tensor.Name)
+                        : ctx.AddInitializer(tensor.Int64Data.ToArray(), dims, "stn_" + tensor.Name);
                 default:
-                    throw new NotSupportedException($"Initializer '{tensor.Name}' has ONNX element type {tensor.DataType}; only float32 and int64 are written.");
+                    throw new NotSupportedException($"Initializer '{tensor.Name}' has ONNX element type " +
+                        $"{tensor.DataType}; only float32 and int64 are written.");
             }
         }
 
@@ -73,7 +82,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                 case AttributeProto.Types.AttributeType.Float: node.AddAttribute(a.Name, (double)a.F); break;
                 case AttributeProto.Types.AttributeType.Ints: node.AddAttribute(a.Name, a.Ints.ToArray()); break;
                 case AttributeProto.Types.AttributeType.String: node.AddAttribute(a.Name, a.S.ToStringUtf8()); break;
-                default: throw new NotSupportedException($"Attribute '{a.Name}' of type {a.Type} is not written to ML.NET's ONNX context.");
+                default: throw new NotSupportedException($"Attribute '{a.Name}' of type {a.Type} is not written " +
+                    "to ML.NET's ONNX context.");
             }
         }
     }

@@ -27,7 +27,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         /// comes from ONNX Runtime's com.microsoft domain instead.</param>
         public OnnxGraphBuilder(long opset = DefaultOpset)
         {
-            if (opset < 12) throw new ArgumentOutOfRangeException(nameof(opset), opset, "The exported graphs need opset 12 or newer.");
+            if (opset < 12) throw new ArgumentOutOfRangeException(nameof(opset), opset,
+                "The exported graphs need opset 12 or newer.");
             Opset = opset;
         }
 
@@ -98,7 +99,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             return output;
         }
 
-        private void NodeInDomain(string domain, string op, string[] inputs, string[] outputs, AttributeProto[] attributes)
+        private void NodeInDomain(string domain, string op, string[] inputs, string[] outputs,
+            AttributeProto[] attributes)
         {
             var node = new NodeProto { OpType = op, Name = Name("node_" + op), Domain = domain };
             _usesMicrosoftDomain |= domain == MicrosoftDomain;
@@ -122,12 +124,15 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         }
 
         public static AttributeProto String(string name, string value) =>
-            new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
+            new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.String,
+                S = ByteString.CopyFromUtf8(value) };
 
         /// <summary>Declares a graph input or output; a null dimension is symbolic ("N").</summary>
-        public void Input(string name, int elementType, params long?[] shape) => _graph.Input.Add(ValueInfo(name, elementType, shape));
+        public void Input(string name, int elementType, params long?[] shape)
+            => _graph.Input.Add(ValueInfo(name, elementType, shape));
 
-        public void Output(string name, int elementType, params long?[] shape) => _graph.Output.Add(ValueInfo(name, elementType, shape));
+        public void Output(string name, int elementType, params long?[] shape)
+            => _graph.Output.Add(ValueInfo(name, elementType, shape));
 
         /// <summary>
         /// Gives <paramref name="value"/> the graph-level name <paramref name="name"/> (an Identity node).
@@ -136,9 +141,12 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
 
         public ModelProto ToModel()
         {
-            var model = new ModelProto { IrVersion = 8, ProducerName = "Stn.MLNet", ProducerVersion = typeof(OnnxGraphBuilder).Assembly.GetName().Version?.ToString() ?? "", Graph = _graph };
+            var model = new ModelProto { IrVersion = 8, ProducerName = "Stn.MLNet",
+                ProducerVersion = typeof(OnnxGraphBuilder).Assembly.GetName().Version?.ToString() ?? "",
+                Graph = _graph };
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-            if (_usesMicrosoftDomain) model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
+            if (_usesMicrosoftDomain)
+                model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
             return model;
         }
 
@@ -146,7 +154,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         {
             var tensor = new TypeProto.Types.Tensor { ElemType = elementType, Shape = new TensorShapeProto() };
             foreach (var d in shape)
-                tensor.Shape.Dim.Add(d is long v ? new TensorShapeProto.Types.Dimension { DimValue = v } : new TensorShapeProto.Types.Dimension { DimParam = "N" });
+                tensor.Shape.Dim.Add(d is long v ? new TensorShapeProto.Types.Dimension { DimValue = v }
+                    : new TensorShapeProto.Types.Dimension { DimParam = "N" });
             return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensor } };
         }
 
@@ -155,7 +164,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             var bytes = new byte[values.Length * sizeof(float)];
             Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
             if (!BitConverter.IsLittleEndian)
-                throw new PlatformNotSupportedException("ONNX raw tensor data is little-endian; big-endian hosts are not supported.");
+                throw new PlatformNotSupportedException("ONNX raw tensor data is little-endian; " +
+                    "big-endian hosts are not supported.");
             return bytes;
         }
     }

@@ -32,14 +32,17 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                     when conv.kernel_size.Length == 2:
                     return Conv(conv, input, path);
                 case Modules.MaxPool2x2:
-                    return _g.Node("MaxPool", new[] { input }, Ints("kernel_shape", new[] { 2L, 2L }), Ints("strides", new[] { 2L, 2L }),
+                    return _g.Node("MaxPool", new[] { input }, Ints("kernel_shape", new[] { 2L, 2L }),
+                        Ints("strides", new[] { 2L, 2L }),
                         Ints("pads", new long[4]));
                 case MaxPool2d pool:
                     return _g.Node("MaxPool", new[] { input }, Ints("kernel_shape", pool.kernel_size),
-                        Ints("strides", pool.stride ?? pool.kernel_size), Ints("pads", Pads(pool.padding, pool.kernel_size.Length)));
+                        Ints("strides", pool.stride ?? pool.kernel_size),
+                        Ints("pads", Pads(pool.padding, pool.kernel_size.Length)));
                 case AvgPool2d pool:
                     return _g.Node("AveragePool", new[] { input }, Ints("kernel_shape", pool.kernel_size),
-                        Ints("strides", pool.stride ?? pool.kernel_size), Ints("pads", Pads(pool.padding, pool.kernel_size.Length)),
+                        Ints("strides", pool.stride ?? pool.kernel_size),
+                        Ints("pads", Pads(pool.padding, pool.kernel_size.Length)),
                         Int("count_include_pad", pool.count_include_pad ? 1 : 0));
                 case Modules.FixedSizePool pool:
                     return FixedSizePool(pool, input, path);
@@ -56,7 +59,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                 case Modules.InputNormalisation normalisation:
                     return Normalise(normalisation, input, path);
                 default:
-                    throw new NotSupportedException($"ONNX export does not support the layer '{path}' of type {module.GetType().Name}.");
+                    throw new NotSupportedException($"ONNX export does not support the layer '{path}' of " +
+                        $"type {module.GetType().Name}.");
             }
         }
 
@@ -89,7 +93,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             using var scope = NewDisposeScope();
             var rows = tensor(Modules.FixedSizePool.AxisMatrix(inH, outH), new[] { outH, inH });          // [h',H]
             var columns = tensor(Modules.FixedSizePool.AxisMatrix(inW, outW), new[] { outW, inW }).t();   // [W,w']
-            string rowsName = _g.Initializer(path + ".rows", rows), columnsName = _g.Initializer(path + ".columns", columns);
+            string rowsName = _g.Initializer(path + ".rows", rows),
+                columnsName = _g.Initializer(path + ".columns", columns);
             string pooledRows = _g.Node("MatMul", new[] { rowsName, input });                           // [N,C,h',W]
             return _g.Node("MatMul", new[] { pooledRows, columnsName });                                 // [N,C,h',w']
         }
@@ -97,7 +102,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         public string Gemm(Linear linear, string input, string path)
         {
             string w = _g.Initializer(path + ".weight", linear.weight);
-            var inputs = linear.bias is null ? new[] { input, w } : new[] { input, w, _g.Initializer(path + ".bias", linear.bias) };
+            var inputs = linear.bias is null ? new[] { input, w }
+                : new[] { input, w, _g.Initializer(path + ".bias", linear.bias) };
             return _g.Node("Gemm", inputs, Int("transB", 1));
         }
 
@@ -108,8 +114,9 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             var inputs = conv.bias is null
                 ? new[] { input, w }
                 : new[] { input, w, _g.Initializer(path + ".bias", conv.bias) };
-            return _g.Node("Conv", inputs, Ints("kernel_shape", conv.kernel_size), Ints("strides", PerAxis(conv.stride)),
-                Ints("pads", Pads(conv.padding, 2)), Ints("dilations", PerAxis(conv.dilation)), Int("group", conv.groups));
+            return _g.Node("Conv", inputs, Ints("kernel_shape", conv.kernel_size),
+                Ints("strides", PerAxis(conv.stride)), Ints("pads", Pads(conv.padding, 2)),
+                Ints("dilations", PerAxis(conv.dilation)), Int("group", conv.groups));
         }
 
         // torch allows one value for both spatial axes; ONNX wants one per axis.
@@ -119,14 +126,16 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         {
             var state = norm.state_dict();
             string Part(string name) => _g.Initializer($"{path}.{name}", state[name]);
-            return _g.Node("BatchNormalization", new[] { input, Part("weight"), Part("bias"), Part("running_mean"), Part("running_var") },
+            return _g.Node("BatchNormalization",
+                new[] { input, Part("weight"), Part("bias"), Part("running_mean"), Part("running_var") },
                 Float32("epsilon", 1e-5f));
         }
 
         // torch pads both sides of each spatial axis alike; ONNX lists all begins, then all ends.
         private static long[] Pads(long[] padding, int rank)
         {
-            var p = padding is { Length: > 0 } ? (padding.Length == 1 ? Enumerable.Repeat(padding[0], rank).ToArray() : padding) : new long[rank];
+            var p = padding is { Length: > 0 }
+                ? (padding.Length == 1 ? Enumerable.Repeat(padding[0], rank).ToArray() : padding) : new long[rank];
             return p.Concat(p).ToArray();
         }
     }

@@ -29,17 +29,20 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             var loc = st.Localisation;
             // A standalone learned transform scales only what its localisation network sees; the sampler reads the
             // input as given.
-            string located = st.LocalisationInput is null ? input : _layers.Normalise(st.LocalisationInput, input, path + ".localisation_input");
+            string located = st.LocalisationInput is null ? input : _layers.Normalise(st.LocalisationInput, input,
+                path + ".localisation_input");
             string features = _layers.Emit(loc.Trunk, located, path + ".localisation.trunk");
             string theta = _layers.Gemm(loc.Head.Linear, features, path + ".localisation.head.linear");   // [N,P]
             var gen = st.Generator;
-            string grid = Grid(gen.Kind, theta, gen.OutputHeight, gen.OutputWidth, gen.TpsGridSize, path); // [N,H',W',2]
+            // [N,H',W',2]
+            string grid = Grid(gen.Kind, theta, gen.OutputHeight, gen.OutputWidth, gen.TpsGridSize, path);
             return (Sample(input, grid, st.Sampler.Mode, st.Sampler.Padding), theta);
         }
 
         /// <summary>GridSample of <paramref name="input"/> [N,C,H,W] at <paramref name="grid"/> [N,H',W',2].</summary>
         public string Sample(string input, string grid, SamplingMode mode, PaddingMode padding) =>
-            _g.NodeInDomain(_g.GridSampleDomain, "GridSample", new[] { input, grid }, String("mode", Mode(mode)), String("padding_mode", Padding(padding)), Int("align_corners", 0));
+            _g.NodeInDomain(_g.GridSampleDomain, "GridSample", new[] { input, grid }, String("mode", Mode(mode)),
+                String("padding_mode", Padding(padding)), Int("align_corners", 0));
 
         /// <summary>The sampling grid [N,H',W',2] of theta [N,P] of <paramref name="kind"/>.</summary>
         public string Grid(SpatialTransformKind kind, string theta, long h, long w, int tps, string path)
@@ -48,24 +51,27 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             if (kind == SpatialTransformKind.ThinPlateSpline)
             {
                 using var scope = NewDisposeScope();
-                string m = _g.Initializer(path + ".tps_sampling_matrix", ThinPlateSpline.SamplingMatrix(tps, h, w)); // [H'W',K]
-                string targets = Reshape(theta, 0, -1, 2);                                                            // [N,K,2]
-                points = _g.Node("MatMul", new[] { m, targets });                                                     // [N,H'W',2]
+                // [H'W',K]
+                string m = _g.Initializer(path + ".tps_sampling_matrix", ThinPlateSpline.SamplingMatrix(tps, h, w));
+                string targets = Reshape(theta, 0, -1, 2); // [N,K,2]
+                points = _g.Node("MatMul", new[] { m, targets }); // [N,H'W',2]
             }
             else
             {
                 string baseGrid;
                 using (var scope = NewDisposeScope())
-                    baseGrid = _g.Initializer(path + ".base_grid", NormalizedGrid.Homogeneous(h, w));                 // [H'W',3]
+                    baseGrid = _g.Initializer(path + ".base_grid", NormalizedGrid.Homogeneous(h, w)); // [H'W',3]
                 if (kind == SpatialTransformKind.Projective)
                 {
-                    string matrix = Reshape(_g.Node("Concat", new[] { theta, Ones(theta) }, Int("axis", 1)), 0, 3, 3); // [N,3,3]
-                    string homogeneous = _g.Node("MatMul", new[] { baseGrid, Transpose(matrix) });                     // [N,H'W',3]
-                    points = _g.Node("Div", new[] { SliceLast(homogeneous, 0, 2), SliceLast(homogeneous, 2, 3) });    // [N,H'W',2]
+                    // [N,3,3]
+                    string matrix = Reshape(_g.Node("Concat", new[] { theta, Ones(theta) }, Int("axis", 1)), 0, 3, 3);
+                    string homogeneous = _g.Node("MatMul", new[] { baseGrid, Transpose(matrix) }); // [N,H'W',3]
+                    // [N,H'W',2]
+                    points = _g.Node("Div", new[] { SliceLast(homogeneous, 0, 2), SliceLast(homogeneous, 2, 3) });
                 }
                 else
                 {
-                    points = _g.Node("MatMul", new[] { baseGrid, Transpose(AffineMatrix(kind, theta)) });             // [N,H'W',2]
+                    points = _g.Node("MatMul", new[] { baseGrid, Transpose(AffineMatrix(kind, theta)) }); // [N,H'W',2]
                 }
             }
             return Reshape(points, 0, h, w, 2);
@@ -107,13 +113,16 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                 default:
                     throw new NotSupportedException($"{kind} is not an affine-family transform.");
             }
-            string rows = _g.Node("Concat", new[] { _g.Node("Concat", row0, Int("axis", 1)), _g.Node("Concat", row1, Int("axis", 1)) }, Int("axis", 1)); // [N,6]
+            // [N,6]
+            string rows = _g.Node("Concat", new[] { _g.Node("Concat", row0, Int("axis", 1)),
+                _g.Node("Concat", row1, Int("axis", 1)) }, Int("axis", 1));
             return Reshape(rows, 0, 2, 3);
         }
 
         // Column i of theta. [N,1]
         private string Column(string theta, long i) =>
-            _g.Node("Slice", new[] { theta, _g.Int64Initializer("start", i), _g.Int64Initializer("end", i + 1), _g.Int64Initializer("axis", 1) });
+            _g.Node("Slice", new[] { theta, _g.Int64Initializer("start", i), _g.Int64Initializer("end", i + 1),
+                _g.Int64Initializer("axis", 1) });
 
         // [N,1] of zeros / ones, shaped like a column of theta (the batch size is only known at run time).
         private string Zeros(string theta) => _g.Node("Mul", new[] { Column(theta, 0), _g.Scalar("zero", 0f) });
@@ -121,12 +130,15 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         private string Ones(string theta) => _g.Node("Add", new[] { Zeros(theta), _g.Scalar("one", 1f) });
 
         private string SliceLast(string value, long start, long end) =>
-            _g.Node("Slice", new[] { value, _g.Int64Initializer("start", start), _g.Int64Initializer("end", end), _g.Int64Initializer("axis", -1) });
+            _g.Node("Slice", new[] { value, _g.Int64Initializer("start", start), _g.Int64Initializer("end", end),
+                _g.Int64Initializer("axis", -1) });
 
-        private string Transpose(string matrix) => _g.Node("Transpose", new[] { matrix }, Ints("perm", new long[] { 0, 2, 1 }));
+        private string Transpose(string matrix)
+            => _g.Node("Transpose", new[] { matrix }, Ints("perm", new long[] { 0, 2, 1 }));
 
         // ONNX Reshape: 0 copies the input's dimension (the batch), -1 is inferred.
-        private string Reshape(string value, params long[] shape) => _g.Node("Reshape", new[] { value, _g.Int64Initializer("shape", shape) });
+        private string Reshape(string value, params long[] shape)
+            => _g.Node("Reshape", new[] { value, _g.Int64Initializer("shape", shape) });
 
         private static string Mode(SamplingMode mode) => mode switch
         {

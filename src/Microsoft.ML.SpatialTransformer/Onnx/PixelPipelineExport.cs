@@ -17,7 +17,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
     /// </summary>
     internal static class PixelPipelineExport
     {
-        public static void Convert(ModelOperationsCatalog catalog, IHostEnvironment env, ITransformer model, IDataView inputData,
+        public static void Convert(ModelOperationsCatalog catalog, IHostEnvironment env, ITransformer model,
+            IDataView inputData,
             string pixelColumnName, Stream stream)
         {
             if (model is null) throw new ArgumentNullException(nameof(model));
@@ -31,7 +32,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             var outputs = ScoringOutputs(steps, schemas, first);
             var kept = StepsScoringNeeds(steps, schemas, first, outputs, out var inputNames);
             if (pixelColumnName is not null && !inputNames.Contains(pixelColumnName))
-                throw new ArgumentException($"No step after column '{pixelColumnName}' reads it: nothing to export from there.",
+                throw new ArgumentException($"No step after column '{pixelColumnName}' reads it: " +
+                    "nothing to export from there.",
                     nameof(pixelColumnName));
 
             // The graph's inputs: the needed columns as they are at the start (types, sizes, annotations), pixels
@@ -72,27 +74,34 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         }
 
         // The index of the step after the one that first writes the column (0 when the input data has it already).
-        private static int FirstStepAfter(string column, IReadOnlyList<ITransformer> steps, IReadOnlyList<DataViewSchema> schemas)
+        private static int FirstStepAfter(string column, IReadOnlyList<ITransformer> steps,
+            IReadOnlyList<DataViewSchema> schemas)
         {
             for (int i = 0; i < schemas.Count; i++)
             {
                 if (schemas[i].GetColumnOrNull(column) is DataViewSchema.Column c)
                 {
-                    if (c.Type is not VectorDataViewType { ItemType: NumberDataViewType n } v || n != NumberDataViewType.Single || v.Size == 0)
-                        throw new ArgumentException($"Schema mismatch for input column '{column}': expected known-size vector of Single, got {c.Type}.",
+                    if (c.Type is not VectorDataViewType { ItemType: NumberDataViewType n } v
+                        || n != NumberDataViewType.Single || v.Size == 0)
+                        throw new ArgumentException($"Schema mismatch for input column '{column}': expected " +
+                            $"known-size vector of Single, got {c.Type}.",
                             "pixelColumnName");
                     return i;
                 }
             }
-            var vectors = schemas.SelectMany(s => s).Where(c => !c.IsHidden && c.Type is VectorDataViewType { ItemType: NumberDataViewType })
+            var vectors = schemas.SelectMany(s => s)
+                .Where(c => !c.IsHidden && c.Type is VectorDataViewType { ItemType: NumberDataViewType })
                 .Select(c => $"'{c.Name}'").Distinct();
-            throw new ArgumentException($"Column '{column}' not found: neither the input data nor any of the model's {steps.Count} steps "
-                + $"writes it. Numeric vector columns of the pipeline: {string.Join(", ", vectors)}.", "pixelColumnName");
+            throw new ArgumentException($"Column '{column}' not found: neither the input data nor any of the " +
+                $"model's {steps.Count} steps "
+                + $"writes it. Numeric vector columns of the pipeline: {string.Join(", ", vectors)}.",
+                "pixelColumnName");
         }
 
         // The columns scoring gives: those written by the last prediction transformer and every step after it
         // (or by every exported step when there is no predictor).
-        private static List<string> ScoringOutputs(IReadOnlyList<ITransformer> steps, IReadOnlyList<DataViewSchema> schemas, int first)
+        private static List<string> ScoringOutputs(IReadOnlyList<ITransformer> steps,
+            IReadOnlyList<DataViewSchema> schemas, int first)
         {
             int from = first;
             for (int i = steps.Count - 1; i >= first; i--)
@@ -111,7 +120,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
 
         // Walking back from the outputs: the steps that write a column scoring needs; inputNames: what they read at the
         // start.
-        private static List<int> StepsScoringNeeds(IReadOnlyList<ITransformer> steps, IReadOnlyList<DataViewSchema> schemas, int first,
+        private static List<int> StepsScoringNeeds(IReadOnlyList<ITransformer> steps,
+            IReadOnlyList<DataViewSchema> schemas, int first,
             IEnumerable<string> outputs, out HashSet<string> inputNames)
         {
             var needed = new HashSet<string>(outputs);
@@ -132,9 +142,11 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
 
         // The columns a step adds or replaces: a row-to-row step appends them after its input's columns.
         private static IEnumerable<DataViewSchema.Column> Written(DataViewSchema input, DataViewSchema output) =>
-            output.Where(c => !c.IsHidden && (c.Index >= input.Count || input.GetColumnOrNull(c.Name) is not { } old || old.Type != c.Type));
+            output.Where(c => !c.IsHidden
+                && (c.Index >= input.Count || input.GetColumnOrNull(c.Name) is not { } old || old.Type != c.Type));
 
-        private static string CannotExport(IReadOnlyList<ITransformer> steps, IReadOnlyList<DataViewSchema> schemas, int i,
+        private static string CannotExport(IReadOnlyList<ITransformer> steps,
+            IReadOnlyList<DataViewSchema> schemas, int i,
             string pixelColumnName, string reason)
         {
             var writes = Written(schemas[i], schemas[i + 1]).Select(c => $"'{c.Name}'").ToList();
@@ -142,12 +154,14 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
                 + (writes.Count > 0 ? $", writing {string.Join(", ", writes)})" : ")");
             var pixels = Enumerable.Range(i + 1, steps.Count - i - 1)
                 .SelectMany(j => Written(schemas[j], schemas[j + 1]))
-                .Where(c => c.Type is VectorDataViewType { ItemType: NumberDataViewType n } && n == NumberDataViewType.Single)
+                .Where(c => c.Type is VectorDataViewType { ItemType: NumberDataViewType n }
+                    && n == NumberDataViewType.Single)
                 .Select(c => c.Name).FirstOrDefault();
             string from = pixelColumnName is null ? "the pipeline's input" : $"column '{pixelColumnName}'";
             string hint = pixels is null ? "" : $" Export from the pixel vector on instead: "
                 + $"mlContext.Model.ConvertToOnnxFromPixels(model, data, \"{pixels}\", stream).";
-            return $"{step} cannot be exported to ONNX, so the model cannot be converted from {from} on: {reason}{hint}";
+            return $"{step} cannot be exported to ONNX, so the model cannot be converted from " +
+                $"{from} on: {reason}{hint}";
         }
     }
 }

@@ -32,7 +32,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
         {
             if (network is null) throw new ArgumentNullException(nameof(network));
             if (destination is null) throw new ArgumentNullException(nameof(destination));
-            if (network.IsDisposed) throw new ObjectDisposedException(nameof(network), "The network has been disposed; there is nothing to export.");
+            if (network.IsDisposed) throw new ObjectDisposedException(nameof(network),
+                "The network has been disposed; there is nothing to export.");
             ToModel(network, positions: positions).WriteTo(destination);
         }
 
@@ -70,7 +71,8 @@ namespace Microsoft.ML.SpatialTransformer.Onnx
             var sts = new OnnxSpatialTransformerEmitter(g, layers);
             g.Input("image", FloatType, null, o.InputChannels, o.InputHeight, o.InputWidth);
             // Everything after the input sees it normalised, as in StNetwork.ForwardWithThetas.
-            string image = network.InputNormalisation is null ? "image" : layers.Normalise(network.InputNormalisation, "image", "input_normalisation");
+            string image = network.InputNormalisation is null ? "image" : layers.Normalise(network.InputNormalisation,
+                "image", "input_normalisation");
             var thetas = new List<string>();
             var branches = network.Branches;
             string features;

@@ -30,7 +30,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             return value;
         }
 
-        public static TEnum ReadEnum<TEnum>(IExceptionContext ectx, BinaryReader reader, string field) where TEnum : struct, Enum
+        public static TEnum ReadEnum<TEnum>(IExceptionContext ectx, BinaryReader reader, string field)
+            where TEnum : struct, Enum
         {
             int value = reader.ReadInt32();
             if (!Enum.IsDefined(typeof(TEnum), value))
@@ -42,7 +43,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         public static void CheckImageValues(IExceptionContext ectx, string what, double values)
         {
             if (values > MaxImageValues)
-                throw ectx.ExceptDecode($"{what} holds {values:0} values per image; at most {MaxImageValues:0} are supported.");
+                throw ectx.ExceptDecode($"{what} holds {values:0} values per image; at most " +
+                    $"{MaxImageValues:0} are supported.");
         }
     }
 }

@@ -32,7 +32,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             LoadLimits.CheckImageValues(ectx, what, ImageValues);
             double allowed = 8.0 * weightsBytes + (16 << 20);
             if (4 * Parameters > allowed)
-                throw ectx.ExceptDecode($"{what} implies up to {Parameters:0} parameters, but its weights entry holds {weightsBytes} bytes: the model file is corrupted.");
+                throw ectx.ExceptDecode($"{what} implies up to {Parameters:0} parameters, but its weights entry " +
+                    $"holds {weightsBytes} bytes: the model file is corrupted.");
         }
 
         public static NetworkSizeBound Of(StNetworkOptions o)
@@ -51,21 +52,29 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                 // first has the chosen localisation network, the others an FCN of 32, 32 (SpatialTransformerSeries);
                 // both are counted.
                 double channels = Math.Max(c, ClassifierFeatures.Widths(o.Classifier, o.ClassifierWidths).Max());
-                var st = Transformer(o.Transform, o.TpsGridSize, o.Localisation, o.LocalisationWidths, channels, h, w, h, w, side)
-                    + Transformer(o.Transform, o.TpsGridSize, LocalisationNetworkKind.Fcn, new[] { 32, 32 }, channels, h, w, h, w);
+                var st = Transformer(o.Transform, o.TpsGridSize, o.Localisation, o.LocalisationWidths, channels, h,
+                    w, h, w, side)
+                    + Transformer(o.Transform, o.TpsGridSize, LocalisationNetworkKind.Fcn, new[] { 32, 32 }, channels,
+                        h, w, h, w);
                 return input + trunk + Times(st, o.SeriesTransformers) + Head(features, o.Classes);
             }
-            double stH = o.TransformOutputHeight > 0 ? o.TransformOutputHeight : h, stW = o.TransformOutputWidth > 0 ? o.TransformOutputWidth : w;
-            var transformer = Transformer(o.Transform, o.TpsGridSize, o.Localisation, o.LocalisationWidths, c, h, w, stH, stW, side);
-            double featH = o.DownsampleAfterTransform ? Half(stH) : stH, featW = o.DownsampleAfterTransform ? Half(stW) : stW;
-            var (branch, branchFeatures) = Classifier(o.Classifier, o.ClassifierWidths, c, featH, featW, o.BatchNorm, side);
-            return input + Times(transformer + branch, o.ParallelTransformers) + Head(branchFeatures * o.ParallelTransformers, o.Classes);
+            double stH = o.TransformOutputHeight > 0 ? o.TransformOutputHeight : h,
+                stW = o.TransformOutputWidth > 0 ? o.TransformOutputWidth : w;
+            var transformer = Transformer(o.Transform, o.TpsGridSize, o.Localisation, o.LocalisationWidths, c, h, w,
+                stH, stW, side);
+            double featH = o.DownsampleAfterTransform ? Half(stH) : stH,
+                featW = o.DownsampleAfterTransform ? Half(stW) : stW;
+            var (branch, branchFeatures) = Classifier(o.Classifier, o.ClassifierWidths, c, featH, featW,
+                o.BatchNorm, side);
+            return input + Times(transformer + branch, o.ParallelTransformers)
+                + Head(branchFeatures * o.ParallelTransformers, o.Classes);
         }
 
         /// <summary>One spatial transformer: its localisation network on [c,h,w] (its last feature map pooled to at
         /// most
         /// <paramref name="side"/>, 0: not pooled) and its grid of outH x outW.</summary>
-        public static NetworkSizeBound Transformer(SpatialTransformKind kind, int tpsGridSize, LocalisationNetworkKind localisation,
+        public static NetworkSizeBound Transformer(SpatialTransformKind kind, int tpsGridSize,
+            LocalisationNetworkKind localisation,
             IReadOnlyList<int> widths, double c, double h, double w, double outH, double outW, double side = 0)
         {
             int p = TransformFamily.ParameterCount(kind, tpsGridSize);
@@ -77,7 +86,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             return Localisation(localisation, widths, c, h, w, p, side) + grid;
         }
 
-        private static NetworkSizeBound Localisation(LocalisationNetworkKind kind, IReadOnlyList<int> widths, double c, double h, double w, int p,
+        private static NetworkSizeBound Localisation(LocalisationNetworkKind kind, IReadOnlyList<int> widths, double c,
+            double h, double w, int p,
             double side)
         {
             var ws = LocalisationNetwork.Widths(kind, widths).Select(v => (double)v).ToArray();
@@ -91,7 +101,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                 case LocalisationNetworkKind.Cnn:
                 {
                     double h1 = Half(h), w1 = Half(w), h2 = Half(h1), w2 = Half(w1);
-                    trunk = Conv(c, ws[0], 5, h1, w1) + Conv(ws[0], ws[1], 5, h2, w2); // pool, conv, pool, conv (padded)
+                    // pool, conv, pool, conv (padded)
+                    trunk = Conv(c, ws[0], 5, h1, w1) + Conv(ws[0], ws[1], 5, h2, w2);
                     flat = ws[1] * Pooled(h2, side) * Pooled(w2, side);
                     trunk += Dense(flat, ws[2]).Size;
                     flat = ws[2];
@@ -109,7 +120,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             return trunk + Dense(flat, p).Size;
         }
 
-        private static (NetworkSizeBound Size, double Features) Classifier(ClassifierKind kind, IReadOnlyList<int> widths, double c, double h, double w,
+        private static (NetworkSizeBound Size, double Features) Classifier(ClassifierKind kind,
+            IReadOnlyList<int> widths, double c, double h, double w,
             bool batchNorm, double side)
         {
             var ws = ClassifierFeatures.Widths(kind, widths).Select(v => (double)v).ToArray();
@@ -123,7 +135,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                     double previous = c;
                     for (int i = 0; i < ws.Length; i++)
                     {
-                        size += Conv(previous, ws[i], i == 0 ? 9 : 7, h, w) + new NetworkSizeBound(batchNorm ? 4 * ws[i] + 1 : 0, 0);
+                        size += Conv(previous, ws[i], i == 0 ? 9 : 7, h, w)
+                            + new NetworkSizeBound(batchNorm ? 4 * ws[i] + 1 : 0, 0);
                         (h, w, previous) = (Half(h), Half(w), ws[i]);
                     }
                     return (size, previous * Pooled(h, side) * Pooled(w, side));
@@ -131,14 +144,16 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                 default:
                 {
                     var size = Conv(c, ws[0], 5, h, w) + Conv(ws[0], ws[1], 5, Half(h), Half(w));
-                    return (size + Dense(ws[1] * Pooled(Half(Half(h)), side) * Pooled(Half(Half(w)), side), ws[2]).Size, ws[2]);
+                    return (size + Dense(ws[1] * Pooled(Half(Half(h)), side) * Pooled(Half(Half(w)), side), ws[2]).Size,
+                        ws[2]);
                 }
             }
         }
 
         private static NetworkSizeBound Head(double features, int classes) => Dense(features, classes).Size;
 
-        private static NetworkSizeBound Times(NetworkSizeBound size, int count) => new(size.Parameters * count, size.ImageValues);
+        private static NetworkSizeBound Times(NetworkSizeBound size, int count)
+            => new(size.Parameters * count, size.ImageValues);
 
         private static NetworkSizeBound Conv(double input, double output, int kernel, double h, double w)
             => new(input * output * kernel * kernel + output, output * h * w);

@@ -40,17 +40,21 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         public VectorDataViewType ThetaType => new VectorDataViewType(NumberDataViewType.Single, ParameterCount);
 
         /// <summary>A fresh (identity) spatial transformer module of this configuration, for learned mode.</summary>
-        public SpatialTransformerModule CreateModule() => new SpatialTransformerModule(Kind, InputShape.Channels, InputShape.Height,
-            InputShape.Width, Localisation, LocalisationWidths, OutputHeight, OutputWidth, TpsGridSize, Sampling, Padding,
+        public SpatialTransformerModule CreateModule()
+            => new SpatialTransformerModule(Kind, InputShape.Channels, InputShape.Height, InputShape.Width,
+            Localisation, LocalisationWidths, OutputHeight, OutputWidth, TpsGridSize, Sampling, Padding,
             normaliseLocalisationInput: InputNormalization != InputNormalization.None);
 
         public void CheckThetaColumn(IExceptionContext ectx, DataViewType type)
         {
-            if (type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single || vector.Size != ParameterCount)
-                throw ectx.ExceptSchemaMismatch("inputSchema", "theta", ThetaColumnName, $"Vector<Single, {ParameterCount}>", type.ToString());
+            if (type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single
+                || vector.Size != ParameterCount)
+                throw ectx.ExceptSchemaMismatch("inputSchema", "theta", ThetaColumnName,
+                    $"Vector<Single, {ParameterCount}>", type.ToString());
         }
 
-        public void CheckImageColumn(IExceptionContext ectx, DataViewType type) => InputShape.CheckColumn(ectx, "inputSchema", InputColumnName, type);
+        public void CheckImageColumn(IExceptionContext ectx, DataViewType type)
+            => InputShape.CheckColumn(ectx, "inputSchema", InputColumnName, type);
 
         // *** Binary format ***
         // string id: output column, input column, theta column
@@ -72,7 +76,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             ctx.SaveNonEmptyString(InputColumnName);
             ctx.SaveNonEmptyString(ThetaColumnName);
             var w = ctx.Writer;
-            foreach (int value in new[] { (int)Kind, InputShape.Channels, InputShape.Height, InputShape.Width, OutputHeight, OutputWidth,
+            foreach (int value in new[] { (int)Kind, InputShape.Channels, InputShape.Height, InputShape.Width,
+                OutputHeight, OutputWidth,
                 TpsGridSize, (int)Sampling, (int)Padding, BatchSize })
                 w.Write(value);
             w.Write(Learned);
@@ -87,8 +92,9 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         public byte[] ArchitectureHash() => WeightsIntegrity.ArchitectureHash(w =>
         {
             w.Write(OutputColumnName); w.Write(InputColumnName); w.Write(ThetaColumnName);
-            foreach (int value in new[] { (int)Kind, InputShape.Channels, InputShape.Height, InputShape.Width, OutputHeight, OutputWidth,
-                TpsGridSize, (int)Sampling, (int)Padding, BatchSize, Learned ? 1 : 0, (int)Localisation, LocalisationWidths?.Length ?? 0 })
+            foreach (int value in new[] { (int)Kind, InputShape.Channels, InputShape.Height, InputShape.Width,
+                OutputHeight, OutputWidth, TpsGridSize, (int)Sampling, (int)Padding, BatchSize, Learned ? 1 : 0,
+                (int)Localisation, LocalisationWidths?.Length ?? 0 })
                 w.Write(value);
             foreach (int v in LocalisationWidths ?? Array.Empty<int>()) w.Write(v);
             // Only when there is one, so transforms saved before it existed (all None) keep the hash they recorded.
@@ -105,26 +111,32 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             string input = ctx.LoadNonEmptyString();
             string theta = ctx.LoadNonEmptyString();
             var r = ctx.Reader;
-            var kind = (SpatialTransformKind)LoadLimits.ReadInt(ectx, r, "Kind", (int)SpatialTransformKind.None + 1, (int)SpatialTransformKind.ThinPlateSpline);
+            var kind = (SpatialTransformKind)LoadLimits.ReadInt(ectx, r, "Kind", (int)SpatialTransformKind.None + 1,
+                (int)SpatialTransformKind.ThinPlateSpline);
             var shape = new ImageShape(LoadLimits.ReadInt(ectx, r, "ImageChannels", 1, LoadLimits.MaxChannels),
-                LoadLimits.ReadInt(ectx, r, "ImageHeight", 1, LoadLimits.MaxSide), LoadLimits.ReadInt(ectx, r, "ImageWidth", 1, LoadLimits.MaxSide));
+                LoadLimits.ReadInt(ectx, r, "ImageHeight", 1, LoadLimits.MaxSide),
+                LoadLimits.ReadInt(ectx, r, "ImageWidth", 1, LoadLimits.MaxSide));
             int outH = LoadLimits.ReadInt(ectx, r, "OutputHeight", 1, LoadLimits.MaxSide);
             int outW = LoadLimits.ReadInt(ectx, r, "OutputWidth", 1, LoadLimits.MaxSide);
             int tps = LoadLimits.ReadInt(ectx, r, "TpsGridSize", 2, LoadLimits.MaxTpsGridSize);
             var sampling = LoadLimits.ReadEnum<SamplingMode>(ectx, r, "Sampling");
             var padding = LoadLimits.ReadEnum<PaddingMode>(ectx, r, "Padding");
             int batch = LoadLimits.ReadInt(ectx, r, "BatchSize", 1, LoadLimits.MaxBatchSize);
-            LoadLimits.CheckImageValues(ectx, "The saved input image", (double)shape.Channels * shape.Height * shape.Width);
+            LoadLimits.CheckImageValues(ectx, "The saved input image",
+                (double)shape.Channels * shape.Height * shape.Width);
             LoadLimits.CheckImageValues(ectx, "The saved output image", (double)shape.Channels * outH * outW);
-            var config = new SpatialTransformConfig(output, input, theta, kind, shape, outH, outW, tps, sampling, padding, batch);
+            var config = new SpatialTransformConfig(output, input, theta, kind, shape, outH, outW, tps, sampling,
+                padding, batch);
             if (ctx.Header.ModelVerWritten < VersionLearned || !r.ReadBoolean()) return config;
             var localisation = LoadLimits.ReadEnum<LocalisationNetworkKind>(ectx, r, "Localisation");
             int[] widths = StNetworkOptionsFormat.ReadInts(ectx, r, "LocalisationWidths");
             try { LocalisationNetwork.Widths(localisation, widths); }
-            catch (ArgumentException e) { throw ectx.ExceptDecode($"The saved localisation network is invalid: {e.Message}"); }
+            catch (ArgumentException e) { throw ectx.ExceptDecode("The saved localisation " +
+                $"network is invalid: {e.Message}"); }
             var normalization = ctx.Header.ModelVerWritten >= VersionNormalized
                 ? LoadLimits.ReadEnum<InputNormalization>(ectx, r, "InputNormalization") : InputNormalization.None;
-            return config with { Learned = true, Localisation = localisation, LocalisationWidths = widths, InputNormalization = normalization };
+            return config with { Learned = true, Localisation = localisation, LocalisationWidths = widths,
+                InputNormalization = normalization };
         }
     }
 }

@@ -35,10 +35,13 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         {
             w.Write(layout);
             w.Write(o.InputChannels); w.Write(o.InputHeight); w.Write(o.InputWidth); w.Write(o.Classes);
-            w.Write((int)o.Transform); w.Write(o.TpsGridSize); w.Write((int)o.Localisation); WriteInts(w, o.LocalisationWidths);
+            w.Write((int)o.Transform); w.Write(o.TpsGridSize); w.Write((int)o.Localisation);
+            WriteInts(w, o.LocalisationWidths);
             w.Write((int)o.Classifier); WriteInts(w, o.ClassifierWidths);
-            w.Write(o.ParallelTransformers); w.Write(o.SeriesTransformers); w.Write(o.TransformOutputHeight); w.Write(o.TransformOutputWidth);
-            w.Write(o.DownsampleAfterTransform); w.Write((int)o.Sampling); w.Write((int)o.Padding); w.Write(o.Dropout); w.Write(o.BatchNorm);
+            w.Write(o.ParallelTransformers); w.Write(o.SeriesTransformers); w.Write(o.TransformOutputHeight);
+            w.Write(o.TransformOutputWidth);
+            w.Write(o.DownsampleAfterTransform); w.Write((int)o.Sampling); w.Write((int)o.Padding); w.Write(o.Dropout);
+            w.Write(o.BatchNorm);
         }
 
         /// <summary>
@@ -46,12 +49,14 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         /// normalization only when there is one, then the pooling side only when it is on, so models saved before
         /// either existed keep the hash they recorded.
         /// </summary>
-        public static byte[] ArchitectureHash(StNetworkOptions o, int[] featureDimensions) => WeightsIntegrity.ArchitectureHash(w =>
+        public static byte[] ArchitectureHash(StNetworkOptions o, int[] featureDimensions)
+            => WeightsIntegrity.ArchitectureHash(w =>
         {
             WriteLayout1(w, o, LayoutWithoutNormalization);
             WriteInts(w, featureDimensions);
             if (o.InputNormalization != InputNormalization.None) w.Write((int)o.InputNormalization);
-            if (o.FullyConnectedInputSide != 0) { w.Write(-1); w.Write(o.FullyConnectedInputSide); } // -1 marks the field: no normalization kind is negative
+            // -1 marks the field: no normalization kind is negative
+            if (o.FullyConnectedInputSide != 0) { w.Write(-1); w.Write(o.FullyConnectedInputSide); }
         });
 
         /// <summary>
@@ -62,7 +67,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         {
             int layout = r.ReadInt32();
             if (layout < LayoutWithoutNormalization || layout > Layout)
-                throw ectx.ExceptDecode($"The network description has layout {layout}; this version of Stn.MLNet reads layouts {LayoutWithoutNormalization} to {Layout}. Update the package to load this model.");
+                throw ectx.ExceptDecode($"The network description has layout {layout}; this version of Stn.MLNet " +
+                    $"reads layouts {LayoutWithoutNormalization} to {Layout}. Update the package to load this model.");
             var o = new StNetworkOptions
             {
                 InputChannels = ReadInt(ectx, r, nameof(StNetworkOptions.InputChannels), 1, MaxChannels),
@@ -76,7 +82,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                 LocalisationWidths = ReadInts(ectx, r, nameof(StNetworkOptions.LocalisationWidths)),
                 Classifier = ReadEnum<ClassifierKind>(ectx, r, nameof(StNetworkOptions.Classifier)),
                 ClassifierWidths = ReadInts(ectx, r, nameof(StNetworkOptions.ClassifierWidths)),
-                ParallelTransformers = ReadInt(ectx, r, nameof(StNetworkOptions.ParallelTransformers), 1, MaxTransformers),
+                ParallelTransformers = ReadInt(ectx, r, nameof(StNetworkOptions.ParallelTransformers), 1,
+                    MaxTransformers),
                 SeriesTransformers = ReadInt(ectx, r, nameof(StNetworkOptions.SeriesTransformers), 0, MaxTransformers),
                 TransformOutputHeight = ReadInt(ectx, r, nameof(StNetworkOptions.TransformOutputHeight), 0, MaxSide),
                 TransformOutputWidth = ReadInt(ectx, r, nameof(StNetworkOptions.TransformOutputWidth), 0, MaxSide),
@@ -87,9 +94,11 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                 BatchNorm = r.ReadBoolean(),
             };
             if (layout >= LayoutWithoutPooling)
-                o = o with { InputNormalization = ReadEnum<InputNormalization>(ectx, r, nameof(StNetworkOptions.InputNormalization)) };
+                o = o with { InputNormalization = ReadEnum<InputNormalization>(ectx, r,
+                    nameof(StNetworkOptions.InputNormalization)) };
             if (layout >= Layout)
-                o = o with { FullyConnectedInputSide = ReadInt(ectx, r, nameof(StNetworkOptions.FullyConnectedInputSide), 0, MaxSide) };
+                o = o with { FullyConnectedInputSide = ReadInt(ectx, r,
+                    nameof(StNetworkOptions.FullyConnectedInputSide), 0, MaxSide) };
             if (!(o.Dropout >= 0 && o.Dropout < 1)) // NaN too
                 throw ectx.ExceptDecode($"{nameof(StNetworkOptions.Dropout)} must be in [0, 1); got {o.Dropout}.");
             try
@@ -99,7 +108,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
                 LocalisationNetwork.Widths(o.Localisation, o.LocalisationWidths);
                 ClassifierFeatures.Widths(o.Classifier, o.ClassifierWidths);
             }
-            catch (ArgumentException e) { throw ectx.ExceptDecode($"The saved network description is invalid: {e.Message}"); }
+            catch (ArgumentException e) { throw ectx.ExceptDecode("The saved network " +
+                $"description is invalid: {e.Message}"); }
             return o;
         }
 

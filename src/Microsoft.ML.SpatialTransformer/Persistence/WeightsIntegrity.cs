@@ -54,7 +54,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         public static void CheckArchitecture(IExceptionContext ectx, ModelLoadContext ctx, byte[] stored, byte[] actual)
         {
             if (!stored.AsSpan().SequenceEqual(actual))
-                throw ectx.ExceptDecode($"The network description in '{EntryPath(ctx, ModelLoadContext.ModelStreamName)}' does not match its " +
+                throw ectx.ExceptDecode("The network description in " +
+                    $"'{EntryPath(ctx, ModelLoadContext.ModelStreamName)}' does not match its " +
                     $"SHA-256 (recorded {Short(stored)}, computed {Short(actual)}): the model file is corrupted.");
         }
 
@@ -64,7 +65,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         /// weights against theirs. A model saved before the hashes existed loads unchecked, with a warning naming
         /// <paramref name="what"/>.
         /// </summary>
-        public static byte[] ReadCheckedWeights(IHostEnvironment env, ModelLoadContext ctx, string entry, bool hashed, byte[] architectureHash, string what)
+        public static byte[] ReadCheckedWeights(IHostEnvironment env, ModelLoadContext ctx, string entry, bool hashed,
+            byte[] architectureHash, string what)
         {
             byte[] weightsHash = null;
             if (hashed)
@@ -76,7 +78,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             else
             {
                 using var ch = env.Start("Load");
-                ch.Warning($"This {what} was saved before models recorded SHA-256 hashes of their weights; it loads without that check. Save it again to add them.");
+                ch.Warning($"This {what} was saved before models recorded SHA-256 hashes of their weights; it loads " +
+                    "without that check. Save it again to add them.");
             }
             return ReadWeights(env, ctx, entry, weightsHash);
         }
@@ -85,7 +88,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         /// Loads <paramref name="weights"/> into <paramref name="module"/>; a failure is a decode error naming the
         /// entry and <paramref name="what"/>.
         /// </summary>
-        public static void LoadInto(IExceptionContext ectx, torch.nn.Module module, byte[] weights, string entry, string what)
+        public static void LoadInto(IExceptionContext ectx, torch.nn.Module module, byte[] weights, string entry,
+            string what)
         {
             try
             {
@@ -94,7 +98,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                throw ectx.ExceptDecode(e, $"The model's weights entry '{entry}' is corrupted or does not match the saved {what} ({e.Message}).");
+                throw ectx.ExceptDecode(e, $"The model's weights entry '{entry}' is corrupted or does not match the " +
+                    $"saved {what} ({e.Message}).");
             }
         }
 
@@ -111,8 +116,10 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
             {
                 var actual = Hash(bytes);
                 if (!stored.AsSpan().SequenceEqual(actual))
-                    throw ectx.ExceptDecode($"The weights entry '{EntryPath(ctx, entry)}' does not match the SHA-256 recorded in the model's " +
-                        $"header (recorded {Short(stored)}, computed {Short(actual)}): the model file is corrupted or its weights belong to another model.");
+                    throw ectx.ExceptDecode($"The weights entry '{EntryPath(ctx, entry)}' does not match the " +
+                        "SHA-256 recorded in the model's " +
+                        $"header (recorded {Short(stored)}, computed {Short(actual)}): the model file is corrupted " +
+                        "or its weights belong to another model.");
             }
             return bytes;
         }
@@ -121,7 +128,8 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         {
             // ML.NET hands entries over as seekable copies, so the length is known before anything is allocated.
             long length = stream.Length - stream.Position;
-            ectx.CheckDecode(length >= 0 && length <= Array.MaxLength, $"The weights entry '{path}' holds {length} bytes; expected 0 to {Array.MaxLength}.");
+            ectx.CheckDecode(length >= 0 && length <= Array.MaxLength,
+                $"The weights entry '{path}' holds {length} bytes; expected 0 to {Array.MaxLength}.");
             var bytes = new byte[length];
             stream.ReadExactly(bytes);
             return bytes;
@@ -130,6 +138,7 @@ namespace Microsoft.ML.SpatialTransformer.Persistence
         private static string EntryPath(ModelLoadContext ctx, string entry)
             => string.IsNullOrEmpty(ctx.Directory) ? entry : $"{ctx.Directory.Replace('\\', '/')}/{entry}";
 
-        private static string Short(byte[] hash) => Convert.ToHexString(hash, 0, Math.Min(8, hash.Length)).ToLowerInvariant() + "...";
+        private static string Short(byte[] hash)
+            => Convert.ToHexString(hash, 0, Math.Min(8, hash.Length)).ToLowerInvariant() + "...";
     }
 }

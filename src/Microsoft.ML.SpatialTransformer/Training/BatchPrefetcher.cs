@@ -26,12 +26,14 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <param name="positions">Class indices per row.</param>
         /// <param name="fill">Fills the buffer with batch b (runs on a pool thread; should stop early when the token is
         /// cancelled).</param>
-        public BatchPrefetcher(int batches, int batchSize, int featureSize, Action<int, BatchBuffer, CancellationToken> fill,
+        public BatchPrefetcher(int batches, int batchSize, int featureSize,
+            Action<int, BatchBuffer, CancellationToken> fill,
             int positions = 1)
         {
             _batches = batches;
             _fill = fill;
-            _buffers = new[] { new BatchBuffer(batchSize, featureSize, positions), new BatchBuffer(batchSize, featureSize, positions) };
+            _buffers = new[] { new BatchBuffer(batchSize, featureSize, positions),
+                new BatchBuffer(batchSize, featureSize, positions) };
             if (batches > 0) _pending = Start(0);
         }
 

@@ -20,7 +20,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
             if (classes < 2 || !double.IsFinite(loss)) return false;
             double chanceLoss = Math.Log(classes);
             double chanceAccuracy = Math.Max(1.0 / classes, majorityShare);
-            return Math.Abs(loss - chanceLoss) < LossTolerance * chanceLoss && accuracy <= chanceAccuracy + AccuracyTolerance;
+            return Math.Abs(loss - chanceLoss) < LossTolerance * chanceLoss && accuracy <= chanceAccuracy
+                + AccuracyTolerance;
         }
 
         /// <summary>
@@ -39,9 +40,12 @@ namespace Microsoft.ML.SpatialTransformer.Training
 
         /// <summary>The warning for MLContext.Log, naming the likely causes.</summary>
         public static string Explain(string task, EpochMetrics last, int classes, bool inputNormalised) =>
-            $"{task}: after epoch {last.Epoch} the training loss ({last.TrainLoss:F4}) is still that of chance (ln {classes} = {Math.Log(classes):F4}) " +
-            $"and the training accuracy ({last.TrainAccuracy:P1}) no better than guessing: the model has learned nothing from the images. Likely causes: " +
-            (inputNormalised ? "" : "the pixel values are not scaled (InputNormalization is None; set it to PerChannelMeanStd, or scale the pixels to 0-1, e.g. ExtractPixels' scaleImage: 1f/255); ") +
+            $"{task}: after epoch {last.Epoch} the training loss ({last.TrainLoss:F4}) is still that of chance (ln " +
+            $"{classes} = {Math.Log(classes):F4}) " +
+            $"and the training accuracy ({last.TrainAccuracy:P1}) no better than guessing: the model has learned " +
+            "nothing from the images. Likely causes: " +
+            (inputNormalised ? "" : "the pixel values are not scaled (InputNormalization is None; set it to " +
+                "PerChannelMeanStd, or scale the pixels to 0-1, e.g. ExtractPixels' scaleImage: 1f/255); ") +
             "a learning rate too high or too low; labels that are not related to the images; too few epochs.";
     }
 }

@@ -19,7 +19,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         public ChannelStatistics(int channels, int pixelsPerChannel)
         {
             if (channels <= 0) throw new ArgumentOutOfRangeException(nameof(channels), channels, "must be positive");
-            if (pixelsPerChannel <= 0) throw new ArgumentOutOfRangeException(nameof(pixelsPerChannel), pixelsPerChannel, "must be positive");
+            if (pixelsPerChannel <= 0)
+                throw new ArgumentOutOfRangeException(nameof(pixelsPerChannel), pixelsPerChannel, "must be positive");
             _channels = channels;
             _pixelsPerChannel = pixelsPerChannel;
             _mean = new double[channels];
@@ -33,7 +34,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         public void Add(ReadOnlySpan<float> row)
         {
             if (row.Length != _channels * _pixelsPerChannel)
-                throw new ArgumentException($"A row holds {_channels * _pixelsPerChannel} values; got {row.Length}.", nameof(row));
+                throw new ArgumentException($"A row holds {_channels * _pixelsPerChannel} values; got {row.Length}.",
+                    nameof(row));
             long n = _pixelsPerChannel;
             for (int c = 0; c < _channels; c++)
             {

@@ -16,11 +16,14 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// name="budget"/> at the slower of the mean and the last epoch's pace; at least <paramref name="done"/> (then
         /// training stops) and never more than <paramref name="planned"/>, so the schedule only ever shortens.
         /// </summary>
-        public static double Plan(TimeSpan budget, TimeSpan elapsed, double done, TimeSpan last, double lastShare, double planned)
+        public static double Plan(TimeSpan budget, TimeSpan elapsed, double done, TimeSpan last, double lastShare,
+            double planned)
         {
             if (!(done > 0)) throw new ArgumentOutOfRangeException(nameof(done), done, "some training must be done.");
-            if (!(lastShare > 0 && lastShare <= 1)) throw new ArgumentOutOfRangeException(nameof(lastShare), lastShare, "must be in (0, 1].");
-            double pace = Math.Max(Math.Max(elapsed.TotalSeconds / done, last.TotalSeconds / lastShare), 1e-6); // seconds per epoch
+            if (!(lastShare > 0 && lastShare <= 1))
+                throw new ArgumentOutOfRangeException(nameof(lastShare), lastShare, "must be in (0, 1].");
+            // seconds per epoch
+            double pace = Math.Max(Math.Max(elapsed.TotalSeconds / done, last.TotalSeconds / lastShare), 1e-6);
             double left = Math.Max(0, (budget - elapsed).TotalSeconds);
             return Math.Clamp(done + left / pace, done, Math.Max(done, planned));
         }

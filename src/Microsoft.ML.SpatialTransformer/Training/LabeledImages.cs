@@ -18,7 +18,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         private readonly RowStore _rows;
         private readonly int[] _labels;
 
-        private LabeledImages(RowStore rows, int[] labels, int positions, long skippedMissingLabel, long skippedBadPixels,
+        private LabeledImages(RowStore rows, int[] labels, int positions, long skippedMissingLabel,
+            long skippedBadPixels,
             float maxMagnitude)
         {
             _rows = rows;
@@ -76,7 +77,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// order.</param>
         /// <param name="labelFormat">How the label column becomes class indices; null: <see
         /// cref="LabelFormat.Key"/>.</param>
-        public static LabeledImages Read(IExceptionContext ectx, IDataView data, string featureColumn, string labelColumn,
+        public static LabeledImages Read(IExceptionContext ectx, IDataView data, string featureColumn,
+            string labelColumn,
             int featureSize, string dataName, TrainingDataStorage storage, CancellationToken cancellation = default,
             RowCallback onRow = null, LabelFormat labelFormat = null)
         {
@@ -108,7 +110,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
                         if (!float.IsFinite(magnitude)) { badPixels++; continue; }
                         // Batches and the shuffled order index rows with an int.
                         if (labels.Count / positions == Array.MaxLength / positions)
-                            throw ectx.Except($"The {dataName} has more than {Array.MaxLength} usable rows; train on fewer rows.");
+                            throw ectx.Except($"The {dataName} has more than {Array.MaxLength} usable " +
+                                "rows; train on fewer rows.");
                         maxMagnitude = Math.Max(maxMagnitude, magnitude);
                         store.Add(buffer);
                         labels.AddRange(classes);
@@ -116,7 +119,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
                     }
                 }
                 if (labels.Count == 0)
-                    throw ectx.Except($"The {dataName} has no usable row: {missingLabel} row(s) have a missing label and {badPixels} a NaN or infinite value in '{featureColumn}'.");
+                    throw ectx.Except($"The {dataName} has no usable row: {missingLabel} row(s) have a missing label " +
+                        $"and {badPixels} a NaN or infinite value in '{featureColumn}'.");
                 store.Seal();
                 return new LabeledImages(store, labels.ToArray(), positions, missingLabel, badPixels, maxMagnitude);
             }
@@ -133,9 +137,12 @@ namespace Microsoft.ML.SpatialTransformer.Training
             string size = $"{Count} rows of {FeatureSize} values, " + (_rows.BytesPerValue == 1
                 ? "held as bytes since every value is a whole number 0-255"
                 : "held as float32");
-            if (_rows.FileRows == 0) return $"The {dataName} ({size}, {Megabytes(_rows.MemoryBytes)}) is held in memory.";
-            return $"The {dataName} ({size}) is held {Megabytes(_rows.MemoryBytes)} in memory ({_rows.MemoryRows} rows) and " +
-                   $"{Megabytes(_rows.FileBytes)} in the temporary file '{_rows.FilePath}' ({_rows.FileRows} rows; on Linux " +
+            if (_rows.FileRows == 0)
+                return $"The {dataName} ({size}, {Megabytes(_rows.MemoryBytes)}) is held in memory.";
+            return $"The {dataName} ({size}) is held {Megabytes(_rows.MemoryBytes)} in memory " +
+                   $"({_rows.MemoryRows} rows) and " +
+                   $"{Megabytes(_rows.FileBytes)} in the temporary file '{_rows.FilePath}' " +
+                   $"({_rows.FileRows} rows; on Linux " +
                    "and macOS unlinked at once, so it is not listed while open), deleted when training ends.";
         }
 

@@ -38,8 +38,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <param name="task">What is being trained, for the log and the progress channel.</param>
         /// <param name="labelFormat">How the label column becomes class indices; null: a key column, one class per
         /// row.</param>
-        public static (StNetwork Network, IReadOnlyList<EpochMetrics> History) Train(IHost host, StNetworkOptions options,
-            TrainingSettings s, IDataView train, IDataView validation, string featureColumn, string labelColumn, string task,
+        public static (StNetwork Network, IReadOnlyList<EpochMetrics> History) Train(IHost host,
+            StNetworkOptions options, TrainingSettings s, IDataView train, IDataView validation, string featureColumn,
+            string labelColumn, string task,
             LabelFormat labelFormat = null)
         {
             var shape = new ImageShape(options.InputChannels, options.InputHeight, options.InputWidth);
@@ -51,25 +52,31 @@ namespace Microsoft.ML.SpatialTransformer.Training
             var device = TorchDevice.Select(host, ch);
             LabeledImages trainRows = null, validationRows = null;
             // The input statistics come from the same single read, over the rows kept for training.
-            var statistics = options.InputNormalization == InputNormalization.None ? null : new ChannelStatistics(shape.Channels, shape.Height * shape.Width);
+            var statistics = options.InputNormalization == InputNormalization.None ? null
+                : new ChannelStatistics(shape.Channels, shape.Height * shape.Width);
             // The rows past the memory budget sit in a temporary file, deleted here whether training ends, fails or is
             // cancelled.
             try
             {
-                trainRows = LabeledImages.Read(host, train, featureColumn, labelColumn, shape.Size, "training data", s.Storage, s.Cancellation,
+                trainRows = LabeledImages.Read(host, train, featureColumn, labelColumn, shape.Size, "training data",
+                    s.Storage, s.Cancellation,
                     statistics is null ? null : statistics.Add, labelFormat);
                 ReportSkipped(ch, trainRows, "training data");
                 ch.Info(trainRows.Describe("training data"));
                 if (validation is not null)
                 {
                     // The validation set gets what the training rows left of the memory budget.
-                    var storage = s.Storage is null ? null : s.Storage with { MemoryBudgetBytes = Math.Max(0, s.Storage.MemoryBudgetBytes - trainRows.Store.MemoryBytes) };
-                    validationRows = LabeledImages.Read(host, validation, featureColumn, labelColumn, shape.Size, "validation set", storage, s.Cancellation,
+                    var storage = s.Storage is null ? null
+                        : s.Storage with { MemoryBudgetBytes = Math.Max(0, s.Storage.MemoryBudgetBytes
+                        - trainRows.Store.MemoryBytes) };
+                    validationRows = LabeledImages.Read(host, validation, featureColumn, labelColumn, shape.Size,
+                        "validation set", storage, s.Cancellation,
                         labelFormat: labelFormat);
                     ReportSkipped(ch, validationRows, "validation set");
                     ch.Info(validationRows.Describe("validation set"));
                 }
-                return Train(host, ch, options, s, seed, device, shape, trainRows, validationRows, statistics, featureColumn, task);
+                return Train(host, ch, options, s, seed, device, shape, trainRows, validationRows, statistics,
+                    featureColumn, task);
             }
             finally
             {
@@ -79,18 +86,21 @@ namespace Microsoft.ML.SpatialTransformer.Training
             }
         }
 
-        private static (StNetwork Network, IReadOnlyList<EpochMetrics> History) Train(IHost host, IChannel ch, StNetworkOptions options,
-            TrainingSettings s, int seed, Device device, ImageShape shape, LabeledImages trainRows, LabeledImages validationRows,
+        private static (StNetwork Network, IReadOnlyList<EpochMetrics> History) Train(IHost host, IChannel ch,
+            StNetworkOptions options, TrainingSettings s, int seed, Device device, ImageShape shape,
+            LabeledImages trainRows, LabeledImages validationRows,
             ChannelStatistics statistics, string featureColumn, string task)
         {
-            ch.Info($"{task}: {options.Transform} spatial transformer(s) x{Math.Max(options.ParallelTransformers, options.SeriesTransformers)} " +
+            ch.Info($"{task}: {options.Transform} spatial transformer(s) " +
+                    $"x{Math.Max(options.ParallelTransformers, options.SeriesTransformers)} " +
                     $"on {shape} images, {options.Classes} classes, {trainRows.Count} training rows, seed {seed}.");
 
             var network = Build(options, seed);
             if (statistics is not null)
             {
                 network.InputNormalisation.SetStatistics(statistics.Mean, statistics.Std);
-                ch.Info($"Input normalization: per-channel mean {Format(statistics.Mean)}, standard deviation {Format(statistics.Std)} (training rows).");
+                ch.Info($"Input normalization: per-channel mean {Format(statistics.Mean)}, standard deviation " +
+                    $"{Format(statistics.Std)} (training rows).");
             }
             // Dropout masks come from the fit's own generator, on the training device, for the same reason.
             using var dropoutGenerator = new Generator(unchecked((ulong)seed) ^ 0x9E3779B97F4A7C15UL, device);
@@ -98,7 +108,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
             {
                 network.to(device);
                 ParameterInitialisation.UseDropoutGenerator(network, dropoutGenerator);
-                var loop = new TrainingLoop(host, ch, network, network.LocalisationParameters(), s, seed, device, shape, featureColumn);
+                var loop = new TrainingLoop(host, ch, network, network.LocalisationParameters(), s, seed, device, shape,
+                    featureColumn);
                 using (var pch = host.StartProgressChannel(task))
                 {
                     int done = 0;
@@ -123,22 +134,29 @@ namespace Microsoft.ML.SpatialTransformer.Training
         }
 
         // A model whose last epoch trained to chance has learned nothing; say so and why it may be (issue 12).
-        private static void WarnIfAtChance(IChannel ch, string task, IReadOnlyList<EpochMetrics> history, StNetworkOptions options, LabeledImages rows)
+        private static void WarnIfAtChance(IChannel ch, string task, IReadOnlyList<EpochMetrics> history,
+            StNetworkOptions options, LabeledImages rows)
         {
             // Chance for sequences depends on the length distribution; only one label per row is checked.
             if (history.Count == 0 || rows.Positions != 1) return;
             var last = history[history.Count - 1];
             double majority = ChanceLevel.MajorityShare(rows.Labels, options.Classes);
             if (ChanceLevel.IsAtChance(last.TrainLoss, last.TrainAccuracy, options.Classes, majority))
-                ch.Warning(ChanceLevel.Explain(task, last, options.Classes, options.InputNormalization != InputNormalization.None));
+                ch.Warning(ChanceLevel.Explain(task, last, options.Classes,
+                    options.InputNormalization != InputNormalization.None));
         }
 
-        private static string Format(double[] values) => "[" + string.Join(", ", Array.ConvertAll(values, v => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture))) + "]";
+        private static string Format(double[] values)
+            => "[" +
+                string.Join(", ", Array.ConvertAll(values,
+                v => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
         private static void ReportSkipped(IChannel ch, LabeledImages data, string name)
         {
-            if (data.SkippedMissingLabel > 0) ch.Warning($"Skipped {data.SkippedMissingLabel} row(s) of the {name} with a missing label.");
-            if (data.SkippedBadPixels > 0) ch.Warning($"Skipped {data.SkippedBadPixels} row(s) of the {name} with NaN or infinite pixels.");
+            if (data.SkippedMissingLabel > 0)
+                ch.Warning($"Skipped {data.SkippedMissingLabel} row(s) of the {name} with a missing label.");
+            if (data.SkippedBadPixels > 0)
+                ch.Warning($"Skipped {data.SkippedBadPixels} row(s) of the {name} with NaN or infinite pixels.");
         }
     }
 }

@@ -25,19 +25,25 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <param name="featureColumn">The image column.</param>
         /// <param name="maxMagnitude">The largest absolute pixel value of the training rows.</param>
         /// <param name="classes">Number of classes.</param>
-        public static string Explain(double loss, int epoch, int batch, long steps, double firstLoss, double learningRate,
+        public static string Explain(double loss, int epoch, int batch, long steps, double firstLoss,
+            double learningRate,
             string featureColumn, float maxMagnitude, long classes)
         {
             string where = $"The training loss became {F(loss)} in epoch {epoch}, batch {batch}";
             string scale = $"The input column '{featureColumn}' holds values of magnitude up to {F(maxMagnitude)}; " +
-                "scale them to a small range, for example [0, 1] (ExtractPixels with scaleImage: 1f / 255, or NormalizeMinMax).";
+                "scale them to a small range, for example [0, 1] (ExtractPixels with scaleImage: 1f / " +
+                "255, or NormalizeMinMax).";
             if (steps == 0)
-                return $"{where}, before any training step: the network's first forward pass overflowed on the inputs. {scale}";
+                return $"{where}, before any training step: the network's first forward pass " +
+                    $"overflowed on the inputs. {scale}";
             double fresh = Math.Log(Math.Max(2, classes));
             if (firstLoss > FirstLossFactor * fresh)
-                return $"{where}. The inputs are out of range: the first batch, before any training step, already had a loss of " +
-                    $"{F(firstLoss)}, where a fresh network on well-scaled inputs gives about {F(Math.Round(fresh, 2))}. {scale}";
-            return $"{where}. Try a lower learning rate (now {F(learningRate)}) or gradient clipping (GradientClipNorm).";
+                return $"{where}. The inputs are out of range: the first batch, before any training " +
+                    "step, already had a loss of " +
+                    $"{F(firstLoss)}, where a fresh network on well-scaled inputs gives about " +
+                    $"{F(Math.Round(fresh, 2))}. {scale}";
+            return $"{where}. Try a lower learning rate (now {F(learningRate)}) or gradient " +
+                "clipping (GradientClipNorm).";
         }
 
         private static string F(double value) => value switch

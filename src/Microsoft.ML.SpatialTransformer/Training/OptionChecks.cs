@@ -13,19 +13,23 @@ namespace Microsoft.ML.SpatialTransformer.Training
     internal static class OptionChecks
     {
         public static void Positive(IExceptionContext ectx, double value, string name) =>
-            ectx.CheckUserArg(double.IsFinite(value) && value > 0, name, $"must be a positive finite number; got {Format(value)}");
+            ectx.CheckUserArg(double.IsFinite(value) && value > 0, name,
+                $"must be a positive finite number; got {Format(value)}");
 
         public static void NonNegative(IExceptionContext ectx, double value, string name) =>
-            ectx.CheckUserArg(double.IsFinite(value) && value >= 0, name, $"must be 0 or a positive finite number; got {Format(value)}");
+            ectx.CheckUserArg(double.IsFinite(value) && value >= 0, name,
+                $"must be 0 or a positive finite number; got {Format(value)}");
 
         /// <summary>
         /// Refuses a value outside [<paramref name="min"/>, <paramref name="max"/>) (or ] when <paramref
         /// name="maxIncluded"/>).
         /// </summary>
-        public static void InRange(IExceptionContext ectx, double value, string name, double min, double max, bool maxIncluded)
+        public static void InRange(IExceptionContext ectx, double value, string name, double min, double max,
+            bool maxIncluded)
         {
             bool ok = double.IsFinite(value) && value >= min && (maxIncluded ? value <= max : value < max);
-            ectx.CheckUserArg(ok, name, $"must be in [{Format(min)}, {Format(max)}{(maxIncluded ? "]" : ")")}; got {Format(value)}");
+            ectx.CheckUserArg(ok, name,
+                $"must be in [{Format(min)}, {Format(max)}{(maxIncluded ? "]" : ")")}; got {Format(value)}");
         }
 
         public static void Positive(IExceptionContext ectx, int value, string name) =>
@@ -36,16 +40,20 @@ namespace Microsoft.ML.SpatialTransformer.Training
 
         /// <summary>A time limit: null (none) or longer than zero.</summary>
         public static void Positive(IExceptionContext ectx, TimeSpan? value, string name) =>
-            ectx.CheckUserArg(value is null || value.Value > TimeSpan.Zero, name, $"must be null (no limit) or longer than zero; got {value}");
+            ectx.CheckUserArg(value is null || value.Value > TimeSpan.Zero, name,
+                $"must be null (no limit) or longer than zero; got {value}");
 
         /// <summary>
         /// The training data's storage options: a budget of null or at least 0 bytes, and a folder that exists (or
         /// null).
         /// </summary>
-        public static void Storage(IExceptionContext ectx, long? memoryBudgetBytes, string budgetName, string directory, string directoryName)
+        public static void Storage(IExceptionContext ectx, long? memoryBudgetBytes, string budgetName, string directory,
+            string directoryName)
         {
-            ectx.CheckUserArg(memoryBudgetBytes is null || memoryBudgetBytes >= 0, budgetName, $"must be null (default) or 0 or more bytes; got {memoryBudgetBytes}");
-            ectx.CheckUserArg(string.IsNullOrEmpty(directory) || System.IO.Directory.Exists(directory), directoryName, $"must be null (the system's temporary folder) or an existing folder; got '{directory}'");
+            ectx.CheckUserArg(memoryBudgetBytes is null || memoryBudgetBytes >= 0, budgetName,
+                $"must be null (default) or 0 or more bytes; got {memoryBudgetBytes}");
+            ectx.CheckUserArg(string.IsNullOrEmpty(directory) || System.IO.Directory.Exists(directory), directoryName,
+                $"must be null (the system's temporary folder) or an existing folder; got '{directory}'");
         }
 
         /// <summary>Invariant, round-trippable, and "Infinity" rather than .NET's "∞".</summary>

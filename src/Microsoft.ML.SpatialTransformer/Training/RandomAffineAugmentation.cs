@@ -21,7 +21,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         public Tensor DrawTheta(int count, Generator generator)
         {
             using var scope = NewDisposeScope();
-            var u = rand(new long[] { count, 4 }, dtype: ScalarType.Float32, generator: generator) * 2 - 1; // [N,4] in [-1, 1)
+            // [N,4] in [-1, 1)
+            var u = rand(new long[] { count, 4 }, dtype: ScalarType.Float32, generator: generator) * 2 - 1;
             var angle = u[.., 0] * (RotationDegrees * Math.PI / 180);  // [N]
             var scale = u[.., 1] * Scale + 1;                           // [N]
             var tx = u[.., 2] * (2 * Translation);                      // [N] normalised: the image spans 2
@@ -35,9 +36,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
         public Tensor Apply(Tensor x, Generator generator)
         {
             using var scope = NewDisposeScope();
-            var theta = DrawTheta((int)x.shape[0], generator).to(x.device);                                      // [N,6]
-            var grid = TransformFamily.Grid(SpatialTransformKind.Affine, theta, x.shape[2], x.shape[3]);        // [N,H,W,2]
-            return GridSampling.Sample(x, grid).MoveToOuterDisposeScope();                                      // [N,C,H,W]
+            var theta = DrawTheta((int)x.shape[0], generator).to(x.device); // [N,6]
+            var grid = TransformFamily.Grid(SpatialTransformKind.Affine, theta, x.shape[2], x.shape[3]); // [N,H,W,2]
+            return GridSampling.Sample(x, grid).MoveToOuterDisposeScope(); // [N,C,H,W]
         }
     }
 }

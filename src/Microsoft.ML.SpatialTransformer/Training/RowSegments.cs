@@ -117,7 +117,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         private void CopyEncoded(long index, Span<byte> destination)
         {
             if (index < MemoryRows)
-                Block((int)(index / _rowsPerBlock)).Slice((int)(index % _rowsPerBlock * RowBytes), (int)RowBytes).CopyTo(destination);
+                Block((int)(index / _rowsPerBlock)).Slice((int)(index % _rowsPerBlock * RowBytes), (int)RowBytes)
+                    .CopyTo(destination);
             else
                 ReadFromFile((index - MemoryRows) * RowBytes, destination, index);
         }
@@ -150,7 +151,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
             while (bytes.Length > 0)
             {
                 int read = RandomAccess.Read(file.SafeFileHandle, bytes, offset);
-                if (read <= 0) throw new EndOfStreamException($"The temporary training data file '{file.Name}' ended before row {index}.");
+                if (read <= 0)
+                    throw new EndOfStreamException($"The temporary training data file '{file.Name}' " +
+                        $"ended before row {index}.");
                 bytes = bytes.Slice(read);
                 offset += read;
             }

@@ -44,7 +44,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// <summary>Appends a row (before <see cref="Seal"/>).</summary>
         public void Add(ReadOnlySpan<float> row)
         {
-            if (row.Length != RowSize) throw new ArgumentException($"expected {RowSize} values; got {row.Length}.", nameof(row));
+            if (row.Length != RowSize)
+                throw new ArgumentException($"expected {RowSize} values; got {row.Length}.", nameof(row));
             if (_sealed) throw new InvalidOperationException("The store is sealed; rows can no longer be added.");
             if (_rows.BytesPerValue == 1 && !RowSegments.FitsInBytes(row)) WidenToFloat();
             _rows.Add(row);
@@ -86,7 +87,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         public void CopyRow(long index, Span<float> destination)
         {
             if (!_sealed) throw new InvalidOperationException("Seal the store before reading from it.");
-            if ((ulong)index >= (ulong)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"the store has {Count} rows");
+            if ((ulong)index >= (ulong)Count)
+                throw new ArgumentOutOfRangeException(nameof(index), index, $"the store has {Count} rows");
             _rows.CopyRow(index, destination.Slice(0, RowSize));
         }
 

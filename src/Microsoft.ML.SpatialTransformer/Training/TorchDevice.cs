@@ -30,13 +30,16 @@ namespace Microsoft.ML.SpatialTransformer.Training
             }
             if (settings.FallbackToCpu)
             {
-                ch.Warning($"MLContext.GpuDeviceId is {gpu.Value} but no such CUDA device is available to TorchSharp; falling back to CPU.");
+                ch.Warning($"MLContext.GpuDeviceId is {gpu.Value} but no such CUDA device is available to " +
+                    "TorchSharp; falling back to CPU.");
                 return CPU;
             }
             throw env.Except(
                 $"MLContext.GpuDeviceId is {gpu.Value} but no such CUDA device is available to TorchSharp " +
-                $"({(cuda.is_available() ? cuda.device_count() + " device(s) found" : "no CUDA backend or device")}). " +
-                "Reference a CUDA backend package (TorchSharp-cuda-windows or TorchSharp-cuda-linux) on a machine with an NVIDIA GPU, " +
+                $"({(cuda.is_available() ? cuda.device_count() + " device(s) found" : "no CUDA backend or device")})" +
+                ". " +
+                "Reference a CUDA backend package (TorchSharp-cuda-windows or TorchSharp-cuda-linux) on a " +
+                "machine with an NVIDIA GPU, " +
                 "or set MLContext.FallbackToCpu = true.");
         }
 

@@ -14,7 +14,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         /// temporary folder.
         /// </summary>
         public static TrainingDataStorage From(long? memoryBudgetBytes, string directory) =>
-            new TrainingDataStorage(memoryBudgetBytes ?? DefaultBudget(), string.IsNullOrEmpty(directory) ? Path.GetTempPath() : directory);
+            new TrainingDataStorage(memoryBudgetBytes ?? DefaultBudget(),
+                string.IsNullOrEmpty(directory) ? Path.GetTempPath() : directory);
 
         /// <summary>Everything in memory: for callers (tests, tools) that never want a file.</summary>
         public static TrainingDataStorage InMemory { get; } = new TrainingDataStorage(long.MaxValue, null);

@@ -32,7 +32,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         private long _steps;
         private double _firstLoss = double.NaN;
 
-        public TrainingLoop(IHost host, IChannel ch, nn.Module<Tensor, Tensor> network, IEnumerable<Parameter> localisation,
+        public TrainingLoop(IHost host, IChannel ch, nn.Module<Tensor, Tensor> network,
+            IEnumerable<Parameter> localisation,
             TrainingSettings settings, int seed, Device device, ImageShape shape, string featureColumn)
         {
             _seed = seed;
@@ -73,15 +74,18 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 {
                     var watch = Stopwatch.StartNew();
                     int epochs = (int)Math.Ceiling(planned);
-                    double rate = LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, epochs, s.StepDecayEpochs, s.StepDecayFactor);
+                    double rate = LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, epochs,
+                        s.StepDecayEpochs, s.StepDecayFactor);
                     SetRates(optimizer, rate);
                     Shuffle(order, random);
                     double share = Math.Min(1, planned - epoch);
-                    var (loss, accuracy, trained) = TrainEpoch(train, order, optimizer, epoch, epochs, augmentationGenerator, share,
+                    var (loss, accuracy, trained) = TrainEpoch(train, order, optimizer, epoch, epochs,
+                        augmentationGenerator, share,
                         s.TimeBudget is TimeSpan limit ? stepTime => total.Elapsed + stepTime > limit : null);
                     done += trained;
                     (double Loss, double Accuracy)? val = validation is null ? null : Evaluate(validation);
-                    var metrics = new EpochMetrics(epoch + 1, rate, loss, accuracy, val?.Loss, val?.Accuracy, watch.Elapsed.TotalSeconds);
+                    var metrics = new EpochMetrics(epoch + 1, rate, loss, accuracy, val?.Loss, val?.Accuracy,
+                        watch.Elapsed.TotalSeconds);
                     History.Add(metrics);
                     onEpoch?.Invoke(metrics);
 
@@ -96,23 +100,28 @@ namespace Microsoft.ML.SpatialTransformer.Training
                         }
                         else if (++epochsWithoutGain >= s.EarlyStoppingPatience)
                         {
-                            _ch.Info($"Early stopping after epoch {epoch + 1}: validation loss has not improved for {epochsWithoutGain} epoch(s); restoring the weights of the best epoch.");
+                            _ch.Info($"Early stopping after epoch {epoch + 1}: validation loss has not improved for " +
+                                $"{epochsWithoutGain} epoch(s); restoring the weights of the best epoch.");
                             break;
                         }
                     }
 
                     if (s.TimeBudget is TimeSpan budget)
                     {
-                        double affordable = EpochBudget.Plan(budget, total.Elapsed, done, watch.Elapsed, trained, planned);
+                        double affordable = EpochBudget.Plan(budget, total.Elapsed, done, watch.Elapsed,
+                            trained, planned);
                         // Less than one more batch fits: the budget is used up.
                         if (affordable - done < 1.0 / Math.Max(1, BatchCount(train.Count)))
                         {
                             if (done < planned)
-                                _ch.Info($"Stopping after {done:F2} of {planned:F2} epochs: the training time budget of {budget.TotalMinutes:F1} min is used up.");
+                                _ch.Info($"Stopping after {done:F2} of {planned:F2} epochs: the training time budget " +
+                                    $"of {budget.TotalMinutes:F1} min is used up.");
                             break;
                         }
                         if (affordable < planned)
-                            _ch.Info($"The training time budget of {budget.TotalMinutes:F1} min allows about {affordable:F2} of {s.MaxEpochs} epochs at the pace so far; the learning-rate schedule now spans {Math.Ceiling(affordable)}.");
+                            _ch.Info($"The training time budget of {budget.TotalMinutes:F1} min allows about " +
+                                $"{affordable:F2} of {s.MaxEpochs} epochs at the pace so far; the learning-rate " +
+                                $"schedule now spans {Math.Ceiling(affordable)}.");
                         planned = affordable;
                     }
                 }
@@ -127,7 +136,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
         // Trains on the first share of the epoch's batches, or fewer where pastBudget says one more step (at the mean
         // step time so far) would end past the time budget; returns the loss and accuracy over the rows seen and the
         // share trained.
-        private (double Loss, double Accuracy, double Share) TrainEpoch(LabeledImages data, int[] order, OptimizerHelper optimizer, int epoch,
+        private (double Loss, double Accuracy, double Share) TrainEpoch(LabeledImages data, int[] order,
+            OptimizerHelper optimizer, int epoch,
             int epochs, Generator augmentationGenerator, double share, Func<TimeSpan, bool> pastBudget)
         {
             _network.train();
@@ -154,7 +164,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 var (loss, rightRows) = LossAndCorrect(logits, y, nn.Reduction.Mean);
                 double value = loss.item<float>();
                 if (!double.IsFinite(value))
-                    throw _host.Except(NonFiniteLoss.Explain(value, epoch + 1, b + 1, _steps, _firstLoss, _settings.LearningRate,
+                    throw _host.Except(NonFiniteLoss.Explain(value, epoch + 1, b + 1, _steps, _firstLoss,
+                        _settings.LearningRate,
                         _featureColumn, data.MaxMagnitude, logits.size(1)));
                 if (_steps == 0) _firstLoss = value;
                 loss.backward();
@@ -165,7 +176,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 lossSum += value * count;
                 correct += rightRows.item<long>();
                 seen = start + count;
-                _settings.Progress?.Report(new TrainingProgress(epoch + 1, epochs, b + 1, batches, lossSum / seen, (double)correct / seen));
+                _settings.Progress?.Report(new TrainingProgress(epoch + 1, epochs, b + 1, batches, lossSum / seen,
+                    (double)correct / seen));
             }
             return (lossSum / seen, (double)correct / seen, (double)b / batches);
         }
@@ -226,9 +238,11 @@ namespace Microsoft.ML.SpatialTransformer.Training
         // The tensors get a copy of the values, so the buffer can be refilled once the next batch is requested.
         private (Tensor X, Tensor Y) ToTensors(BatchBuffer batch)
         {
-            var x = HostTensors.FromSpan(batch.PixelSpan, new long[] { batch.Count, _shape.Channels, _shape.Height, _shape.Width }, _device); // [B,C,H,W]
-            var y = HostTensors.FromSpan(batch.LabelSpan, _device);                                                                          // [B] or [B*P]
-            return (x, batch.Positions == 1 ? y : y.view(batch.Count, batch.Positions));                                                     // [B] or [B,P]
+            // [B,C,H,W]
+            var x = HostTensors.FromSpan(batch.PixelSpan,
+                new long[] { batch.Count, _shape.Channels, _shape.Height, _shape.Width }, _device);
+            var y = HostTensors.FromSpan(batch.LabelSpan, _device); // [B] or [B*P]
+            return (x, batch.Positions == 1 ? y : y.view(batch.Count, batch.Positions)); // [B] or [B,P]
         }
 
         // Cross-entropy (mean, or sum with Reduction.Sum) and rows right. One label per row: the classifier's loss as
@@ -239,8 +253,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
             if (y.dim() == 1)
                 return (nn.functional.cross_entropy(logits, y, reduction: reduction), logits.argmax(1).eq(y).sum());
             long rows = y.size(0), positions = y.size(1);
-            var perPosition = logits.view(rows, positions, -1);                                                            // [B,P,K]
-            var loss = nn.functional.cross_entropy(perPosition.view(rows * positions, -1), y.view(-1), reduction: reduction);
+            var perPosition = logits.view(rows, positions, -1); // [B,P,K]
+            var loss = nn.functional.cross_entropy(perPosition.view(rows * positions, -1), y.view(-1),
+                reduction: reduction);
             if (reduction == nn.Reduction.Sum) loss = loss / positions; // per row, as the mean is
             return (loss, perPosition.argmax(2).eq(y).all(1).sum());
         }
@@ -251,12 +266,16 @@ namespace Microsoft.ML.SpatialTransformer.Training
             double locRate = s.LearningRate * s.LocalisationLearningRateMultiplier;
             if (s.Optimizer == OptimizerKind.Sgd)
             {
-                var groups = new List<SGD.ParamGroup> { new SGD.ParamGroup(_others, s.LearningRate, s.Momentum, 0, s.WeightDecay, false, false) };
-                if (_localisation.Count > 0) groups.Add(new SGD.ParamGroup(_localisation, locRate, s.Momentum, 0, s.WeightDecay, false, false));
+                var groups = new List<SGD.ParamGroup> { new SGD.ParamGroup(_others, s.LearningRate, s.Momentum, 0,
+                    s.WeightDecay, false, false) };
+                if (_localisation.Count > 0)
+                    groups.Add(new SGD.ParamGroup(_localisation, locRate, s.Momentum, 0, s.WeightDecay, false, false));
                 return optim.SGD(groups, s.LearningRate, s.Momentum, 0, s.WeightDecay);
             }
-            var adam = new List<Adam.ParamGroup> { new Adam.ParamGroup(_others, s.LearningRate, 0.9, 0.999, 1e-8, s.WeightDecay, false, false) };
-            if (_localisation.Count > 0) adam.Add(new Adam.ParamGroup(_localisation, locRate, 0.9, 0.999, 1e-8, s.WeightDecay, false, false));
+            var adam = new List<Adam.ParamGroup> { new Adam.ParamGroup(_others, s.LearningRate, 0.9, 0.999, 1e-8,
+                s.WeightDecay, false, false) };
+            if (_localisation.Count > 0)
+                adam.Add(new Adam.ParamGroup(_localisation, locRate, 0.9, 0.999, 1e-8, s.WeightDecay, false, false));
             return optim.Adam(adam, s.LearningRate, 0.9, 0.999, 1e-8, s.WeightDecay);
         }
 

@@ -17,9 +17,11 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
         {
             var text = new StringBuilder();
             text.AppendLine("# Spatial transformer explanations").AppendLine();
-            text.AppendLine($"Each picture: the input ({config.InputShape}) | the transformer's output ({config.OutputShape}) | " +
+            text.AppendLine($"Each picture: the input ({config.InputShape}) | the transformer's output " +
+                           $"({config.OutputShape}) | " +
                            "the input with the output's sampling grid. " +
-                           Invariant($"Pixel values {black:G4} (black) to {white:G4} (white), the same scale for every panel; ") +
+                           Invariant($"Pixel values {black:G4} (black) to {white:G4} (white), the ") +
+                               Invariant($"same scale for every panel; ") +
                            "values beyond are clipped.");
             text.AppendLine();
             text.AppendLine("| row | input \\| output \\| sampling grid | true label | prediction | theta |");
@@ -27,10 +29,13 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
             for (int i = 0; i < rows.Count; i++)
             {
                 var r = rows[i];
-                string prediction = r.Predicted is null ? "" : Invariant($"{Cell(r.Predicted)} (p = {r.Probability:F3})") +
+                string prediction = r.Predicted is null ? ""
+                    : Invariant($"{Cell(r.Predicted)} (p = {r.Probability:F3})") +
                     (r.Correct == false ? " **wrong**" : "");
-                text.AppendLine(Invariant($"| {r.Position} | ![row {r.Position}]({Path.GetFileName(files[i])}) | {Cell(r.TrueLabel)} | ") +
-                                $"{prediction} | {ThetaCaption.Describe(config.Kind, r.Theta, config.InputShape.Width, config.InputShape.Height)} |");
+                string theta = ThetaCaption.Describe(config.Kind, r.Theta, config.InputShape.Width,
+                    config.InputShape.Height);
+                text.AppendLine(Invariant($"| {r.Position} | ![row {r.Position}]({Path.GetFileName(files[i])})") +
+                                Invariant($" | {Cell(r.TrueLabel)} | ") + $"{prediction} | {theta} |");
             }
             string path = Path.Combine(directory, FileName);
             string temp = Path.Combine(directory, "." + FileName + ".tmp");
@@ -40,7 +45,8 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
         }
 
         // A table cell's text: pipes and line breaks would end the cell.
-        private static string Cell(string value) => value is null ? "" : value.Replace("|", "\\|").Replace("\n", " ").Replace("\r", "");
+        private static string Cell(string value)
+            => value is null ? "" : value.Replace("|", "\\|").Replace("\n", " ").Replace("\r", "");
 
         private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
     }

@@ -17,7 +17,8 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
     /// </summary>
     internal static class ExplanationRowReader
     {
-        public static List<ExplainedRow> Read(IHostEnvironment host, SpatialTransformConfig config, IDataView transformed,
+        public static List<ExplainedRow> Read(IHostEnvironment host, SpatialTransformConfig config,
+            IDataView transformed,
             ExplanationOptions options)
         {
             var schema = transformed.Schema;
@@ -26,16 +27,21 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
             var theta = Column(schema, config.ThetaColumnName, "theta");
             var label = options.LabelColumnName is null ? (DataViewSchema.Column?)null
                 : schema.GetColumnOrNull(options.LabelColumnName)
-                  ?? throw new ArgumentException($"The data has no label column '{options.LabelColumnName}'.", nameof(options));
+                  ?? throw new ArgumentException($"The data has no label column '{options.LabelColumnName}'.",
+                      nameof(options));
             var score = options.ScoreColumnName is null ? null : schema.GetColumnOrNull(options.ScoreColumnName);
             if (score is { Type: not VectorDataViewType { ItemType: NumberDataViewType, IsKnownSize: true } })
-                throw new ArgumentException($"Score column '{options.ScoreColumnName}' must be a known-size vector of numbers; " +
+                throw new ArgumentException($"Score column '{options.ScoreColumnName}' must be a " +
+                                            "known-size vector of numbers; " +
                                             $"got {score.Value.Type}.", nameof(options));
             if (options.Rows == ExplanationRows.Misclassified && (label is null || score is null))
-                throw new ArgumentException("Showing misclassified rows needs the true label (LabelColumnName) and a score column " +
-                                            $"('{options.ScoreColumnName}'): pass the rows a trained model scored.", nameof(options));
+                throw new ArgumentException("Showing misclassified rows needs the true label " +
+                                            "(LabelColumnName) and a score column " +
+                                            $"('{options.ScoreColumnName}'): pass the rows a trained model scored.",
+                                            nameof(options));
             if (options.Rows == ExplanationRows.PerClass && label is null && score is null)
-                throw new ArgumentException("Showing rows per class needs a label column (LabelColumnName) or a score column " +
+                throw new ArgumentException("Showing rows per class needs a label column " +
+                                            "(LabelColumnName) or a score column " +
                                             $"('{options.ScoreColumnName}').", nameof(options));
 
             var columns = new List<DataViewSchema.Column> { input, output, theta };
@@ -46,11 +52,14 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
             var readOutput = cursor.GetGetter<VBuffer<float>>(output);
             var readTheta = cursor.GetGetter<VBuffer<float>>(theta);
             var readLabel = label is null ? null : LabelReader(cursor, label.Value);
-            var readScore = score is null ? null : RowCursorUtils.GetVecGetterAs<float>(NumberDataViewType.Single, cursor, score.Value.Index);
+            var readScore = score is null ? null : RowCursorUtils.GetVecGetterAs<float>(NumberDataViewType.Single,
+                cursor, score.Value.Index);
             // Score slot i is class key i + 1: without slot names (numeric labels), the label's key values name the
             // classes.
             string[] classNames = score is null ? null
-                : SlotNames(score.Value) ?? (label?.Type is KeyDataViewType ? KeyValueTexts(label.Value, AnnotationUtils.Kinds.KeyValues) : null);
+                : SlotNames(score.Value)
+                ?? (label?.Type is KeyDataViewType ? KeyValueTexts(label.Value, AnnotationUtils.Kinds.KeyValues)
+                    : null);
 
             var rows = new List<ExplainedRow>();
             var perClass = new Dictionary<string, int>();
@@ -84,7 +93,8 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
                 readInput(image);
                 readOutput(ref warped);
                 readTheta(ref parameters);
-                rows.Add(new ExplainedRow(cursor.Position, image, warped.DenseValues().ToArray(), parameters.DenseValues().ToArray(),
+                rows.Add(new ExplainedRow(cursor.Position, image, warped.DenseValues().ToArray(),
+                    parameters.DenseValues().ToArray(),
                     truth.Text, predicted, probability, correct));
             }
             return rows;
@@ -92,7 +102,8 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
 
         private static DataViewSchema.Column Column(DataViewSchema schema, string name, string role) =>
             schema.GetColumnOrNull(name)
-            ?? throw new ArgumentException($"The data has no {role} column '{name}' after the transformer.", nameof(schema));
+            ?? throw new ArgumentException($"The data has no {role} column '{name}' after the transformer.",
+                nameof(schema));
 
         private static int ArgMax(float[] values)
         {
@@ -114,7 +125,8 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
                     getKey(ref key);
                     if (key == 0) return ("(missing)", null);
                     int index = (int)(key - 1);
-                    return (names is not null && index < names.Length ? names[index] : key.ToString(CultureInfo.InvariantCulture), index);
+                    return (names is not null && index < names.Length ? names[index]
+                        : key.ToString(CultureInfo.InvariantCulture), index);
                 };
             }
             var getText = RowCursorUtils.GetGetterAs<ReadOnlyMemory<char>>(TextDataViewType.Instance, row, label.Index);
@@ -122,13 +134,15 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
             return () => { getText(ref text); return (text.ToString(), null); };
         }
 
-        private static string[] SlotNames(DataViewSchema.Column score) => KeyValueTexts(score, AnnotationUtils.Kinds.SlotNames);
+        private static string[] SlotNames(DataViewSchema.Column score)
+            => KeyValueTexts(score, AnnotationUtils.Kinds.SlotNames);
 
         // An annotation vector (key values, slot names) of any item type as text; null where the column has none.
         private static string[] KeyValueTexts(DataViewSchema.Column column, string kind)
         {
             if (column.Annotations.Schema.GetColumnOrNull(kind)?.Type is not VectorDataViewType vector) return null;
-            var method = typeof(ExplanationRowReader).GetMethod(nameof(AnnotationTexts), BindingFlags.NonPublic | BindingFlags.Static)!
+            var method = typeof(ExplanationRowReader)
+                .GetMethod(nameof(AnnotationTexts), BindingFlags.NonPublic | BindingFlags.Static)!
                 .MakeGenericMethod(vector.ItemType.RawType);
             return (string[])method.Invoke(null, new object[] { column, kind });
         }

@@ -41,7 +41,8 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
                     for (int c = 0; c < 3; c++)
                     {
                         float v = image[Math.Min(c, shape.Channels - 1) * plane + source];
-                        bgra[o + 2 - c] = float.IsFinite(v) ? (byte)Math.Clamp((v - min) * scale, 0, 255) : (byte)0; // R, G, B into BGRA
+                        // R, G, B into BGRA
+                        bgra[o + 2 - c] = float.IsFinite(v) ? (byte)Math.Clamp((v - min) * scale, 0, 255) : (byte)0;
                     }
                     bgra[o + 3] = 255;
                 }
@@ -72,7 +73,8 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
             int steps = Math.Max(Math.Abs(b.X - a.X), Math.Abs(b.Y - a.Y));
             for (int s = 0; s <= steps; s++)
             {
-                int x = steps == 0 ? a.X : a.X + (b.X - a.X) * s / steps, y = steps == 0 ? a.Y : a.Y + (b.Y - a.Y) * s / steps;
+                int x = steps == 0 ? a.X : a.X + (b.X - a.X) * s / steps,
+                    y = steps == 0 ? a.Y : a.Y + (b.Y - a.Y) * s / steps;
                 if (x < 0 || y < 0 || x >= Width || y >= Height) continue; // the grid may reach outside the image
                 int o = (y * Width + x) * 4;
                 (Bgra[o], Bgra[o + 1], Bgra[o + 2]) = LineColour;
@@ -97,7 +99,8 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
                     Array.Copy(p.Bgra, y * p.Width * 4, bgra, (y * width + left) * 4, p.Width * 4);
                 left += p.Width + Gap;
             }
-            string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "." + Path.GetFileName(path) + ".tmp.png");
+            string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "." + Path.GetFileName(path)
+                + ".tmp.png");
             using (var image = MLImage.CreateFromPixels(width, height, MLPixelFormat.Bgra32, bgra))
                 image.Save(temp);
             File.Move(temp, path, overwrite: true);

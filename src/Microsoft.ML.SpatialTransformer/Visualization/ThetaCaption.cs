@@ -16,13 +16,15 @@ namespace Microsoft.ML.SpatialTransformer.Visualization
                 case SpatialTransformKind.Affine:
                     if (theta[0] == 0 && theta[3] == 0) return Raw(theta);
                     var a = ThetaDecomposition.DecomposeAffine(theta);
-                    return F($"rotation {a.RotationDegrees:F1}°, scale {a.ScaleX:F2} x {a.ScaleY:F2}, shear {a.Shear:F2}, ") +
+                    return F($"rotation {a.RotationDegrees:F1}°, scale {a.ScaleX:F2} x ") +
+                           F($"{a.ScaleY:F2}, shear {a.Shear:F2}, ") +
                            F($"shift ({a.TranslationX:F2}, {a.TranslationY:F2})");
                 case SpatialTransformKind.Attention:
                     var box = ThetaDecomposition.AttentionBox(theta, inputWidth, inputHeight);
                     return F($"box at ({box.Left:F1}, {box.Top:F1}) px, {box.Width:F1} x {box.Height:F1} px");
                 case SpatialTransformKind.Similarity:
-                    return F($"rotation {theta[0] * 180 / Math.PI:F1}°, scale {theta[1]:F2}, shift ({theta[2]:F2}, {theta[3]:F2})");
+                    return F($"rotation {theta[0] * 180 / Math.PI:F1}°, scale {theta[1]:F2}, shift ") +
+                        F($"({theta[2]:F2}, {theta[3]:F2})");
                 case SpatialTransformKind.Translation:
                     return F($"shift ({theta[0]:F2}, {theta[1]:F2})");
                 default:

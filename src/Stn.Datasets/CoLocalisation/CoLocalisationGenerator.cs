@@ -65,17 +65,21 @@ namespace Stn.Datasets.CoLocalisation
             if (source is null) throw new ArgumentNullException(nameof(source));
             int side = source.Width, canvas = _options.CanvasSize;
             if (source.Height != side)
-                throw new ArgumentException($"The source digits must be square; got {source.Height}x{source.Width}.", nameof(source));
+                throw new ArgumentException($"The source digits must be square; got {source.Height}x{source.Width}.",
+                    nameof(source));
             if (side > canvas)
-                throw new ArgumentException($"Options.CanvasSize must be at least the source size {side}; got {canvas}.", "CanvasSize");
+                throw new ArgumentException("Options.CanvasSize must be at least the source " +
+                    $"size {side}; got {canvas}.", "CanvasSize");
             if (_options.ClutterSize > side)
-                throw new ArgumentException($"Options.ClutterSize must be at most the source size {side}; got {_options.ClutterSize}.", "ClutterSize");
+                throw new ArgumentException($"Options.ClutterSize must be at most the source size {side}; " +
+                    $"got {_options.ClutterSize}.", "ClutterSize");
             var members = new List<int>();
             for (int i = 0; i < source.Count && members.Count < _options.PerClass; i++)
                 if (source.Labels[i] == digitClass) members.Add(i);
             if (members.Count < _options.PerClass)
                 throw new ArgumentException(
-                    $"Options.PerClass must be at most the {members.Count} digits of class {digitClass} in the source; got {_options.PerClass}.", "PerClass");
+                    $"Options.PerClass must be at most the {members.Count} digits of class {digitClass} in the " +
+                    $"source; got {_options.PerClass}.", "PerClass");
 
             var random = new Random(seed);
             var pixels = new float[(long)members.Count * canvas * canvas];
@@ -93,7 +97,8 @@ namespace Stn.Datasets.CoLocalisation
                     // Another source image than the one shown (unless the source holds only one).
                     int other = source.Count == 1 ? 0 : random.Next(0, source.Count - 1);
                     if (source.Count > 1 && other >= members[i]) other++;
-                    int cx = random.Next(margin, side - clutter - margin + 1), cy = random.Next(margin, side - clutter - margin + 1);
+                    int cx = random.Next(margin, side - clutter - margin + 1),
+                        cy = random.Next(margin, side - clutter - margin + 1);
                     int px = random.Next(0, canvas - clutter + 1), py = random.Next(0, canvas - clutter + 1);
                     PasteMax(source, other, cx, cy, clutter, px, py, image, canvas);
                 }

@@ -61,18 +61,21 @@ namespace Stn.Datasets.Colour
                 double baseValue = random.Uniform(0, o.MaxBackground);
                 var channel = image.Slice(c * plane, plane);
                 for (int p = 0; p < plane; p++)
-                    channel[p] = (float)Math.Clamp(baseValue + random.Uniform(-o.NoiseAmplitude, o.NoiseAmplitude), 0, 1);
+                    channel[p] = (float)Math.Clamp(baseValue + random.Uniform(-o.NoiseAmplitude, o.NoiseAmplitude), 0,
+                        1);
             }
             for (int k = 0; k < o.PatchCount; k++)
             {
-                int w = Side(random, o.MinPatchFraction, o.MaxPatchFraction), h = Side(random, o.MinPatchFraction, o.MaxPatchFraction);
+                int w = Side(random, o.MinPatchFraction, o.MaxPatchFraction),
+                    h = Side(random, o.MinPatchFraction, o.MaxPatchFraction);
                 int x0 = random.Next(0, s - w + 1), y0 = random.Next(0, s - h + 1);
                 var colour = RandomColour(random, bright: false);
                 for (int c = 0; c < Channels; c++)
                     for (int y = y0; y < y0 + h; y++)
                     {
                         var row = image.Slice(c * plane + y * s + x0, w);
-                        for (int x = 0; x < w; x++) row[x] = (float)(row[x] * (1 - o.PatchOpacity) + colour[c] * o.PatchOpacity);
+                        for (int x = 0; x < w; x++)
+                            row[x] = (float)(row[x] * (1 - o.PatchOpacity) + colour[c] * o.PatchOpacity);
                     }
             }
             for (int k = 0; k < o.FragmentCount; k++)
@@ -80,7 +83,8 @@ namespace Stn.Datasets.Colour
                 int other = random.Next(0, _source.Count);
                 int box = Side(random, o.MinDigitFraction, o.MaxDigitFraction);
                 // A third of the other digit's box around a random point of its central part, drawn at a random place.
-                double cropCentreX = random.Uniform(0.33, 0.67) * _source.Width, cropCentreY = random.Uniform(0.33, 0.67) * _source.Height;
+                double cropCentreX = random.Uniform(0.33, 0.67) * _source.Width,
+                    cropCentreY = random.Uniform(0.33, 0.67) * _source.Height;
                 double scale = (double)box / _source.Width, half = box / 6.0;
                 double x = random.Uniform(half, s - half), y = random.Uniform(half, s - half);
                 Draw(image, other, RandomColour(random, bright: true), x, y, scale, random.Uniform(-Math.PI, Math.PI),

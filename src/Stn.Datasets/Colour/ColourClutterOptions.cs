@@ -46,7 +46,8 @@ namespace Stn.Datasets.Colour
         public double MaxBackground { get; set; } = 0.5;
 
         /// <summary>The defaults: moderate clutter.</summary>
-        public static ColourClutterOptions Moderate(int canvasSize = 128) => new ColourClutterOptions { CanvasSize = canvasSize };
+        public static ColourClutterOptions Moderate(int canvasSize = 128)
+            => new ColourClutterOptions { CanvasSize = canvasSize };
 
         /// <summary>
         /// Harder clutter: digits of 0.3-0.5 of the canvas, 12 opaque patches, 6 digit fragments, noise 0.2, rotations
@@ -54,7 +55,8 @@ namespace Stn.Datasets.Colour
         /// </summary>
         public static ColourClutterOptions Hard(int canvasSize = 128) => new ColourClutterOptions
         {
-            CanvasSize = canvasSize, MinDigitFraction = 0.3, MaxDigitFraction = 0.5, PatchCount = 12, PatchOpacity = 1, FragmentCount = 6, NoiseAmplitude = 0.2,
+            CanvasSize = canvasSize, MinDigitFraction = 0.3, MaxDigitFraction = 0.5, PatchCount = 12, PatchOpacity = 1,
+            FragmentCount = 6, NoiseAmplitude = 0.2,
             MaxAngleDegrees = 45, MaxBackground = 0.8,
         };
 
@@ -63,12 +65,14 @@ namespace Stn.Datasets.Colour
             OptionChecks.InRange(CanvasSize, 16, 1024, nameof(CanvasSize));
             OptionChecks.InRange(MinDigitFraction, 1e-3, 1, nameof(MinDigitFraction));
             OptionChecks.InRange(MaxDigitFraction, 1e-3, 1, nameof(MaxDigitFraction));
-            OptionChecks.Ordered(MinDigitFraction, MaxDigitFraction, nameof(MinDigitFraction), nameof(MaxDigitFraction));
+            OptionChecks.Ordered(MinDigitFraction, MaxDigitFraction, nameof(MinDigitFraction),
+                nameof(MaxDigitFraction));
             OptionChecks.InRange(MaxAngleDegrees, 0, 180, nameof(MaxAngleDegrees));
             OptionChecks.InRange(PatchCount, 0, 1000, nameof(PatchCount));
             OptionChecks.InRange(MinPatchFraction, 1e-3, 1, nameof(MinPatchFraction));
             OptionChecks.InRange(MaxPatchFraction, 1e-3, 1, nameof(MaxPatchFraction));
-            OptionChecks.Ordered(MinPatchFraction, MaxPatchFraction, nameof(MinPatchFraction), nameof(MaxPatchFraction));
+            OptionChecks.Ordered(MinPatchFraction, MaxPatchFraction, nameof(MinPatchFraction),
+                nameof(MaxPatchFraction));
             OptionChecks.InRange(PatchOpacity, 0, 1, nameof(PatchOpacity));
             OptionChecks.InRange(FragmentCount, 0, 1000, nameof(FragmentCount));
             OptionChecks.InRange(NoiseAmplitude, 0, 1, nameof(NoiseAmplitude));

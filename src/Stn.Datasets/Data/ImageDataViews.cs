@@ -27,7 +27,8 @@ namespace Stn.Datasets.Data
             var schema = SchemaDefinition.Create(typeof(DistortedImageRow));
             schema[DatasetColumns.Image].ColumnType = ImageType(channels, height, width);
             schema[DatasetColumns.Theta].ColumnType = new VectorDataViewType(NumberDataViewType.Single, thetaLength);
-            return mlContext.Data.LoadFromEnumerable(DistortedRows(images, labels, theta, channels * height * width, thetaLength), schema);
+            return mlContext.Data.LoadFromEnumerable(DistortedRows(images, labels, theta, channels * height * width,
+                thetaLength), schema);
         }
 
         /// <summary>Vector&lt;Single, C, H, W&gt;.</summary>
@@ -44,7 +45,8 @@ namespace Stn.Datasets.Data
             }
         }
 
-        private static IEnumerable<DistortedImageRow> DistortedRows(float[] images, uint[] labels, float[] theta, int imageSize, int thetaLength)
+        private static IEnumerable<DistortedImageRow> DistortedRows(float[] images, uint[] labels, float[] theta,
+            int imageSize, int thetaLength)
         {
             for (int i = 0; i < labels.Length; i++)
                 yield return new DistortedImageRow

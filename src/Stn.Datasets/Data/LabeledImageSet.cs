@@ -22,7 +22,8 @@ namespace Stn.Datasets.Data
             if (width <= 0) throw new ArgumentException($"width must be positive; got {width}.", nameof(width));
             if (pixels.LongLength != (long)labels.Length * height * width)
                 throw new ArgumentException(
-                    $"pixels must hold {labels.Length} x {height} x {width} = {(long)labels.Length * height * width} bytes for {labels.Length} labels; got {pixels.LongLength}.",
+                    $"pixels must hold {labels.Length} x {height} x {width} = {(long)labels.Length * height * width} " +
+                    $"bytes for {labels.Length} labels; got {pixels.LongLength}.",
                     nameof(pixels));
             Pixels = pixels;
             Labels = labels;
@@ -39,12 +40,15 @@ namespace Stn.Datasets.Data
             if (images is null) throw new ArgumentNullException(nameof(images));
             if (labels is null) throw new ArgumentNullException(nameof(labels));
             if (images.Dimensions.Length != 3)
-                throw new System.IO.InvalidDataException($"IDX file '{imagesName}' must hold images [count, rows, columns]: expected 3 dimensions, got {images}.");
+                throw new System.IO.InvalidDataException($"IDX file '{imagesName}' must hold images [count, rows, " +
+                    $"columns]: expected 3 dimensions, got {images}.");
             if (labels.Dimensions.Length != 1)
-                throw new System.IO.InvalidDataException($"IDX file '{labelsName}' must hold labels [count]: expected 1 dimension, got {labels}.");
+                throw new System.IO.InvalidDataException($"IDX file '{labelsName}' must hold labels [count]: " +
+                    $"expected 1 dimension, got {labels}.");
             if (images.Dimensions[0] != labels.Dimensions[0])
                 throw new System.IO.InvalidDataException(
-                    $"IDX file '{labelsName}' must hold one label per image of '{imagesName}': expected {images.Dimensions[0]} labels, got {labels.Dimensions[0]}.");
+                    $"IDX file '{labelsName}' must hold one label per image of '{imagesName}': expected " +
+                    $"{images.Dimensions[0]} labels, got {labels.Dimensions[0]}.");
             return new LabeledImageSet(images.Data, labels.Data, images.Dimensions[1], images.Dimensions[2]);
         }
 
@@ -80,7 +84,8 @@ namespace Stn.Datasets.Data
         {
             var pixels = GetPixels(index);
             if (destination.Length < pixels.Length)
-                throw new ArgumentException($"destination must hold {pixels.Length} values; got {destination.Length}.", nameof(destination));
+                throw new ArgumentException($"destination must hold {pixels.Length} values; got {destination.Length}.",
+                    nameof(destination));
             for (int i = 0; i < pixels.Length; i++) destination[i] = pixels[i] / 255f;
         }
 
@@ -89,7 +94,8 @@ namespace Stn.Datasets.Data
         {
             if (count < 0 || count > Count)
                 throw new ArgumentOutOfRangeException(nameof(count), count, $"count must be in [0, {Count}].");
-            return new LabeledImageSet(Pixels.AsSpan(0, count * ImageSize).ToArray(), Labels.AsSpan(0, count).ToArray(), Height, Width);
+            return new LabeledImageSet(Pixels.AsSpan(0, count * ImageSize).ToArray(), Labels.AsSpan(0, count).ToArray(),
+                Height, Width);
         }
 
         /// <summary>The images as IDX [count, height, width].</summary>

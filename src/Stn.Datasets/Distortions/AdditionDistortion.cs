@@ -52,7 +52,8 @@ namespace Stn.Datasets.Distortions
                 }
             }
             for (int channel = 0; channel < 2; channel++)
-                Warper.Warp(source, indices[channel], thetas[channel], ThetaKind, output.Height, output.Width, output.Images, 2, channel);
+                Warper.Warp(source, indices[channel], thetas[channel], ThetaKind, output.Height, output.Width,
+                    output.Images, 2, channel);
         }
     }
 }

@@ -60,9 +60,11 @@ namespace Stn.Datasets.Distortions
         {
             int size = source.Width;
             if (size > _canvas)
-                throw new ArgumentException($"Options.CanvasSize must be at least the source size {size}; got {_canvas}.", "CanvasSize");
+                throw new ArgumentException("Options.CanvasSize must be at least the source " +
+                    $"size {size}; got {_canvas}.", "CanvasSize");
             if (_clutterSize > size)
-                throw new ArgumentException($"Options.ClutterSize must be at most the source size {size}; got {_clutterSize}.", "ClutterSize");
+                throw new ArgumentException("Options.ClutterSize must be at most the source size " +
+                    $"{size}; got {_clutterSize}.", "ClutterSize");
             int margin = size - 2 * (size / 7) >= _clutterSize ? size / 7 : 0;
             var theta = new double[3];
             for (int i = 0; i < output.Count; i++)
@@ -78,13 +80,16 @@ namespace Stn.Datasets.Distortions
                     // Another digit than the one shown (unless the source holds only one).
                     int other = source.Count == 1 ? s : random.Next(0, source.Count - 1);
                     if (source.Count > 1 && other >= s) other++;
-                    int cx = random.Next(margin, size - _clutterSize - margin + 1), cy = random.Next(margin, size - _clutterSize - margin + 1);
-                    int px = random.Next(0, _canvas - _clutterSize + 1), py = random.Next(0, _canvas - _clutterSize + 1);
+                    int cx = random.Next(margin, size - _clutterSize - margin + 1),
+                        cy = random.Next(margin, size - _clutterSize - margin + 1);
+                    int px = random.Next(0, _canvas - _clutterSize + 1),
+                        py = random.Next(0, _canvas - _clutterSize + 1);
                     PasteMax(source, other, cx, cy, _clutterSize, px, py, canvas);
                 }
                 // Output pixel u -> source pixel u - offset.
                 var sourceFromOutput = Matrix3.Translation(-ox, -oy);
-                ThetaFromMatrix.Attention(PixelFrames.ToNormalized(sourceFromOutput, size, size, _canvas, _canvas), theta);
+                ThetaFromMatrix.Attention(PixelFrames.ToNormalized(sourceFromOutput, size, size, _canvas, _canvas),
+                    theta);
                 StoreTheta(output, i, 0, theta);
             }
         }
@@ -93,7 +98,8 @@ namespace Stn.Datasets.Distortions
         /// Pastes the side x side crop at (cropX, cropY) of source image <paramref name="index"/> at (x, y) of the
         /// canvas, keeping the maximum.
         /// </summary>
-        private void PasteMax(LabeledImageSet source, int index, int cropX, int cropY, int side, int x, int y, Span<float> canvas)
+        private void PasteMax(LabeledImageSet source, int index, int cropX, int cropY, int side, int x, int y,
+            Span<float> canvas)
         {
             ReadOnlySpan<byte> pixels = source.GetPixels(index);
             for (int r = 0; r < side; r++)

@@ -27,7 +27,8 @@ namespace Stn.Datasets.Distortions
             Height = height;
             Width = width;
             ThetaKind = thetaKind;
-            ThetaLength = channels * Microsoft.ML.SpatialTransformer.Functional.TransformFamily.ParameterCount(thetaKind);
+            ThetaLength =
+                channels * Microsoft.ML.SpatialTransformer.Functional.TransformFamily.ParameterCount(thetaKind);
             Images = new float[(long)count * channels * height * width];
             Labels = new uint[count];
             Theta = new float[(long)count * ThetaLength];

@@ -33,9 +33,11 @@ namespace Stn.Datasets.Distortions
         public DistortedImageSet Generate(LabeledImageSet source, int seed, int? count = null)
         {
             if (source is null) throw new ArgumentNullException(nameof(source));
-            if (source.Count == 0) throw new ArgumentException("source must hold at least one image; got none.", nameof(source));
+            if (source.Count == 0)
+                throw new ArgumentException("source must hold at least one image; got none.", nameof(source));
             if (source.Height != source.Width)
-                throw new ArgumentException($"source images must be square; got {source.Height}x{source.Width}.", nameof(source));
+                throw new ArgumentException($"source images must be square; got {source.Height}x{source.Width}.",
+                    nameof(source));
             int n = count ?? source.Count;
             if (n < 0) throw new ArgumentOutOfRangeException(nameof(count), n, "count must not be negative.");
             int size = OutputSize(source.Width);
@@ -66,7 +68,8 @@ namespace Stn.Datasets.Distortions
         /// Stores <paramref name="theta"/> (computed in doubles) as sample <paramref name="index"/>'s parameters of
         /// channel <paramref name="channel"/>.
         /// </summary>
-        private protected static void StoreTheta(DistortedImageSet output, int index, int channel, ReadOnlySpan<double> theta)
+        private protected static void StoreTheta(DistortedImageSet output, int index, int channel,
+            ReadOnlySpan<double> theta)
         {
             var destination = output.GetTheta(index).Slice(channel * theta.Length, theta.Length);
             for (int p = 0; p < theta.Length; p++) destination[p] = (float)theta[p];

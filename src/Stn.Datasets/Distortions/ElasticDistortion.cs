@@ -46,7 +46,8 @@ namespace Stn.Datasets.Distortions
             options ??= new Options();
             OptionChecks.InRange(options.MinScale, 1e-3, 1e3, nameof(Options.MinScale));
             OptionChecks.InRange(options.MaxScale, 1e-3, 1e3, nameof(Options.MaxScale));
-            OptionChecks.Ordered(options.MinScale, options.MaxScale, nameof(Options.MinScale), nameof(Options.MaxScale));
+            OptionChecks.Ordered(options.MinScale, options.MaxScale, nameof(Options.MinScale),
+                nameof(Options.MaxScale));
             OptionChecks.InRange(options.ControlPointSigmaPixels, 0, 100, nameof(Options.ControlPointSigmaPixels));
             (_minScale, _maxScale, _sigma) = (options.MinScale, options.MaxScale, options.ControlPointSigmaPixels);
         }

@@ -12,8 +12,10 @@ namespace Stn.Datasets.Distortions
         /// </summary>
         public static Matrix3 FromPoints((double X, double Y)[] from, (double X, double Y)[] to)
         {
-            if (from is null || from.Length != 4) throw new ArgumentException($"from must hold 4 points; got {from?.Length ?? 0}.", nameof(from));
-            if (to is null || to.Length != 4) throw new ArgumentException($"to must hold 4 points; got {to?.Length ?? 0}.", nameof(to));
+            if (from is null || from.Length != 4)
+                throw new ArgumentException($"from must hold 4 points; got {from?.Length ?? 0}.", nameof(from));
+            if (to is null || to.Length != 4)
+                throw new ArgumentException($"to must hold 4 points; got {to?.Length ?? 0}.", nameof(to));
             var a = new double[8, 9]; // augmented system [8 x (8 + 1)]
             for (int i = 0; i < 4; i++)
             {
@@ -40,7 +42,8 @@ namespace Stn.Datasets.Distortions
                 for (int r = col + 1; r < n; r++)
                     if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col])) pivot = r;
                 if (Math.Abs(a[pivot, col]) < 1e-12)
-                    throw new ArgumentException("The four point pairs do not determine a homography (three of them are collinear).");
+                    throw new ArgumentException("The four point pairs do not determine a homography " +
+                        "(three of them are collinear).");
                 if (pivot != col)
                     for (int j = col; j <= n; j++) (a[col, j], a[pivot, j]) = (a[pivot, j], a[col, j]);
                 for (int r = col + 1; r < n; r++)

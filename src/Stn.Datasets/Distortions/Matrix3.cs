@@ -9,7 +9,8 @@ namespace Stn.Datasets.Distortions
     {
         private readonly double[] _m; // row-major [3x3]
 
-        public Matrix3(double m00, double m01, double m02, double m10, double m11, double m12, double m20, double m21, double m22)
+        public Matrix3(double m00, double m01, double m02, double m10, double m11, double m12, double m20,
+            double m21, double m22)
         {
             _m = new[] { m00, m01, m02, m10, m11, m12, m20, m21, m22 };
         }
@@ -44,7 +45,8 @@ namespace Stn.Datasets.Distortions
         public (double X, double Y) Apply(double x, double y)
         {
             double w = this[2, 0] * x + this[2, 1] * y + this[2, 2];
-            return ((this[0, 0] * x + this[0, 1] * y + this[0, 2]) / w, (this[1, 0] * x + this[1, 1] * y + this[1, 2]) / w);
+            return ((this[0, 0] * x + this[0, 1] * y + this[0, 2]) / w,
+                (this[1, 0] * x + this[1, 1] * y + this[1, 2]) / w);
         }
 
         /// <summary>
@@ -53,8 +55,10 @@ namespace Stn.Datasets.Distortions
         public Matrix3 NormalizeH33()
         {
             double d = this[2, 2];
-            if (Math.Abs(d) < 1e-12) throw new InvalidOperationException($"Cannot scale a homography with h33 = {d} to h33 = 1.");
-            return new Matrix3(_m[0] / d, _m[1] / d, _m[2] / d, _m[3] / d, _m[4] / d, _m[5] / d, _m[6] / d, _m[7] / d, 1);
+            if (Math.Abs(d) < 1e-12)
+                throw new InvalidOperationException($"Cannot scale a homography with h33 = {d} to h33 = 1.");
+            return new Matrix3(_m[0] / d, _m[1] / d, _m[2] / d, _m[3] / d, _m[4] / d, _m[5] / d, _m[6] / d,
+                _m[7] / d, 1);
         }
     }
 }

@@ -14,7 +14,8 @@ namespace Stn.Datasets.Distortions
         public static void Ordered(double min, double max, string minName, string maxName)
         {
             if (!(min <= max))
-                throw new ArgumentException($"Options.{minName} must not exceed Options.{maxName}; got {min} > {max}.", minName);
+                throw new ArgumentException($"Options.{minName} must not exceed Options.{maxName}; got {min} > {max}.",
+                    minName);
         }
     }
 }

@@ -21,7 +21,9 @@ namespace Stn.Datasets.Distortions
         /// <summary>
         /// The normalised form of <paramref name="sourceFromOutputPixels"/>, the map output pixel -> source pixel.
         /// </summary>
-        public static Matrix3 ToNormalized(Matrix3 sourceFromOutputPixels, int sourceWidth, int sourceHeight, int outputWidth, int outputHeight) =>
-            NormalizedFromPixel(sourceWidth, sourceHeight) * sourceFromOutputPixels * PixelFromNormalized(outputWidth, outputHeight);
+        public static Matrix3 ToNormalized(Matrix3 sourceFromOutputPixels, int sourceWidth, int sourceHeight,
+            int outputWidth, int outputHeight) =>
+            NormalizedFromPixel(sourceWidth, sourceHeight) * sourceFromOutputPixels * PixelFromNormalized(outputWidth,
+                outputHeight);
     }
 }

@@ -43,7 +43,8 @@ namespace Stn.Datasets.Distortions
             options ??= new Options();
             OptionChecks.InRange(options.MinScale, 1e-3, 1e3, nameof(Options.MinScale));
             OptionChecks.InRange(options.MaxScale, 1e-3, 1e3, nameof(Options.MaxScale));
-            OptionChecks.Ordered(options.MinScale, options.MaxScale, nameof(Options.MinScale), nameof(Options.MaxScale));
+            OptionChecks.Ordered(options.MinScale, options.MaxScale, nameof(Options.MinScale),
+                nameof(Options.MaxScale));
             OptionChecks.InRange(options.CornerSigmaPixels, 0, 100, nameof(Options.CornerSigmaPixels));
             (_minScale, _maxScale, _sigma) = (options.MinScale, options.MaxScale, options.CornerSigmaPixels);
         }
@@ -61,15 +62,18 @@ namespace Stn.Datasets.Distortions
         {
             double scale = random.Uniform(_minScale, _maxScale);
             double centre = sourceSize / 2.0;
-            var corners = new (double X, double Y)[] { (0, 0), (sourceSize, 0), (sourceSize, sourceSize), (0, sourceSize) };
+            var corners = new (double X, double Y)[] { (0, 0), (sourceSize, 0), (sourceSize, sourceSize),
+                (0, sourceSize) };
             var moved = new (double X, double Y)[4];
             for (int k = 0; k < 4; k++)
             {
                 double nx = random.Gaussian(_sigma), ny = random.Gaussian(_sigma);
-                moved[k] = (centre + scale * (corners[k].X - centre) + nx, centre + scale * (corners[k].Y - centre) + ny);
+                moved[k] = (centre + scale * (corners[k].X - centre) + nx,
+                    centre + scale * (corners[k].Y - centre) + ny);
             }
             Matrix3 sourceFromOutput = Homography.FromPoints(moved, corners); // output pixel -> source pixel
-            ThetaFromMatrix.Projective(PixelFrames.ToNormalized(sourceFromOutput, sourceSize, sourceSize, outputSize, outputSize), theta);
+            ThetaFromMatrix.Projective(PixelFrames.ToNormalized(sourceFromOutput, sourceSize, sourceSize, outputSize,
+                outputSize), theta);
         }
     }
 }

@@ -10,7 +10,8 @@ namespace Stn.Datasets.Distortions
     internal static class RandomExtensions
     {
         /// <summary>Uniform in [min, max).</summary>
-        public static double Uniform(this Random random, double min, double max) => min + (max - min) * random.NextDouble();
+        public static double Uniform(this Random random, double min, double max)
+            => min + (max - min) * random.NextDouble();
 
         /// <summary>
         /// Normal with mean 0 and standard deviation <paramref name="sigma"/> (Box-Muller, one draw per call).

@@ -51,7 +51,8 @@ namespace Stn.Datasets.Distortions
             OptionChecks.InRange(options.MaxAngleDegrees, 0, 180, nameof(Options.MaxAngleDegrees));
             OptionChecks.InRange(options.MinScale, 1e-3, 1e3, nameof(Options.MinScale));
             OptionChecks.InRange(options.MaxScale, 1e-3, 1e3, nameof(Options.MaxScale));
-            OptionChecks.Ordered(options.MinScale, options.MaxScale, nameof(Options.MinScale), nameof(Options.MaxScale));
+            OptionChecks.Ordered(options.MinScale, options.MaxScale, nameof(Options.MinScale),
+                nameof(Options.MaxScale));
             OptionChecks.InRange(options.MaxOffsetPixels, 0, options.CanvasSize, nameof(Options.MaxOffsetPixels));
             _options = new Options
             {
@@ -69,7 +70,8 @@ namespace Stn.Datasets.Distortions
         /// <inheritdoc/>
         public override int OutputSize(int sourceSize) => _options.CanvasSize;
 
-        private protected override void SampleTheta(Random random, int sourceSize, int outputSize, Span<double> theta) =>
+        private protected override void SampleTheta(Random random, int sourceSize, int outputSize,
+            Span<double> theta) =>
             Sample(random, sourceSize, theta);
 
         /// <summary>
@@ -88,7 +90,8 @@ namespace Stn.Datasets.Distortions
             Matrix3 sourceFromOutput = Matrix3.Translation(sourceCentre, sourceCentre) * Matrix3.Rotation(angle)
                 * Matrix3.Scale(1 / scale, 1 / scale) * Matrix3.Translation(-(canvasCentre + dx), -(canvasCentre + dy));
             ThetaFromMatrix.Similarity(
-                PixelFrames.ToNormalized(sourceFromOutput, sourceSize, sourceSize, _options.CanvasSize, _options.CanvasSize), theta);
+                PixelFrames.ToNormalized(sourceFromOutput, sourceSize, sourceSize, _options.CanvasSize,
+                    _options.CanvasSize), theta);
         }
     }
 }

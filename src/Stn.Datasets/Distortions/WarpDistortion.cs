@@ -29,7 +29,8 @@ namespace Stn.Datasets.Distortions
                 SampleTheta(random, source.Width, output.Width, theta);
                 StoreTheta(output, i, 0, theta);
             }
-            Warper.Warp(source, output.SourceIndices, output.Theta, ThetaKind, output.Height, output.Width, output.Images, 1, 0);
+            Warper.Warp(source, output.SourceIndices, output.Theta, ThetaKind, output.Height, output.Width,
+                output.Images, 1, 0);
         }
     }
 }

@@ -38,14 +38,20 @@ namespace Stn.Datasets.Distortions
                 float[] warped;
                 using (NewDisposeScope())
                 {
-                    var images = tensor(input.AsSpan(0, n * sourceSize).ToArray(), new long[] { n, 1, source.Height, source.Width }); // [n,1,H,W]
-                    var batchTheta = tensor(theta.AsSpan(start * parameters, n * parameters).ToArray(), new long[] { n, parameters }); // [n,P]
+                    // [n,1,H,W]
+                    var images = tensor(input.AsSpan(0, n * sourceSize).ToArray(),
+                        new long[] { n, 1, source.Height, source.Width });
+                    // [n,P]
+                    var batchTheta = tensor(theta.AsSpan(start * parameters, n * parameters).ToArray(),
+                        new long[] { n, parameters });
                     var grid = TransformFamily.Grid(kind, batchTheta, outputHeight, outputWidth);   // [n,H',W',2]
-                    var output = GridSampling.Sample(images, grid, SamplingMode.Bilinear, PaddingMode.Zeros); // [n,1,H',W']
+                    // [n,1,H',W']
+                    var output = GridSampling.Sample(images, grid, SamplingMode.Bilinear, PaddingMode.Zeros);
                     warped = output.contiguous().data<float>().ToArray();
                 }
                 for (int k = 0; k < n; k++)
-                    Array.Copy(warped, k * outputSize, destination, ((long)(start + k) * channels + channel) * outputSize, outputSize);
+                    Array.Copy(warped, k * outputSize, destination,
+                        ((long)(start + k) * channels + channel) * outputSize, outputSize);
             }
         }
     }

@@ -46,7 +46,8 @@ namespace Stn.Datasets.Download
         }
 
         /// <summary>The expected value as text, for error messages.</summary>
-        public override string ToString() => ContentSha256 is null ? FileSha256 : $"{FileSha256} (or content {ContentSha256} after gunzip)";
+        public override string ToString()
+            => ContentSha256 is null ? FileSha256 : $"{FileSha256} (or content {ContentSha256} after gunzip)";
 
         private static string ContentHash(string path)
         {

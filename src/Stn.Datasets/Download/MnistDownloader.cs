@@ -58,7 +58,8 @@ namespace Stn.Datasets.Download
         /// The expected SHA-256 of each ".gz" file (as in the team's shared copy, ../shared/data/mnist/SHA256SUMS) and
         /// of its decompressed content (the original IDX bytes), so a mirror's recompressed file is accepted too.
         /// </summary>
-        public static IReadOnlyDictionary<string, ExpectedChecksum> Files { get; } = new Dictionary<string, ExpectedChecksum>
+        public static IReadOnlyDictionary<string, ExpectedChecksum> Files { get; } =
+            new Dictionary<string, ExpectedChecksum>
         {
             [MnistFiles.TrainImages + MnistFiles.GzipSuffix] = new ExpectedChecksum(
                 "148823ae99ece007054acf9c735f1a1d001c447cc6079e8bfd0d32376ca1b3bc",
@@ -81,7 +82,8 @@ namespace Stn.Datasets.Download
         {
             _options = options ?? new Options();
             if (_options.BaseAddresses is null || _options.BaseAddresses.Count == 0)
-                throw new ArgumentException("Options.BaseAddresses must hold at least one address; got none.", nameof(options));
+                throw new ArgumentException("Options.BaseAddresses must hold at least one address; got none.",
+                    nameof(options));
             if (_options.Files is null || _options.Files.Count == 0)
                 throw new ArgumentException("Options.Files must name at least one file; got none.", nameof(options));
         }
@@ -97,7 +99,8 @@ namespace Stn.Datasets.Download
             try
             {
                 foreach (var file in _options.Files)
-                    await DownloadOneAsync(client, folder, file.Key, file.Value, cancellationToken).ConfigureAwait(false);
+                    await DownloadOneAsync(client, folder, file.Key, file.Value, cancellationToken)
+                        .ConfigureAwait(false);
             }
             finally
             {
@@ -116,11 +119,13 @@ namespace Stn.Datasets.Download
             foreach (Uri baseAddress in _options.BaseAddresses)
             {
                 // A folder URL without its final '/' would lose its last segment when combined.
-                string folderUrl = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress.AbsoluteUri : baseAddress.AbsoluteUri + "/";
+                string folderUrl = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress.AbsoluteUri
+                    : baseAddress.AbsoluteUri + "/";
                 var address = new Uri(new Uri(folderUrl), name);
                 try
                 {
-                    await VerifiedDownload.DownloadAsync(client, address, Path.Combine(folder, name), expected, cancellationToken)
+                    await VerifiedDownload.DownloadAsync(client, address, Path.Combine(folder, name), expected,
+                        cancellationToken)
                         .ConfigureAwait(false);
                     return;
                 }

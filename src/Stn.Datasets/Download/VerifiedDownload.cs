@@ -28,7 +28,8 @@ namespace Stn.Datasets.Download
         /// <summary>
         /// Downloads <paramref name="address"/> to <paramref name="destination"/> as described on the type.
         /// </summary>
-        public static async Task DownloadAsync(HttpClient client, Uri address, string destination, ExpectedChecksum expected,
+        public static async Task DownloadAsync(HttpClient client, Uri address, string destination,
+            ExpectedChecksum expected,
             CancellationToken cancellationToken = default)
         {
             if (client is null) throw new ArgumentNullException(nameof(client));
@@ -44,21 +45,26 @@ namespace Stn.Datasets.Download
             using (var request = new HttpRequestMessage(HttpMethod.Get, address))
             {
                 if (have > 0) request.Headers.Range = new RangeHeaderValue(have, null);
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead,
+                    cancellationToken)
                     .ConfigureAwait(false);
                 // 416: nothing left after the partial file's length; it may be complete, so go on to verify it.
                 if (!(have > 0 && response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable))
                 {
                     if (!response.IsSuccessStatusCode)
                         throw new HttpRequestException(
-                            $"Downloading '{Path.GetFileName(destination)}' from {address}: expected HTTP 200 or 206, got {(int)response.StatusCode} {response.ReasonPhrase}.",
+                            $"Downloading '{Path.GetFileName(destination)}' from {address}: expected HTTP 200 or " +
+                            $"206, got {(int)response.StatusCode} {response.ReasonPhrase}.",
                             null, response.StatusCode);
                     bool append = have > 0 && response.StatusCode == HttpStatusCode.PartialContent;
                     if (append && response.Content.Headers.ContentRange?.From is long from && from != have)
                         throw new HttpRequestException(
-                            $"Resuming '{Path.GetFileName(destination)}' from {address}: expected a range starting at byte {have}, got one starting at {from}.");
-                    await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                    await using var file = new FileStream(partial, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+                            $"Resuming '{Path.GetFileName(destination)}' from {address}: expected a range starting " +
+                            $"at byte {have}, got one starting at {from}.");
+                    await using var body = await response.Content.ReadAsStreamAsync(cancellationToken)
+                        .ConfigureAwait(false);
+                    await using var file = new FileStream(partial, append ? FileMode.Append : FileMode.Create,
+                        FileAccess.Write, FileShare.None, 1 << 16);
                     await body.CopyToAsync(file, 1 << 16, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -67,7 +73,8 @@ namespace Stn.Datasets.Download
             {
                 File.Delete(partial);
                 throw new InvalidDataException(
-                    $"Checksum mismatch for '{Path.GetFileName(destination)}' downloaded from {address}: expected SHA-256 {expected}, got {actual}. " +
+                    $"Checksum mismatch for '{Path.GetFileName(destination)}' downloaded from {address}: expected " +
+                    $"SHA-256 {expected}, got {actual}. " +
                     "The partial download was deleted; nothing was written.");
             }
             File.Move(partial, destination, overwrite: true);

@@ -41,7 +41,8 @@ namespace Stn.Datasets.IO
         }
 
         /// <summary>Writes all of <paramref name="bytes"/> atomically.</summary>
-        public static void WriteAllBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes, 0, bytes.Length));
+        public static void WriteAllBytes(string path, byte[] bytes)
+            => Write(path, s => s.Write(bytes, 0, bytes.Length));
 
         /// <summary>Writes <paramref name="text"/> (UTF-8, no byte-order mark) atomically.</summary>
         public static void WriteAllText(string path, string text) =>

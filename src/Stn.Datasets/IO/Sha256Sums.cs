@@ -49,7 +49,8 @@ namespace Stn.Datasets.IO
                 string name = space < 0 ? "" : line.Substring(space + 1).TrimStart(' ', '*');
                 if (hash.Length != 64 || !hash.All(Uri.IsHexDigit) || name.Length == 0)
                     throw new InvalidDataException(
-                        $"Checksum file '{source}' line {i + 1}: expected '<64 hex digits>  <file name>', got '{line}'.");
+                        $"Checksum file '{source}' line {i + 1}: expected '<64 hex digits>  " +
+                        $"<file name>', got '{line}'.");
                 sums[name] = hash.ToLowerInvariant();
             }
             return sums;

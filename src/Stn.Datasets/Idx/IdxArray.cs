@@ -18,13 +18,16 @@ namespace Stn.Datasets.Idx
             if (dimensions is null) throw new ArgumentNullException(nameof(dimensions));
             if (data is null) throw new ArgumentNullException(nameof(data));
             if (dimensions.Length is < 1 or > IdxFormat.MaxRank)
-                throw new ArgumentException($"dimensions must have 1 to {IdxFormat.MaxRank} entries; got {dimensions.Length}.", nameof(dimensions));
+                throw new ArgumentException($"dimensions must have 1 to {IdxFormat.MaxRank} " +
+                    $"entries; got {dimensions.Length}.", nameof(dimensions));
             if (dimensions.Any(d => d < 0))
-                throw new ArgumentException($"dimensions must not be negative; got [{string.Join(", ", dimensions)}].", nameof(dimensions));
+                throw new ArgumentException($"dimensions must not be negative; got [{string.Join(", ", dimensions)}].",
+                    nameof(dimensions));
             long expected = IdxFormat.ElementCount(dimensions);
             if (data.LongLength != expected)
                 throw new ArgumentException(
-                    $"data must hold {expected} bytes for dimensions [{string.Join(", ", dimensions)}]; got {data.LongLength}.", nameof(data));
+                    $"data must hold {expected} bytes for dimensions " +
+                    $"[{string.Join(", ", dimensions)}]; got {data.LongLength}.", nameof(data));
             Dimensions = (int[])dimensions.Clone();
             Data = data;
         }

@@ -64,11 +64,13 @@ namespace Stn.Datasets.Idx
                 throw Error(name, "is too short for an IDX header" + compressed, "at least 4 bytes", $"{got} bytes");
             int magic = BinaryPrimitives.ReadInt32BigEndian(header);
             int rank = header[3];
-            if (header[0] != 0 || header[1] != 0 || header[2] != IdxFormat.UnsignedByte || rank < 1 || rank > IdxFormat.MaxRank
+            if (header[0] != 0 || header[1] != 0 || header[2] != IdxFormat.UnsignedByte || rank < 1
+                || rank > IdxFormat.MaxRank
                 || (expectedRank.HasValue && rank != expectedRank.Value))
             {
                 string expected = expectedRank.HasValue
-                    ? $"0x{IdxFormat.Magic(expectedRank.Value):X8} (unsigned bytes, {expectedRank.Value} dimension{(expectedRank.Value == 1 ? "" : "s")})"
+                    ? $"0x{IdxFormat.Magic(expectedRank.Value):X8} (unsigned bytes, {expectedRank.Value} " +
+                    $"dimension{(expectedRank.Value == 1 ? "" : "s")})"
                     : $"0x000008NN (unsigned bytes, NN = 1 to {IdxFormat.MaxRank} dimensions)";
                 throw Error(name, "has a bad magic number" + compressed, expected, $"0x{magic:X8}");
             }
@@ -76,7 +78,8 @@ namespace Stn.Datasets.Idx
             var sizeBytes = new byte[4 * rank];
             got = ReadFully(body, sizeBytes, 0, sizeBytes.Length);
             if (got < sizeBytes.Length)
-                throw Error(name, $"is truncated in its header of {rank} dimension sizes" + compressed, $"{sizeBytes.Length} bytes", $"{got} bytes");
+                throw Error(name, $"is truncated in its header of {rank} dimension sizes" + compressed,
+                    $"{sizeBytes.Length} bytes", $"{got} bytes");
             var dimensions = new int[rank];
             for (int i = 0; i < rank; i++)
             {
@@ -87,7 +90,8 @@ namespace Stn.Datasets.Idx
 
             long count = IdxFormat.ElementCount(dimensions);
             if (count > Array.MaxLength)
-                throw Error(name, "is too large to hold in one array", $"at most {Array.MaxLength} elements", $"{count} (dimensions {Text(dimensions)})");
+                throw Error(name, "is too large to hold in one array", $"at most {Array.MaxLength} elements",
+                    $"{count} (dimensions {Text(dimensions)})");
             var data = new byte[count];
             got = ReadFully(body, data, 0, data.Length);
             if (got < data.Length)

@@ -40,7 +40,8 @@ namespace Stn.Datasets.Mnist
             var (imagesName, labelsName) = MnistFiles.Names(split);
             string imagesPath = MnistFiles.Find(folder, imagesName);
             string labelsPath = MnistFiles.Find(folder, labelsName);
-            return LabeledImageSet.FromIdx(IdxReader.ReadImages(imagesPath), imagesPath, IdxReader.ReadLabels(labelsPath), labelsPath);
+            return LabeledImageSet.FromIdx(IdxReader.ReadImages(imagesPath), imagesPath,
+                IdxReader.ReadLabels(labelsPath), labelsPath);
         }
     }
 }

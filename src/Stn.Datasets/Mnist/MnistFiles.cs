@@ -45,7 +45,8 @@ namespace Stn.Datasets.Mnist
             string gzip = raw + GzipSuffix;
             if (File.Exists(gzip)) return gzip;
             throw new FileNotFoundException(
-                $"MNIST folder '{folder}' has no '{name}': expected '{name}' or '{name}{GzipSuffix}', found neither.", gzip);
+                $"MNIST folder '{folder}' has no '{name}': expected '{name}' or '{name}{GzipSuffix}', found neither.",
+                gzip);
         }
     }
 }

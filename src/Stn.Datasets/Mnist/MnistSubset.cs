@@ -41,12 +41,15 @@ namespace Stn.Datasets.Mnist
             {
                 LabeledImageSet source = MnistDataset.LoadSplit(sourceFolder, split);
                 if (count < 0 || count > source.Count)
-                    throw new ArgumentOutOfRangeException(split == MnistSplit.Train ? nameof(trainCount) : nameof(testCount), count,
-                        $"The {split} split of '{sourceFolder}' has {source.Count} images; expected a count in [0, {source.Count}].");
+                    throw new ArgumentOutOfRangeException(split == MnistSplit.Train ? nameof(trainCount)
+                        : nameof(testCount), count, $"The {split} split of '{sourceFolder}' has {source.Count} " +
+                        $"images; expected a count in [0, {source.Count}].");
                 LabeledImageSet subset = source.Take(count);
                 var (imagesName, labelsName) = MnistFiles.Names(split);
-                IdxWriter.Write(Path.Combine(destinationFolder, imagesName + MnistFiles.GzipSuffix), subset.ImagesAsIdx());
-                IdxWriter.Write(Path.Combine(destinationFolder, labelsName + MnistFiles.GzipSuffix), subset.LabelsAsIdx());
+                IdxWriter.Write(Path.Combine(destinationFolder, imagesName + MnistFiles.GzipSuffix),
+                    subset.ImagesAsIdx());
+                IdxWriter.Write(Path.Combine(destinationFolder, labelsName + MnistFiles.GzipSuffix),
+                    subset.LabelsAsIdx());
             }
             Sha256Sums.Write(destinationFolder, MnistFiles.All.Select(n => n + MnistFiles.GzipSuffix));
         }

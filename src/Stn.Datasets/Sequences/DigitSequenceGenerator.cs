@@ -38,7 +38,8 @@ namespace Stn.Datasets.Sequences
         {
             _digits = digits ?? throw new ArgumentNullException(nameof(digits));
             if (digits.Height != Glyph || digits.Width != Glyph)
-                throw new ArgumentException($"digits must be {Glyph}x{Glyph} MNIST images; got {digits.Height}x{digits.Width}.",
+                throw new ArgumentException($"digits must be {Glyph}x{Glyph} MNIST images; got " +
+                    $"{digits.Height}x{digits.Width}.",
                     nameof(digits));
             if (digits.Count == 0) throw new ArgumentException("digits must hold at least one image.", nameof(digits));
             Options = options ?? new DigitSequenceOptions();

@@ -75,7 +75,8 @@ namespace Stn.Datasets.Sequences
                 throw new ArgumentException($"{nameof(ScaleJitter)} must be in [0, 1); got {ScaleJitter}.",
                     nameof(ScaleJitter));
             if (!(MinSpacing > 0 && MinSpacing <= MaxSpacing))
-                throw new ArgumentException($"{nameof(MinSpacing)} must be in (0, {nameof(MaxSpacing)}]; got {MinSpacing}.",
+                throw new ArgumentException($"{nameof(MinSpacing)} must be in (0, " +
+                    $"{nameof(MaxSpacing)}]; got {MinSpacing}.",
                     nameof(MinSpacing));
             if (!(RotationDegrees >= 0 && RotationDegrees <= 90))
                 throw new ArgumentException($"{nameof(RotationDegrees)} must be in [0, 90]; got {RotationDegrees}.",
@@ -88,7 +89,8 @@ namespace Stn.Datasets.Sequences
             double widest = (MaxLength - 1) * largest * MaxSpacing + largest;
             if (widest > CanvasSize)
                 throw new ArgumentException(
-                    $"{MaxLength} digits of up to {largest:F1} px need a canvas of {Math.Ceiling(widest)} px; got {CanvasSize}.",
+                    $"{MaxLength} digits of up to {largest:F1} px need a canvas of " +
+                    $"{Math.Ceiling(widest)} px; got {CanvasSize}.",
                     nameof(CanvasSize));
         }
     }

@@ -32,7 +32,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Accuracy
             var test = Mnist.Test.Take(500).ToDataView(ml);
             double error = ErrorPercent(ml, train, test, new StCnnTrainer.Options
             {
-                Localisation = LocalisationNetworkKind.Cnn, Classifier = ClassifierKind.Cnn, MaxEpochs = 4, BatchSize = 32,
+                Localisation = LocalisationNetworkKind.Cnn, Classifier = ClassifierKind.Cnn, MaxEpochs = 4,
+                BatchSize = 32,
             });
             Assert.True(error < 6, $"test error {error:F2}%");
         }
@@ -50,7 +51,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Accuracy
             var test = generator.Generate(Mnist.Test, 1001).ToDataView(ml);
             StCnnTrainer.Options Options(SpatialTransformKind kind) => new()
             {
-                Transform = kind, DownsampleAfterTransform = kind != SpatialTransformKind.None, MaxEpochs = 6, BatchSize = 64,
+                Transform = kind, DownsampleAfterTransform = kind != SpatialTransformKind.None, MaxEpochs = 6,
+                BatchSize = 64,
             };
             double cnn = ErrorPercent(ml, train, test, Options(SpatialTransformKind.None));
             double stcnn = ErrorPercent(ml, train, test, Options(SpatialTransformKind.Affine));

@@ -44,10 +44,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
             // The generator's one matrix product over the batch (and its cached base grid) against ATen's affine_grid
             // and against each sample's grid by hand.
             using var scope = NewDisposeScope();
-            var thetas = new[] { new[] { 0.9, -0.2, 0.1, 0.3, 1.1, -0.25 }, new[] { 1.0, 0, 0, 0, 1, 0 }, new[] { -0.5, 0.7, 0.3, 0.2, 0.4, 0.9 } };
+            var thetas = new[] { new[] { 0.9, -0.2, 0.1, 0.3, 1.1, -0.25 }, new[] { 1.0, 0, 0, 0, 1, 0 },
+                new[] { -0.5, 0.7, 0.3, 0.2, 0.4, 0.9 } };
             var theta = stack(Array.ConvertAll(thetas, t => tensor(t)), 0);                                  // [3,6]
-            using var generator = new Microsoft.ML.SpatialTransformer.Modules.GridGenerator(SpatialTransformKind.Affine, H, W);
-            var grid = generator.call(theta);                                                                 // [3,H,W,2]
+            using var generator = new Microsoft.ML.SpatialTransformer.Modules.GridGenerator(SpatialTransformKind.Affine,
+                H, W);
+            var grid = generator.call(theta); // [3,H,W,2]
             var aten = nn.functional.affine_grid(theta.view(-1, 2, 3), new long[] { 3, 1, H, W }, align_corners: false);
             TensorChecks.AssertClose(aten, grid, 1e-12);
             for (int n = 0; n < thetas.Length; n++)
@@ -58,7 +60,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
         public void AttentionIsIsotropicScalePlusTranslation()
         {
             using var scope = NewDisposeScope();
-            TensorChecks.AssertClose(AffineByHand(new[] { 0.7, 0, 0.1, 0, 0.7, -0.2 }), Grid(SpatialTransformKind.Attention, 0.7, 0.1, -0.2), 1e-12);
+            TensorChecks.AssertClose(AffineByHand(new[] { 0.7, 0, 0.1, 0, 0.7, -0.2 }),
+                Grid(SpatialTransformKind.Attention, 0.7, 0.1, -0.2), 1e-12);
         }
 
         [Fact]
@@ -66,7 +69,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
         {
             using var scope = NewDisposeScope();
             double angle = 0.3, s = 1.1, tx = 0.05, ty = 0.1;
-            var a = new[] { s * Math.Cos(angle), -s * Math.Sin(angle), tx, s * Math.Sin(angle), s * Math.Cos(angle), ty };
+            var a = new[] { s * Math.Cos(angle), -s * Math.Sin(angle), tx, s * Math.Sin(angle),
+                s * Math.Cos(angle), ty };
             TensorChecks.AssertClose(AffineByHand(a), Grid(SpatialTransformKind.Similarity, angle, s, tx, ty), 1e-12);
         }
 
@@ -74,7 +78,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
         public void TranslationIsAShift()
         {
             using var scope = NewDisposeScope();
-            TensorChecks.AssertClose(AffineByHand(new[] { 1, 0, 0.2, 0, 1, -0.3 }), Grid(SpatialTransformKind.Translation, 0.2, -0.3), 1e-12);
+            TensorChecks.AssertClose(AffineByHand(new[] { 1, 0, 0.2, 0, 1, -0.3 }),
+                Grid(SpatialTransformKind.Translation, 0.2, -0.3), 1e-12);
         }
 
         [Fact]
@@ -82,7 +87,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
         {
             using var scope = NewDisposeScope();
             var a = new[] { 0.9, -0.2, 0.1, 0.3, 1.1, -0.25 };
-            TensorChecks.AssertClose(AffineByHand(a), Grid(SpatialTransformKind.Projective, 0.9, -0.2, 0.1, 0.3, 1.1, -0.25, 0, 0), 1e-12);
+            TensorChecks.AssertClose(AffineByHand(a),
+                Grid(SpatialTransformKind.Projective, 0.9, -0.2, 0.1, 0.3, 1.1, -0.25, 0, 0), 1e-12);
         }
 
         [Fact]

@@ -17,7 +17,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
             using var scope = NewDisposeScope();
             var image = rand(2, 2, 5, 6, dtype: ScalarType.Float64);
             var theta = Kinds.Perturbed(kind, tps, 2);
-            GradientCheck.Assert(t => GridSampling.Sample(image, TransformFamily.Grid(kind, t, 4, 3, tps)) * image.mean(), theta);
+            GradientCheck.Assert(t =>
+                GridSampling.Sample(image, TransformFamily.Grid(kind, t, 4, 3, tps)) * image.mean(), theta);
         }
 
         [Theory]
@@ -27,7 +28,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
             using var scope = NewDisposeScope();
             var image = rand(2, 2, 5, 6, dtype: ScalarType.Float64);
             var grid = TransformFamily.Grid(kind, Kinds.Perturbed(kind, tps, 2), 4, 3, tps);
-            var weights = rand(2, 2, 4, 3, dtype: ScalarType.Float64); // a non-uniform loss so every pixel's gradient differs
+            // a non-uniform loss so every pixel's gradient differs
+            var weights = rand(2, 2, 4, 3, dtype: ScalarType.Float64);
             GradientCheck.Assert(x => GridSampling.Sample(x, grid) * weights, image);
         }
     }

@@ -21,13 +21,16 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
         };
 
         /// <summary>Identity theta repeated for <paramref name="batch"/> rows. [N,P]</summary>
-        public static Tensor Identity(SpatialTransformKind kind, int tps, int batch, ScalarType dtype = ScalarType.Float32) =>
-            tensor(TransformFamily.IdentityParameters(kind, tps)).to_type(dtype).unsqueeze(0).expand(batch, -1).contiguous();
+        public static Tensor Identity(SpatialTransformKind kind, int tps, int batch,
+            ScalarType dtype = ScalarType.Float32) =>
+            tensor(TransformFamily.IdentityParameters(kind, tps)).to_type(dtype).unsqueeze(0).expand(batch, -1)
+                .contiguous();
 
         /// <summary>
         /// Identity plus small, non-round offsets (no sample lands on a pixel centre, where bilinear has kinks). [N,P]
         /// </summary>
-        public static Tensor Perturbed(SpatialTransformKind kind, int tps, int batch, ScalarType dtype = ScalarType.Float64)
+        public static Tensor Perturbed(SpatialTransformKind kind, int tps, int batch,
+            ScalarType dtype = ScalarType.Float64)
         {
             var identity = Identity(kind, tps, batch, dtype);
             var offsets = arange(identity.numel(), dtype: dtype).reshape(identity.shape);

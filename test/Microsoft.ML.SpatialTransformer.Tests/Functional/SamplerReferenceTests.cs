@@ -11,7 +11,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
         /// <summary>A 1-point grid at normalised (x, y). [1,1,1,2]</summary>
         private static Tensor Point(double x, double y) => tensor(new[] { x, y }).reshape(1, 1, 1, 2);
 
-        private static double Sample(Tensor image, double x, double y, SamplingMode mode = SamplingMode.Bilinear, PaddingMode padding = PaddingMode.Zeros)
+        private static double Sample(Tensor image, double x, double y, SamplingMode mode = SamplingMode.Bilinear,
+            PaddingMode padding = PaddingMode.Zeros)
             => GridSampling.Sample(image, Point(x, y), mode, padding).item<double>();
 
         [Fact]
@@ -35,9 +36,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
             using var scope = NewDisposeScope();
             var image = tensor(new double[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }).reshape(1, 1, 3, 3);
             // x = 1.5 is pixel coordinate 3.25 (edges at -0.5 and 2.5); y = 0 is row 1.
-            Assert.Equal(0.0, Sample(image, 1.5, 0, padding: PaddingMode.Zeros), 12);                 // both neighbours outside
-            Assert.Equal(6.0, Sample(image, 1.5, 0, padding: PaddingMode.Border), 12);                // clamped to column 2
-            Assert.Equal(0.25 * 5 + 0.75 * 6, Sample(image, 1.5, 0, padding: PaddingMode.Reflection), 12); // mirrored to 1.75
+            Assert.Equal(0.0, Sample(image, 1.5, 0, padding: PaddingMode.Zeros), 12); // both neighbours outside
+            Assert.Equal(6.0, Sample(image, 1.5, 0, padding: PaddingMode.Border), 12); // clamped to column 2
+            // mirrored to 1.75
+            Assert.Equal(0.25 * 5 + 0.75 * 6, Sample(image, 1.5, 0, padding: PaddingMode.Reflection), 12);
         }
 
         [Fact]
@@ -47,7 +49,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
             var channel = rand(2, 1, 6, 5, dtype: ScalarType.Float64);
             var image = cat(new[] { channel, 2 * channel, -3 * channel }, 1);     // [2,3,6,5]
             var theta = Kinds.Perturbed(SpatialTransformKind.Affine, 4, 2);
-            var output = GridSampling.Sample(image, TransformFamily.Grid(SpatialTransformKind.Affine, theta, 4, 7)); // [2,3,4,7]
+            // [2,3,4,7]
+            var output = GridSampling.Sample(image, TransformFamily.Grid(SpatialTransformKind.Affine, theta, 4, 7));
             TensorChecks.AssertClose(2 * output[.., 0..1], output[.., 1..2], 1e-12);
             TensorChecks.AssertClose(-3 * output[.., 0..1], output[.., 2..3], 1e-12);
         }

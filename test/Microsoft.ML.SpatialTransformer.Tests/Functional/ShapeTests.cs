@@ -12,8 +12,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
         [InlineData(3, 1, 5, 9, 7, 2)]    // different aspect
         public void OutputSizeIsIndependentOfInputSize(int n, int c, int h, int w, int outH, int outW)
         {
-            foreach (SpatialTransformKind kind in new[] { SpatialTransformKind.Affine, SpatialTransformKind.Attention, SpatialTransformKind.Similarity,
-                SpatialTransformKind.Translation, SpatialTransformKind.Projective, SpatialTransformKind.ThinPlateSpline })
+            foreach (SpatialTransformKind kind in new[] { SpatialTransformKind.Affine, SpatialTransformKind.Attention,
+                SpatialTransformKind.Similarity, SpatialTransformKind.Translation, SpatialTransformKind.Projective,
+                SpatialTransformKind.ThinPlateSpline })
             {
                 using var scope = NewDisposeScope();
                 var grid = TransformFamily.Grid(kind, Kinds.Perturbed(kind, 4, n, ScalarType.Float32), outH, outW);

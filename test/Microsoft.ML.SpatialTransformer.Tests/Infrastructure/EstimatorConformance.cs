@@ -14,7 +14,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
     /// </summary>
     public static class EstimatorConformance
     {
-        public static ITransformer Check<TTransformer>(MLContext ml, IEstimator<TTransformer> estimator, IDataView valid,
+        public static ITransformer Check<TTransformer>(MLContext ml, IEstimator<TTransformer> estimator,
+            IDataView valid,
             params (IDataView Data, Type Exception, string Message)[] invalid)
             where TTransformer : class, ITransformer
         {
@@ -25,9 +26,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
             AssertSameColumns(schema, output.Schema);
             foreach (var column in schema.Where(c => !c.IsHidden))
             {
-                Assert.True(shape.TryFindColumn(column.Name, out var promised), $"GetOutputSchema(SchemaShape) lacks column '{column.Name}'.");
+                Assert.True(shape.TryFindColumn(column.Name, out var promised),
+                    $"GetOutputSchema(SchemaShape) lacks column '{column.Name}'.");
                 Assert.Equal(promised.ItemType.RawType, ItemType(column.Type).RawType);
-                Assert.Equal(promised.Kind == SchemaShape.Column.VectorKind.Scalar, column.Type is not VectorDataViewType);
+                Assert.Equal(promised.Kind == SchemaShape.Column.VectorKind.Scalar,
+                    column.Type is not VectorDataViewType);
             }
 
             foreach (var (data, exception, message) in invalid)

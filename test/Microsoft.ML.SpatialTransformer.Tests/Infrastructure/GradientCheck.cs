@@ -34,7 +34,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
             }
             double scale = Math.Max(1.0, numeric.abs().max().item<double>());
             double error = (analytic - numeric).abs().max().item<double>() / scale;
-            Xunit.Assert.True(error <= tolerance, $"autograd and finite differences differ by {error:E3} (relative to {scale:F3}) > {tolerance:E1}");
+            Xunit.Assert.True(error <= tolerance,
+                $"autograd and finite differences differ by {error:E3} (relative to {scale:F3}) > {tolerance:E1}");
         }
     }
 }

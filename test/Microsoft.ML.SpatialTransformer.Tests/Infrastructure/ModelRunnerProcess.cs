@@ -24,11 +24,13 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
             // Both pipes are drained at once: reading one to its end while the child fills the other would deadlock.
             var stdoutTask = process.StandardOutput.ReadToEndAsync();
             var stderrTask = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(120_000)) { process.Kill(entireProcessTree: true); throw new TimeoutException("Stn.ModelRunner did not finish in 120 s."); }
+            if (!process.WaitForExit(120_000)) { process.Kill(entireProcessTree: true);
+                throw new TimeoutException("Stn.ModelRunner did not finish in 120 s."); }
             string stdout = stdoutTask.GetAwaiter().GetResult();
             string stderr = stderrTask.GetAwaiter().GetResult();
             if (process.ExitCode != 0)
-                throw new InvalidOperationException($"Stn.ModelRunner exited with {process.ExitCode}:\n{stdout}\n{stderr}");
+                throw new InvalidOperationException("Stn.ModelRunner exited with " +
+                    $"{process.ExitCode}:\n{stdout}\n{stderr}");
             return ml.Data.LoadFromBinary(outputPath);
         }
 
@@ -37,14 +39,16 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
         /// StCnn prediction transformer, one row at a time, with <paramref name="engine"/>; returns the scores in row
         /// order.
         /// </summary>
-        public static float[][] PredictEach(MLContext ml, string modelPath, IDataView input, ScoringEngine engine, string workDirectory,
+        public static float[][] PredictEach(MLContext ml, string modelPath, IDataView input, ScoringEngine engine,
+            string workDirectory,
             string runnerDirectory = null)
         {
             string inputPath = Path.Combine(workDirectory, "input.idv");
             string outputPath = Path.Combine(workDirectory, "scores.bin");
             using (var stream = File.Create(inputPath))
                 ml.Data.SaveAsBinary(input, stream);
-            RunIn(runnerDirectory ?? AppContext.BaseDirectory, new[] { "--predict", modelPath, inputPath, outputPath, engine.ToString() });
+            RunIn(runnerDirectory ?? AppContext.BaseDirectory,
+                new[] { "--predict", modelPath, inputPath, outputPath, engine.ToString() });
             using var reader = new BinaryReader(File.OpenRead(outputPath));
             int rows = reader.ReadInt32(), classes = reader.ReadInt32();
             var scores = new float[rows][];
@@ -66,7 +70,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
         /// <summary>
         /// As <see cref="Run"/>, with the copy of Stn.ModelRunner in <paramref name="runnerDirectory"/>.
         /// </summary>
-        public static string RunIn(string runnerDirectory, string[] arguments, params (string Name, string Value)[] environment)
+        public static string RunIn(string runnerDirectory, string[] arguments,
+            params (string Name, string Value)[] environment)
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
             start.ArgumentList.Add(Path.Combine(runnerDirectory, "Stn.ModelRunner.dll"));
@@ -75,10 +80,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
             using var process = Process.Start(start)!;
             var stdoutTask = process.StandardOutput.ReadToEndAsync();
             var stderrTask = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(120_000)) { process.Kill(entireProcessTree: true); throw new TimeoutException("Stn.ModelRunner did not finish in 120 s."); }
+            if (!process.WaitForExit(120_000)) { process.Kill(entireProcessTree: true);
+                throw new TimeoutException("Stn.ModelRunner did not finish in 120 s."); }
             string stdout = stdoutTask.GetAwaiter().GetResult();
             if (process.ExitCode != 0)
-                throw new InvalidOperationException($"Stn.ModelRunner exited with {process.ExitCode}:\n{stdout}\n{stderrTask.GetAwaiter().GetResult()}");
+                throw new InvalidOperationException($"Stn.ModelRunner exited with {process.ExitCode}:" +
+                    $"\n{stdout}\n{stderrTask.GetAwaiter().GetResult()}");
             return stdout;
         }
 
@@ -89,7 +96,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
         public static Process StartResaving(string modelPath, string target)
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Stn.ModelRunner.dll"), "--resave", modelPath, target }) start.ArgumentList.Add(a);
+            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Stn.ModelRunner.dll"), "--resave",
+                modelPath, target }) start.ArgumentList.Add(a);
             return Process.Start(start)!;
         }
     }
@@ -99,7 +107,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
     {
         public TempDirectory() => Directory.CreateDirectory(Path);
 
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "stn-tests-" + Guid.NewGuid().ToString("N"));
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "stn-tests-" +
+            Guid.NewGuid().ToString("N"));
 
         public string File(string name) => System.IO.Path.Combine(Path, name);
 

@@ -18,7 +18,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
                 string target;
                 try { target = new FileInfo(fd).LinkTarget; }
                 catch (IOException) { continue; } // closed while we looked
-                if (target is not null && target.StartsWith(directory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                if (target is not null
+                    && target.StartsWith(directory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                     count++;
             }
             return count;

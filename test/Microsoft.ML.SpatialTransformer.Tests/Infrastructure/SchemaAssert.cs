@@ -9,15 +9,18 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
     {
         public static void Equal(DataViewSchema expected, DataViewSchema actual)
         {
-            Assert.Equal(expected.Select(c => (c.Name, c.IsHidden, c.Type.ToString())), actual.Select(c => (c.Name, c.IsHidden, c.Type.ToString())));
+            Assert.Equal(expected.Select(c => (c.Name, c.IsHidden, c.Type.ToString())),
+                actual.Select(c => (c.Name, c.IsHidden, c.Type.ToString())));
             for (int i = 0; i < expected.Count; i++)
             {
-                Assert.True(expected[i].Type.Equals(actual[i].Type), $"column {i} '{expected[i].Name}': {expected[i].Type} vs {actual[i].Type}");
+                Assert.True(expected[i].Type.Equals(actual[i].Type),
+                    $"column {i} '{expected[i].Name}': {expected[i].Type} vs {actual[i].Type}");
                 var e = expected[i].Annotations.Schema;
                 var a = actual[i].Annotations.Schema;
                 Assert.Equal(e.Select(c => (c.Name, c.Type.ToString())), a.Select(c => (c.Name, c.Type.ToString())));
                 foreach (var annotation in e)
-                    Assert.Equal(Value(expected[i].Annotations, annotation), Value(actual[i].Annotations, a[annotation.Name]));
+                    Assert.Equal(Value(expected[i].Annotations, annotation),
+                        Value(actual[i].Annotations, a[annotation.Name]));
             }
         }
 
@@ -25,8 +28,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
         private static string Value(DataViewSchema.Annotations annotations, DataViewSchema.Column column)
         {
             var type = column.Type is VectorDataViewType v ? v.ItemType.RawType : column.Type.RawType;
-            var method = typeof(SchemaAssert).GetMethod(column.Type is VectorDataViewType ? nameof(VectorText) : nameof(ScalarText),
-                System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MakeGenericMethod(type);
+            var method = typeof(SchemaAssert)
+                .GetMethod(column.Type is VectorDataViewType ? nameof(VectorText) : nameof(ScalarText),
+                System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MakeGenericMethod(
+                type);
             return (string)method.Invoke(null, new object[] { annotations, column })!;
         }
 

@@ -28,7 +28,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Infrastructure
         public static void AssertClose(Tensor expected, Tensor actual, double tolerance)
         {
             Assert.Equal(expected.shape, actual.shape);
-            double difference = (expected.to_type(ScalarType.Float64) - actual.to_type(ScalarType.Float64)).abs().max().item<double>();
+            double difference = (expected.to_type(ScalarType.Float64) - actual.to_type(ScalarType.Float64)).abs().max()
+                .item<double>();
             Assert.True(difference <= tolerance, $"max |difference| {difference:E3} > {tolerance:E1}");
         }
 

@@ -35,7 +35,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
                 var theta = Kinds.Perturbed(kind, tps, 2, dtype);
                 var grid = generator.call(theta);
                 Assert.Equal(dtype, grid.dtype);
-                TensorChecks.AssertClose(TransformFamily.Grid(kind, theta, 4, 6, tps), grid, dtype == ScalarType.Float64 ? 1e-6 : 1e-5);
+                TensorChecks.AssertClose(TransformFamily.Grid(kind, theta, 4, 6, tps), grid,
+                    dtype == ScalarType.Float64 ? 1e-6 : 1e-5);
             }
             Assert.Equal(TransformFamily.ParameterCount(kind, tps), generator.ParameterCount);
             Assert.Equal(TransformFamily.IdentityParameters(kind, tps), generator.IdentityParameters);

@@ -86,7 +86,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
                     for (int i = 0; i < 4; i++)
                         for (int j = 0; j < 4; j++)
                         {
-                            int r0 = i * 10 / 4, r1 = ((i + 1) * 10 + 3) / 4, c0 = j * 7 / 4, c1 = ((j + 1) * 7 + 3) / 4;
+                            int r0 = i * 10 / 4, r1 = ((i + 1) * 10 + 3) / 4, c0 = j * 7 / 4,
+                                c1 = ((j + 1) * 7 + 3) / 4;
                             double sum = 0;
                             for (int r = r0; r < r1; r++)
                                 for (int k = c0; k < c1; k++) sum += values[((n * 3 + c) * 10 + r) * 7 + k];
@@ -102,13 +103,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
         [InlineData(LocalisationNetworkKind.Cnn, ClassifierKind.Cnn)]
         [InlineData(LocalisationNetworkKind.Tutorial, ClassifierKind.Tutorial)]
         [InlineData(LocalisationNetworkKind.Fcn, ClassifierKind.Fcn)]
-        public void ASideNoSmallerThanEveryMapBuildsTheSameNetworkAsNoPooling(LocalisationNetworkKind localisation, ClassifierKind classifier)
+        public void ASideNoSmallerThanEveryMapBuildsTheSameNetworkAsNoPooling(LocalisationNetworkKind localisation,
+            ClassifierKind classifier)
         {
             // MNIST-sized nets have maps of 7 at most: a side of 16 must leave them bit for bit as with the field off
             // (0), the same parameters drawn in the same order, the same state dict keys and the same outputs.
-            var off = new StNetworkOptions { InputChannels = 1, InputHeight = 28, InputWidth = 28, Localisation = localisation, Classifier = classifier };
-            // Drawn from a seeded generator of their own (as the trainer does), not torch's process-wide one, which tests
-            // running at the same time draw from too.
+            var off = new StNetworkOptions { InputChannels = 1, InputHeight = 28, InputWidth = 28,
+                Localisation = localisation, Classifier = classifier };
+            // Drawn from a seeded generator of their own (as the trainer does), not torch's process-wide one, which
+            // tests running at the same time draw from too.
             using var a = NetworkTrainer.Build(off, 5);
             using var b = NetworkTrainer.Build(off with { FullyConnectedInputSide = 16 }, 5);
             Assert.Equal(a.state_dict().Keys, b.state_dict().Keys);
@@ -129,13 +132,16 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
         public void TheStateDictKeysOfAPooledNetworkAreThoseOfTheUnpooledOne()
         {
             // The pool has no parameters and sits inside the existing Sequentials, so only shapes change, never names.
-            var off = new StNetworkOptions { InputChannels = 3, InputHeight = 128, InputWidth = 128, TransformOutputHeight = 48, TransformOutputWidth = 48 };
+            var off = new StNetworkOptions { InputChannels = 3, InputHeight = 128, InputWidth = 128,
+                TransformOutputHeight = 48, TransformOutputWidth = 48 };
             using var a = new StNetwork(off);
             using var b = new StNetwork(off with { FullyConnectedInputSide = 16 });
             Assert.Equal(a.state_dict().Keys, b.state_dict().Keys);
             Assert.Contains(b.modules(), m => m is FixedSizePool);
-            using var tutorialA = new StNetwork(off with { Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial });
-            using var tutorialB = new StNetwork(off with { Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial, FullyConnectedInputSide = 4 });
+            using var tutorialA = new StNetwork(off with { Localisation = LocalisationNetworkKind.Tutorial,
+                Classifier = ClassifierKind.Tutorial });
+            using var tutorialB = new StNetwork(off with { Localisation = LocalisationNetworkKind.Tutorial,
+                Classifier = ClassifierKind.Tutorial, FullyConnectedInputSide = 4 });
             Assert.Equal(tutorialA.state_dict().Keys, tutorialB.state_dict().Keys);
         }
 
@@ -152,13 +158,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
             long parameters = net.parameters().Sum(p => p.numel());
             Assert.True(NetworkSizeBound.Of(pooled).Parameters >= parameters);
             Assert.True(NetworkSizeBound.Of(pooled).Parameters <= NetworkSizeBound.Of(unpooled).Parameters);
-            if (side >= 100) Assert.True(NetworkSizeBound.Of(pooled).Parameters < NetworkSizeBound.Of(unpooled).Parameters);
+            if (side >= 100)
+                Assert.True(NetworkSizeBound.Of(pooled).Parameters < NetworkSizeBound.Of(unpooled).Parameters);
         }
 
         [Fact]
         public void ANegativeSideIsRefusedNamingTheField()
         {
-            var e = Assert.Throws<ArgumentException>(() => new StNetworkOptions { FullyConnectedInputSide = -1 }.Validate());
+            var e = Assert.Throws<ArgumentException>(() =>
+                new StNetworkOptions { FullyConnectedInputSide = -1 }.Validate());
             Assert.Equal(nameof(StNetworkOptions.FullyConnectedInputSide), e.ParamName);
             Assert.Contains("got -1", e.Message);
         }

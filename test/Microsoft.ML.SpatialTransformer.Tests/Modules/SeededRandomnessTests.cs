@@ -80,7 +80,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
             using (var generator = new Generator(8)) ParameterInitialisation.Reset(plain, generator);
             var a = ours.state_dict();
             var b = plain.state_dict();
-            Assert.Equal(a.Keys.OrderBy(k => k, StringComparer.Ordinal), b.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal(a.Keys.OrderBy(k => k, StringComparer.Ordinal),
+                b.Keys.OrderBy(k => k, StringComparer.Ordinal));
             foreach (var key in a.Keys) TensorChecks.AssertEqual(a[key], b[key]);
         }
 
@@ -97,7 +98,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
                 if (heads.Contains(module)) { Assert.Equal(0, weight.abs().max().item<float>()); continue; }
                 double bound = 1 / Math.Sqrt(weight[0].numel());
                 Assert.True(weight.abs().max().item<float>() <= bound, $"{module.GetName()} exceeds its bound {bound}");
-                Assert.True(weight.abs().max().item<float>() > bound / 2, $"{module.GetName()} is not spread over its bound {bound}");
+                Assert.True(weight.abs().max().item<float>() > bound / 2,
+                    $"{module.GetName()} is not spread over its bound {bound}");
             }
             var bias = heads.Single().bias;
             TensorChecks.AssertEqual(tensor(new float[] { 1, 0, 0, 0, 1, 0 }), bias);

@@ -11,7 +11,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
     {
         private static readonly StNetworkOptions Tutorial = new()
         {
-            Transform = SpatialTransformKind.Affine, Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial,
+            Transform = SpatialTransformKind.Affine, Localisation = LocalisationNetworkKind.Tutorial,
+            Classifier = ClassifierKind.Tutorial,
         };
 
         [Fact]
@@ -33,11 +34,16 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
             var keys = net.state_dict().Keys.ToArray();
             Assert.Equal(new[]
             {
-                "input_transformers.transformers.0.localisation.trunk.0.0.weight", "input_transformers.transformers.0.localisation.trunk.0.0.bias",
-                "input_transformers.transformers.0.localisation.trunk.0.3.weight", "input_transformers.transformers.0.localisation.trunk.0.3.bias",
-                "input_transformers.transformers.0.localisation.trunk.1.weight", "input_transformers.transformers.0.localisation.trunk.1.bias",
-                "input_transformers.transformers.0.localisation.head.linear.weight", "input_transformers.transformers.0.localisation.head.linear.bias",
-                "branches.0.stages.0.0.weight", "branches.0.stages.0.0.bias", "branches.0.stages.1.0.weight", "branches.0.stages.1.0.bias",
+                "input_transformers.transformers.0.localisation.trunk.0.0.weight",
+                "input_transformers.transformers.0.localisation.trunk.0.0.bias",
+                "input_transformers.transformers.0.localisation.trunk.0.3.weight",
+                "input_transformers.transformers.0.localisation.trunk.0.3.bias",
+                "input_transformers.transformers.0.localisation.trunk.1.weight",
+                "input_transformers.transformers.0.localisation.trunk.1.bias",
+                "input_transformers.transformers.0.localisation.head.linear.weight",
+                "input_transformers.transformers.0.localisation.head.linear.bias",
+                "branches.0.stages.0.0.weight", "branches.0.stages.0.0.bias", "branches.0.stages.1.0.weight",
+                "branches.0.stages.1.0.bias",
                 "branches.0.tail.1.weight", "branches.0.tail.1.bias", "head.weight", "head.bias",
             }, keys);
         }
@@ -71,7 +77,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
             using var net = new StNetwork(new StNetworkOptions
             {
                 InputChannels = parallel, InputHeight = side, InputWidth = side, Classes = 19, Classifier = classifier,
-                ParallelTransformers = parallel, SeriesTransformers = series, DownsampleAfterTransform = series == 0 && side > 28,
+                ParallelTransformers = parallel, SeriesTransformers = series, DownsampleAfterTransform = series == 0
+                    && side > 28,
             });
             foreach (int n in new[] { 1, 3 })
             {
@@ -85,7 +92,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
         [Fact]
         public void TooSmallInputNamesTheNetworkAndMinimum()
         {
-            var e = Assert.Throws<ArgumentException>(() => new StNetwork(Tutorial with { InputHeight = 12, InputWidth = 12 }));
+            var e = Assert.Throws<ArgumentException>(() =>
+                new StNetwork(Tutorial with { InputHeight = 12, InputWidth = 12 }));
             Assert.Contains("at least 20x20; got 12x12", e.Message);
         }
     }
@@ -98,7 +106,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Modules
         [Fact]
         public void TrainingStepsLeaveNoNativeTensorBehind()
         {
-            using var net = new StNetwork(new StNetworkOptions { Transform = SpatialTransformKind.ThinPlateSpline, ParallelTransformers = 2, Classifier = ClassifierKind.Fcn });
+            using var net = new StNetwork(new StNetworkOptions { Transform = SpatialTransformKind.ThinPlateSpline,
+                ParallelTransformers = 2, Classifier = ClassifierKind.Fcn });
             using var optimizer = TorchSharp.torch.optim.Adam(net.parameters());
             Infrastructure.TensorChecks.AssertNoLeak(() =>
             {

@@ -63,7 +63,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
                 using (CallingThreadParallelism.SingleThreaded())
                 {
                     int seenElsewhere = 0;
-                    OnFreshThread(() => seenElsewhere = get_num_threads()); // a new thread takes ATen's process-wide count
+                    // a new thread takes ATen's process-wide count
+                    OnFreshThread(() => seenElsewhere = get_num_threads());
                     Assert.Equal(AtenThreads, seenElsewhere);
                     Assert.Equal(1, get_num_threads());
                 }

@@ -16,21 +16,25 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         [InlineData(8, 1, 10, 28, 5, 0)]   // the tutorial classifier's first convolution (one channel, gradient needed)
         [InlineData(8, 32, 64, 10, 7, 3)]  // the classifier CNN's second convolution
         [InlineData(8, 8, 10, 11, 5, 0)]   // the tutorial localisation's second convolution
-        public void AfterLoadingTheNetworksConvolutionAndItsGradientsAgreeWithFloat64(int batch, int inChannels, int outChannels,
+        public void AfterLoadingTheNetworksConvolutionAndItsGradientsAgreeWithFloat64(int batch, int inChannels,
+            int outChannels,
             int size, int kernel, int padding)
         {
             TorchNativeLibrary.EnsureLoaded();
             using var scope = NewDisposeScope();
             using var generator = new Generator(7);
             using var layer = new SafeConv2d(inChannels, outChannels, kernel, padding);
-            var x = rand(new long[] { batch, inChannels, size, size }, generator: generator, dtype: ScalarType.Float64); // [N,C,H,W]
+            // [N,C,H,W]
+            var x = rand(new long[] { batch, inChannels, size, size }, generator: generator, dtype: ScalarType.Float64);
             int outSize = size + 2 * padding - kernel + 1;
-            var upstream = rand(new long[] { batch, outChannels, outSize, outSize }, generator: generator, dtype: ScalarType.Float64) - 0.5;
+            var upstream = rand(new long[] { batch, outChannels, outSize, outSize }, generator: generator,
+                dtype: ScalarType.Float64) - 0.5;
 
             // float64 never goes through oneDNN: the reference.
             var weight64 = layer.weight.detach().to_type(ScalarType.Float64).requires_grad_();
             var x64 = x.detach().requires_grad_();
-            var exact = nn.functional.conv2d(x64, weight64, layer.bias.detach().to_type(ScalarType.Float64), padding: new long[] { padding, padding });
+            var exact = nn.functional.conv2d(x64, weight64, layer.bias.detach().to_type(ScalarType.Float64),
+                padding: new long[] { padding, padding });
             exact.backward(new[] { upstream });
 
             var x32 = x.to_type(ScalarType.Float32).requires_grad_();
@@ -46,23 +50,28 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         [InlineData(1, 10, true)]   // one input channel needing its gradient: the zero channel is added
         [InlineData(1, 10, false)]
         [InlineData(20, 20, true)]
-        public void TheChannelsLastLayoutComputesTheSameConvolutionAsTheStandardOne(int inChannels, int outChannels, bool inputGradient)
+        public void TheChannelsLastLayoutComputesTheSameConvolutionAsTheStandardOne(int inChannels, int outChannels,
+            bool inputGradient)
         {
             // In float64 (never oneDNN) both layouts must give the same numbers on any machine: only memory order
             // differs.
             using var scope = NewDisposeScope();
             using var generator = new Generator(3);
-            var x = rand(new long[] { 3, inChannels, 9, 9 }, generator: generator, dtype: ScalarType.Float64);        // [N,C,H,W]
-            var w = rand(new long[] { outChannels, inChannels, 5, 5 }, generator: generator, dtype: ScalarType.Float64); // [O,C,5,5]
-            var b = rand(new long[] { outChannels }, generator: generator, dtype: ScalarType.Float64);                   // [O]
-            var upstream = rand(new long[] { 3, outChannels, 7, 7 }, generator: generator, dtype: ScalarType.Float64);   // [N,O,7,7]
+            // [N,C,H,W]
+            var x = rand(new long[] { 3, inChannels, 9, 9 }, generator: generator, dtype: ScalarType.Float64);
+            // [O,C,5,5]
+            var w = rand(new long[] { outChannels, inChannels, 5, 5 }, generator: generator, dtype: ScalarType.Float64);
+            var b = rand(new long[] { outChannels }, generator: generator, dtype: ScalarType.Float64); // [O]
+            // [N,O,7,7]
+            var upstream = rand(new long[] { 3, outChannels, 7, 7 }, generator: generator, dtype: ScalarType.Float64);
             Tensor[] Run(ConvolutionLayout layout)
             {
                 var input = inputGradient ? x.detach().requires_grad_() : x.detach();
                 var weight = w.detach().requires_grad_();
                 var output = LayoutConvolution.Conv2d(input, weight, b, 1, layout);
                 output.backward(new[] { upstream });
-                return new[] { output.detach().contiguous(), inputGradient ? input.grad.contiguous() : zeros(1), weight.grad.contiguous() };
+                return new[] { output.detach().contiguous(), inputGradient ? input.grad.contiguous() : zeros(1),
+                    weight.grad.contiguous() };
             }
             var standard = Run(ConvolutionLayout.Standard);
             var channelsLast = Run(ConvolutionLayout.ChannelsLast);
@@ -76,8 +85,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         {
             using var scope = NewDisposeScope();
             using var generator = new Generator(5);
-            var x = rand(new long[] { 2, 6, 8, 8 }, generator: generator, dtype: ScalarType.Float64);          // [N,C,H,W]
-            var nhwc = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);                               // same values, NHWC memory
+            var x = rand(new long[] { 2, 6, 8, 8 }, generator: generator, dtype: ScalarType.Float64); // [N,C,H,W]
+            var nhwc = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2); // same values, NHWC memory
             Assert.Equal(new long[] { 384, 1, 48, 6 }, nhwc.stride());
             var w = rand(new long[] { 4, 6, 3, 3 }, generator: generator, dtype: ScalarType.Float64);
             var standard = LayoutConvolution.Conv2d(x, w, null, 1, ConvolutionLayout.Standard);
@@ -115,7 +124,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         private static void AssertRelativelyClose(Tensor expected, Tensor actual, string what)
         {
             Assert.True(actual.isfinite().all().item<bool>(), $"float32 {what} holds NaN or infinity");
-            double error = (actual.to_type(ScalarType.Float64) - expected).abs().max().item<double>() / Math.Max(1e-12, expected.abs().max().item<double>());
+            double error = (actual.to_type(ScalarType.Float64) - expected).abs().max()
+                .item<double>() / Math.Max(1e-12, expected.abs().max().item<double>());
             Assert.True(error < 1e-5, $"{what}: relative error {error:E2}");
         }
     }

@@ -18,7 +18,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
 
         private static long Faults(string mode = null, params (string, string)[] environment)
         {
-            string output = ModelRunnerProcess.Run(mode is null ? new[] { "--malloc-faults" } : new[] { "--malloc-faults", mode }, environment);
+            string output = ModelRunnerProcess.Run(mode is null ? new[] { "--malloc-faults" }
+                : new[] { "--malloc-faults", mode }, environment);
             string line = output.Split('\n').Single(l => l.StartsWith("faults ", StringComparison.Ordinal));
             return long.Parse(line["faults ".Length..]);
         }
@@ -30,8 +31,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
             long set = Faults();
             long adaptive = Faults("adaptive");
             // glibc's adaptive thresholds trim the heap's top whenever the four freed blocks meet there.
-            Assert.True(set * 4 < adaptive, $"faults with the library's thresholds {set}, with glibc's adaptive ones {adaptive}");
-            Assert.True(set < TouchedPages / 20, $"faults with the library's thresholds {set} of {TouchedPages} pages touched");
+            Assert.True(set * 4 < adaptive,
+                $"faults with the library's thresholds {set}, with glibc's adaptive ones {adaptive}");
+            Assert.True(set < TouchedPages / 20,
+                $"faults with the library's thresholds {set} of {TouchedPages} pages touched");
         }
 
         [Fact]

@@ -49,12 +49,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         public void WrongSizesAreRefusedWithBothCounts()
         {
             using var scope = NewDisposeScope();
-            var tooFew = Assert.Throws<ArgumentException>(() => HostTensors.FromSpan(new float[5], new long[] { 2, 3 }));
+            var tooFew =
+                Assert.Throws<ArgumentException>(() => HostTensors.FromSpan(new float[5], new long[] { 2, 3 }));
             Assert.Contains("5 values", tooFew.Message);
             Assert.Contains("(6 values)", tooFew.Message);
             var tooSmall = Assert.Throws<ArgumentException>(() => HostTensors.CopyTo(zeros(2, 3), new float[4]));
             Assert.Contains("6 values do not fit in 4", tooSmall.Message);
-            Assert.Throws<ArgumentException>(() => HostTensors.CopyTo(zeros(2, 3, dtype: ScalarType.Float64), new float[6]));
+            Assert.Throws<ArgumentException>(() => HostTensors.CopyTo(zeros(2, 3, dtype: ScalarType.Float64),
+                new float[6]));
         }
     }
 }

@@ -14,7 +14,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
     public class NativeBackendProbeTests
     {
         private static string HostLibStdCxx() =>
-            new[] { "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib" }
+            new[] { "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64",
+                "/usr/lib" }
                 .Select(d => Path.Combine(d, "libstdc++.so.6")).FirstOrDefault(File.Exists);
 
         private static bool HostLacksGlibcxx3432()
@@ -32,7 +33,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
             var finding = NativeBackendProbe.Probe(searched);
             Assert.Equal(NativeBackendProbe.Cause.NoBackend, finding.Cause);
             string message = NativeBackendProbe.Explain(finding, searched, HostLibStdCxx());
-            Assert.StartsWith("TorchSharp's native backend is missing: no " + NativeBackendProbe.LibTorchFileName, message);
+            Assert.StartsWith("TorchSharp's native backend is missing: no " + NativeBackendProbe.LibTorchFileName,
+                message);
             Assert.Contains(empty.Path, message);
             int cpu = message.IndexOf("`dotnet add package Stn.MLNet.Cpu`", StringComparison.Ordinal);
             Assert.True(cpu > 0 && cpu < 400, message); // the one-line fix comes early
@@ -52,15 +54,20 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         }
 
         [Theory]
-        [InlineData("/x/libLibTorchSharp.so: version `GLIBCXX_3.4.32' not found (required by /x/libLibTorchSharp.so)", true)]
+        [InlineData("/x/libLibTorchSharp.so: version `GLIBCXX_3.4.32' not found (required by /x/libLibTorchSharp.so)",
+            true)]
         [InlineData("/x/libtorch.so: invalid ELF header", false)]
         [InlineData(null, false)]
         public void ALoaderErrorIsALibstdcxxProblemOnlyWhenItNamesAGlibcxxVersion(string error, bool glibcxx)
         {
-            Assert.Equal(glibcxx ? NativeBackendProbe.Cause.MissingGlibcxx : NativeBackendProbe.Cause.Other, NativeBackendProbe.Classify(error));
-            string message = NativeBackendProbe.Explain(new NativeBackendProbe.Finding(NativeBackendProbe.Classify(error), "/x/libtorch.so", error), new[] { "/x" }, "/usr/lib/libstdc++.so.6");
+            Assert.Equal(glibcxx ? NativeBackendProbe.Cause.MissingGlibcxx : NativeBackendProbe.Cause.Other,
+                NativeBackendProbe.Classify(error));
+            string message =
+                NativeBackendProbe.Explain(new NativeBackendProbe.Finding(NativeBackendProbe.Classify(error),
+                    "/x/libtorch.so", error), new[] { "/x" }, "/usr/lib/libstdc++.so.6");
             Assert.Equal(glibcxx, message.Contains("GCC 13 or newer"));
-            if (error is not null) Assert.EndsWith(error, message.Replace(" See the inner exception for TorchSharp's own trace.", ""));
+            if (error is not null)
+                Assert.EndsWith(error, message.Replace(" See the inner exception for TorchSharp's own trace.", ""));
         }
 
         [Fact]
@@ -82,7 +89,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
             if (!HostLacksGlibcxx3432()) return; // a host with GCC 13's libstdc++ loads the bridge as shipped
             string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
                 ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-            string shipped = Path.Combine(cache, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+            string shipped = Path.Combine(cache, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native",
+                "libLibTorchSharp.so");
             Assert.True(File.Exists(shipped), shipped + " (restored with the tests)");
             string loadedLibTorch = NativeBackendProbe.Probe(NativeBackendProbe.SearchDirectories()).LibTorchPath;
             using var dir = new TempDirectory();
@@ -92,7 +100,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
             var finding = NativeBackendProbe.Probe(new[] { dir.Path });
             Assert.Equal(NativeBackendProbe.Cause.MissingGlibcxx, finding.Cause);
             string message = NativeBackendProbe.Explain(finding, new[] { dir.Path }, HostLibStdCxx());
-            Assert.StartsWith("TorchSharp's native library libLibTorchSharp.so could not be loaded: it asks for a GLIBCXX", message);
+            Assert.StartsWith("TorchSharp's native library libLibTorchSharp.so could not be " +
+                "loaded: it asks for a GLIBCXX", message);
             Assert.Contains("GLIBCXX_3.4.32", message); // the loader's own words
             Assert.Contains(HostLibStdCxx(), message);
         }

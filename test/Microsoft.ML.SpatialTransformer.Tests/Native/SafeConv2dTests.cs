@@ -14,7 +14,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         [InlineData(20, 20, 5)]
         [InlineData(8, 10, 5)]
         [InlineData(32, 64, 7)]
-        public void ItDrawsItsInitialWeightsFromTorchsGeneratorAsTheLayerSavedModelsCameFrom(int inChannels, int outChannels,
+        public void ItDrawsItsInitialWeightsFromTorchsGeneratorAsTheLayerSavedModelsCameFrom(int inChannels,
+            int outChannels,
             int kernel)
         {
             // The convolution layer the library had before drew weight, then bias, each ~ U(-b, b) with

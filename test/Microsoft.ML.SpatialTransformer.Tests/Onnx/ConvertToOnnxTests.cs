@@ -20,7 +20,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
         [Theory]
         [InlineData(SpatialTransformKind.Affine, LocalisationNetworkKind.Cnn, 1)]
         [InlineData(SpatialTransformKind.ThinPlateSpline, LocalisationNetworkKind.Fcn, 2)]
-        public void ThePipelineConvertsAndOnnxRuntimeGivesTheSameScoresAndLabels(SpatialTransformKind kind, LocalisationNetworkKind localisation, int parallel)
+        public void ThePipelineConvertsAndOnnxRuntimeGivesTheSameScoresAndLabels(SpatialTransformKind kind,
+            LocalisationNetworkKind localisation, int parallel)
         {
             var ml = new MLContext(seed: 1);
             var rows = SyntheticImages.Make(64, 4);
@@ -28,8 +29,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             var model = SyntheticImages.KeyLabel(ml)
                 .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
                 {
-                    FeatureColumnName = "Pixels", Transform = kind, Localisation = localisation, LocalisationWidths = localisation == LocalisationNetworkKind.Cnn ? new[] { 8, 8, 16 } : new[] { 16 },
-                    Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 }, ParallelTransformers = parallel, MaxEpochs = 2, BatchSize = 16,
+                    FeatureColumnName = "Pixels", Transform = kind, Localisation = localisation,
+                    LocalisationWidths = localisation == LocalisationNetworkKind.Cnn ? new[] { 8, 8, 16 }
+                        : new[] { 16 }, Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 },
+                    ParallelTransformers = parallel, MaxEpochs = 2, BatchSize = 16,
                 }))
                 .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedSide", "PredictedLabel"))
                 .Fit(data);
@@ -42,8 +45,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             using var session = new InferenceSession(stream.ToArray());
             var inputs = new List<NamedOnnxValue>
             {
-                NamedOnnxValue.CreateFromTensor("Pixels", new DenseTensor<float>(rows.SelectMany(r => r.Pixels).ToArray(), new[] { rows.Length, 1, 12, 12 })),
-                NamedOnnxValue.CreateFromTensor("Side", new DenseTensor<string>(rows.Select(r => r.Side).ToArray(), new[] { rows.Length, 1 })),
+                NamedOnnxValue.CreateFromTensor("Pixels",
+                    new DenseTensor<float>(rows.SelectMany(r => r.Pixels).ToArray(), new[] { rows.Length, 1, 12, 12 })),
+                NamedOnnxValue.CreateFromTensor("Side",
+                    new DenseTensor<string>(rows.Select(r => r.Side).ToArray(), new[] { rows.Length, 1 })),
             };
             using var results = session.Run(inputs);
             var byName = results.ToDictionary(r => r.Name);
@@ -58,7 +63,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
 
             // A model whose network was disposed is refused by name, not silently left out of the ONNX graph.
             model.OfType<StCnnPredictionTransformer>().Single().Model.TorchNetwork.Dispose();
-            var e = Assert.ThrowsAny<ObjectDisposedException>(() => ml.Model.ConvertToOnnx(model, data, new MemoryStream()));
+            var e = Assert.ThrowsAny<ObjectDisposedException>(() =>
+                ml.Model.ConvertToOnnx(model, data, new MemoryStream()));
             Assert.Contains("StCnnModelParameters", e.Message);
         }
     }
@@ -75,12 +81,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             [VectorType(6)] public float[] Theta { get; set; }
         }
 
-        private static Dictionary<string, float[]> RunOnnx(MLContext ml, ITransformer model, IDataView data, List<NamedOnnxValue> feeds, params string[] outputs)
+        private static Dictionary<string, float[]> RunOnnx(MLContext ml, ITransformer model, IDataView data,
+            List<NamedOnnxValue> feeds, params string[] outputs)
         {
             using var stream = new MemoryStream();
             ml.Model.ConvertToOnnx(model, data, stream);
             using var session = new InferenceSession(stream.ToArray());
-            Assert.Equal(feeds.Select(f => f.Name).OrderBy(n => n), session.InputMetadata.Keys.OrderBy(n => n)); // every input column, fed
+            // every input column, fed
+            Assert.Equal(feeds.Select(f => f.Name).OrderBy(n => n), session.InputMetadata.Keys.OrderBy(n => n));
             using var results = session.Run(feeds, outputs.Select(o => o + ".output").ToArray());
             return results.ToDictionary(r => r.Name.Replace(".output", ""), r => r.AsTensor<float>().ToArray());
         }
@@ -100,14 +108,17 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             var data = ml.Data.LoadFromEnumerable(rows);
             var model = ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options
             {
-                OutputColumnName = "Warped", InputColumnName = "Pixels", ThetaColumnName = "Theta", OutputHeight = 8, OutputWidth = 10,
+                OutputColumnName = "Warped", InputColumnName = "Pixels", ThetaColumnName = "Theta", OutputHeight = 8,
+                OutputWidth = 10,
                 Sampling = sampling, Padding = padding,
             }).Fit(data);
             var expected = model.Transform(data).GetColumn<float[]>("Warped").SelectMany(v => v).ToArray();
             var onnx = RunOnnx(ml, model, data, new()
             {
-                NamedOnnxValue.CreateFromTensor("Pixels", new DenseTensor<float>(rows.SelectMany(r => r.Pixels).ToArray(), new[] { 20, 1, 12, 12 })),
-                NamedOnnxValue.CreateFromTensor("Theta", new DenseTensor<float>(rows.SelectMany(r => r.Theta).ToArray(), new[] { 20, 6 })),
+                NamedOnnxValue.CreateFromTensor("Pixels",
+                    new DenseTensor<float>(rows.SelectMany(r => r.Pixels).ToArray(), new[] { 20, 1, 12, 12 })),
+                NamedOnnxValue.CreateFromTensor("Theta",
+                    new DenseTensor<float>(rows.SelectMany(r => r.Theta).ToArray(), new[] { 20, 6 })),
             }, "Warped");
             Assert.Equal(expected.Length, onnx["Warped"].Length);
             Assert.True(expected.Zip(onnx["Warped"], (a, b) => Math.Abs(a - b)).Max() <= 1e-5);
@@ -119,17 +130,21 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             var ml = new MLContext(seed: 1);
             var rows = SyntheticImages.Make(96, 1);
             var data = ml.Data.LoadFromEnumerable(rows);
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options
+            var model = SyntheticImages.KeyLabel(ml)
+                .Append(ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options
             {
-                OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose", LabelColumnName = "Label",
-                Transform = SpatialTransformKind.Similarity, OutputHeight = 6, OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn,
+                OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose",
+                LabelColumnName = "Label", Transform = SpatialTransformKind.Similarity, OutputHeight = 6,
+                OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn,
                 LocalisationWidths = new[] { 16 }, MaxEpochs = 1, TrainingBatchSize = 32,
             })).Fit(data);
             var output = model.Transform(data);
             var onnx = RunOnnx(ml, model, data, new()
             {
-                NamedOnnxValue.CreateFromTensor("Pixels", new DenseTensor<float>(rows.SelectMany(r => r.Pixels).ToArray(), new[] { rows.Length, 1, 12, 12 })),
-                NamedOnnxValue.CreateFromTensor("Side", new DenseTensor<string>(rows.Select(r => r.Side).ToArray(), new[] { rows.Length, 1 })),
+                NamedOnnxValue.CreateFromTensor("Pixels",
+                    new DenseTensor<float>(rows.SelectMany(r => r.Pixels).ToArray(), new[] { rows.Length, 1, 12, 12 })),
+                NamedOnnxValue.CreateFromTensor("Side",
+                    new DenseTensor<string>(rows.Select(r => r.Side).ToArray(), new[] { rows.Length, 1 })),
             }, "Canonical", "Pose");
             foreach (var column in new[] { "Canonical", "Pose" })
             {

@@ -23,9 +23,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             var ml = new MLContext(seed: 1);
             var rows = SyntheticImages.Make(64, 4);
             var data = ml.Data.LoadFromEnumerable(rows);
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
+            var model = SyntheticImages.KeyLabel(ml)
+                .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Cnn,
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                Classifier = ClassifierKind.Cnn,
                 ClassifierWidths = new[] { 8, 8 }, MaxEpochs = 2, BatchSize = 16,
             })).Fit(data);
             var parameters = ((StCnnPredictionTransformer)model.LastTransformer).Model;
@@ -34,12 +36,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             parameters.ExportOnnx(onnx);
 
             var input = ml.Data.LoadFromEnumerable(rows.Select(r => new OnnxInput { image = r.Pixels }));
-            var scorer = ml.Transforms.ApplyOnnxModel(new[] { "probabilities", "theta_0" }, new[] { "image" }, onnx).Fit(input);
+            var scorer = ml.Transforms.ApplyOnnxModel(new[] { "probabilities", "theta_0" }, new[] { "image" }, onnx)
+                .Fit(input);
             var onnxScores = scorer.Transform(input).GetColumn<float[]>("probabilities").ToArray();
             var mlnetScores = model.Transform(data).GetColumn<float[]>("Score").ToArray();
             for (int i = 0; i < rows.Length; i++)
                 for (int k = 0; k < 2; k++)
-                    Assert.True(Math.Abs(mlnetScores[i][k] - onnxScores[i][k]) <= 1e-5, $"row {i} class {k}: {mlnetScores[i][k]} vs {onnxScores[i][k]}");
+                    Assert.True(Math.Abs(mlnetScores[i][k] - onnxScores[i][k]) <= 1e-5,
+                        $"row {i} class {k}: {mlnetScores[i][k]} vs {onnxScores[i][k]}");
 
             ml.Model.Save(scorer, input.Schema, dir.File("onnx-pipeline.zip"));
             var reloaded = ml.Model.Load(dir.File("onnx-pipeline.zip"), out _);

@@ -44,14 +44,17 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
                 using var noGrad = no_grad();
                 var (logits, thetas) = net.ForwardWithThetas(tensor(pixels, new long[] { batch, c, h, w }));
                 var expected = nn.functional.softmax(logits, 1);                                              // [B,K]
-                using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("image", new DenseTensor<float>(pixels, new[] { batch, c, h, w })) });
+                using var results =
+                    session.Run(new[] { NamedOnnxValue.CreateFromTensor("image",
+                        new DenseTensor<float>(pixels, new[] { batch, c, h, w })) });
                 var byName = results.ToDictionary(r => r.Name);
                 var probabilities = byName["probabilities"].AsTensor<float>().ToArray();
                 var labels = byName["predicted_label"].AsTensor<long>().ToArray();
                 worstProbability = Math.Max(worstProbability, MaxDifference(expected, probabilities));
                 Assert.Equal(expected.argmax(1).data<long>().ToArray(), labels);
                 for (int t = 0; t < thetas.Length; t++)
-                    worstTheta = Math.Max(worstTheta, MaxDifference(thetas[t], byName[$"theta_{t}"].AsTensor<float>().ToArray()));
+                    worstTheta = Math.Max(worstTheta,
+                        MaxDifference(thetas[t], byName[$"theta_{t}"].AsTensor<float>().ToArray()));
                 Assert.Equal(thetas.Length, byName.Keys.Count(k => k.StartsWith("theta_")));
             }
             Assert.True(worstProbability <= 1e-4, $"probabilities differ by {worstProbability:E2}");
@@ -71,7 +74,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             // Issue 12: the exported graph applies the network's per-channel (x - mean) / std, here far from 0 and 1.
             var options = new StNetworkOptions
             {
-                InputChannels = 3, InputHeight = 12, InputWidth = 12, Classes = 4, Localisation = LocalisationNetworkKind.Fcn,
+                InputChannels = 3, InputHeight = 12, InputWidth = 12, Classes = 4,
+                Localisation = LocalisationNetworkKind.Fcn,
                 LocalisationWidths = new[] { 8 }, Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 },
                 InputNormalization = InputNormalization.PerChannelMeanStd,
             };
@@ -85,9 +89,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var (logits, thetas) = net.ForwardWithThetas(tensor(pixels, new long[] { 64, 3, 12, 12 }));
-            using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("image", new DenseTensor<float>(pixels, new[] { 64, 3, 12, 12 })) });
+            using var results =
+                session.Run(new[] { NamedOnnxValue.CreateFromTensor("image",
+                    new DenseTensor<float>(pixels, new[] { 64, 3, 12, 12 })) });
             var byName = results.ToDictionary(r => r.Name);
-            Assert.True(MaxDifference(nn.functional.softmax(logits, 1), byName["probabilities"].AsTensor<float>().ToArray()) <= 1e-4);
+            Assert.True(MaxDifference(nn.functional.softmax(logits, 1), byName["probabilities"].AsTensor<float>()
+                .ToArray()) <= 1e-4);
             Assert.True(MaxDifference(thetas[0], byName["theta_0"].AsTensor<float>().ToArray()) <= 1e-4);
             // Without the Sub/Div the same weights give other scores, so the comparison above tests the normalisation.
             using var plain = net.InputNormalisation.call(tensor(pixels, new long[] { 64, 3, 12, 12 }));
@@ -104,7 +111,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
         [MemberData(nameof(Kinds))]
         public void EveryTransformKind(SpatialTransformKind kind) => AssertParity(new StNetworkOptions
         {
-            InputHeight = 16, InputWidth = 16, Transform = kind, Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 },
+            InputHeight = 16, InputWidth = 16, Transform = kind, Localisation = LocalisationNetworkKind.Fcn,
+            LocalisationWidths = new[] { 16 },
             Classifier = ClassifierKind.Fcn, ClassifierWidths = new[] { 32 },
         });
 
@@ -114,55 +122,65 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
         [InlineData(SpatialTransformKind.Affine, SamplingMode.Bilinear, PaddingMode.Zeros)]
         [InlineData(SpatialTransformKind.Projective, SamplingMode.Nearest, PaddingMode.Border)]
         [InlineData(SpatialTransformKind.ThinPlateSpline, SamplingMode.Bilinear, PaddingMode.Reflection)]
-        public void AtOpset12WithOnnxRuntimesGridSample(SpatialTransformKind kind, SamplingMode sampling, PaddingMode padding) => AssertParity(new StNetworkOptions
+        public void AtOpset12WithOnnxRuntimesGridSample(SpatialTransformKind kind, SamplingMode sampling,
+            PaddingMode padding) => AssertParity(new StNetworkOptions
         {
-            InputHeight = 16, InputWidth = 16, Transform = kind, Localisation = LocalisationNetworkKind.Cnn, LocalisationWidths = new[] { 8, 8, 16 },
+            InputHeight = 16, InputWidth = 16, Transform = kind, Localisation = LocalisationNetworkKind.Cnn,
+            LocalisationWidths = new[] { 8, 8, 16 },
             Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 }, Sampling = sampling, Padding = padding,
         }, rows: 250, opset: 12);
 
         [Theory]
         [InlineData(ClassifierKind.Cnn, LocalisationNetworkKind.Cnn, SamplingMode.Bilinear, PaddingMode.Border, true)]
-        [InlineData(ClassifierKind.Tutorial, LocalisationNetworkKind.Tutorial, SamplingMode.Nearest, PaddingMode.Reflection, false)]
+        [InlineData(ClassifierKind.Tutorial, LocalisationNetworkKind.Tutorial, SamplingMode.Nearest,
+            PaddingMode.Reflection, false)]
         [InlineData(ClassifierKind.Fcn, LocalisationNetworkKind.Fcn, SamplingMode.Bicubic, PaddingMode.Zeros, false)]
-        public void ClassifiersLocalisationNetsSamplersAndPadding(ClassifierKind classifier, LocalisationNetworkKind localisation,
+        public void ClassifiersLocalisationNetsSamplersAndPadding(ClassifierKind classifier,
+            LocalisationNetworkKind localisation,
             SamplingMode sampling, PaddingMode padding, bool batchNorm) => AssertParity(new StNetworkOptions
         {
-            InputHeight = 28, InputWidth = 28, Classifier = classifier, Localisation = localisation, Sampling = sampling, Padding = padding,
+            InputHeight = 28, InputWidth = 28, Classifier = classifier, Localisation = localisation,
+            Sampling = sampling, Padding = padding,
             BatchNorm = batchNorm, ClassifierWidths = classifier == ClassifierKind.Cnn ? new[] { 8, 8 } : null,
         }, rows: 500);
 
         [Fact]
         public void ParallelTransformersWithDownsampledOutput() => AssertParity(new StNetworkOptions
         {
-            InputChannels = 2, InputHeight = 20, InputWidth = 20, Classes = 19, ParallelTransformers = 2, TransformOutputHeight = 12,
-            TransformOutputWidth = 14, DownsampleAfterTransform = true, Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Cnn,
+            InputChannels = 2, InputHeight = 20, InputWidth = 20, Classes = 19, ParallelTransformers = 2,
+            TransformOutputHeight = 12, TransformOutputWidth = 14, DownsampleAfterTransform = true,
+            Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Cnn,
             ClassifierWidths = new[] { 4, 4 },
         }, rows: 500);
 
         [Fact]
         public void TransformersInSeries() => AssertParity(new StNetworkOptions
         {
-            InputHeight = 16, InputWidth = 16, SeriesTransformers = 2, Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 8 },
+            InputHeight = 16, InputWidth = 16, SeriesTransformers = 2, Localisation = LocalisationNetworkKind.Fcn,
+            LocalisationWidths = new[] { 8 },
             Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 4, 4 },
         }, rows: 500);
 
         [Fact]
         public void PlainBaseline() => AssertParity(new StNetworkOptions
         {
-            Transform = SpatialTransformKind.None, InputHeight = 16, InputWidth = 16, Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 4, 4 },
+            Transform = SpatialTransformKind.None, InputHeight = 16, InputWidth = 16, Classifier = ClassifierKind.Cnn,
+            ClassifierWidths = new[] { 4, 4 },
         }, rows: 500);
 
         // Issue 12: pooled heads. Where the side divides the map the export is an AveragePool, elsewhere two MatMuls.
         [Theory]
         [InlineData(1, 32, 4, ClassifierKind.Cnn, LocalisationNetworkKind.Cnn, 17)]        // maps 8 -> 4: AveragePool
-        [InlineData(3, 40, 4, ClassifierKind.Cnn, LocalisationNetworkKind.Cnn, 17)]        // maps 10 -> 4: windows of 3 and 2
+        [InlineData(3, 40, 4, ClassifierKind.Cnn, LocalisationNetworkKind.Cnn, 17)] // maps 10 -> 4: windows of 3 and 2
         [InlineData(3, 44, 3, ClassifierKind.Tutorial, LocalisationNetworkKind.Tutorial, 17)]
-        [InlineData(3, 40, 4, ClassifierKind.Cnn, LocalisationNetworkKind.Cnn, 12)]        // ML.NET's ConvertToOnnx opset
-        public void PooledHeads(int channels, int side, int poolSide, ClassifierKind classifier, LocalisationNetworkKind localisation, long opset)
+        [InlineData(3, 40, 4, ClassifierKind.Cnn, LocalisationNetworkKind.Cnn, 12)] // ML.NET's ConvertToOnnx opset
+        public void PooledHeads(int channels, int side, int poolSide, ClassifierKind classifier,
+            LocalisationNetworkKind localisation, long opset)
             => AssertParity(new StNetworkOptions
             {
-                InputChannels = channels, InputHeight = side, InputWidth = side, Classifier = classifier, Localisation = localisation,
-                ClassifierWidths = classifier == ClassifierKind.Cnn ? new[] { 8, 8 } : null, LocalisationWidths = new[] { 8, 8, 16 },
+                InputChannels = channels, InputHeight = side, InputWidth = side, Classifier = classifier,
+                Localisation = localisation, ClassifierWidths = classifier == ClassifierKind.Cnn ? new[] { 8, 8 }
+                    : null, LocalisationWidths = new[] { 8, 8, 16 },
                 FullyConnectedInputSide = poolSide,
             }, rows: 200, batch: 100, opset: opset);
 
@@ -172,19 +190,22 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             // 100 px: the ST samples 48 px; its localisation map 25 and the plain CNN's map 25 are pooled to 16.
             AssertParity(new StNetworkOptions
             {
-                InputChannels = 3, InputHeight = 100, InputWidth = 100, TransformOutputHeight = 48, TransformOutputWidth = 48,
+                InputChannels = 3, InputHeight = 100, InputWidth = 100, TransformOutputHeight = 48,
+                TransformOutputWidth = 48,
                 FullyConnectedInputSide = 16,
             }, rows: 40, batch: 20);
             AssertParity(new StNetworkOptions
             {
-                InputChannels = 3, InputHeight = 100, InputWidth = 100, Transform = SpatialTransformKind.None, FullyConnectedInputSide = 16,
+                InputChannels = 3, InputHeight = 100, InputWidth = 100, Transform = SpatialTransformKind.None,
+                FullyConnectedInputSide = 16,
             }, rows: 40, batch: 20);
         }
 
         [Fact]
         public void ADisposedNetworkIsRefused()
         {
-            var net = Build(new StNetworkOptions { InputHeight = 16, InputWidth = 16, Classifier = ClassifierKind.Fcn, Localisation = LocalisationNetworkKind.Fcn });
+            var net = Build(new StNetworkOptions { InputHeight = 16, InputWidth = 16, Classifier = ClassifierKind.Fcn,
+                Localisation = LocalisationNetworkKind.Fcn });
             net.Dispose();
             var e = Assert.Throws<ObjectDisposedException>(() => StNetworkOnnxExporter.Export(net, new MemoryStream()));
             Assert.Contains("disposed", e.Message);

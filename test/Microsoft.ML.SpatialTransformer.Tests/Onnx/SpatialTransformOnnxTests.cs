@@ -41,7 +41,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             definition["Image"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 2, 9, 7);
             definition["Theta"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, identity.Length);
             var data = ml.Data.LoadFromEnumerable(rows, definition);
-            var model = ml.Transforms.SpatialTransform("Warped", "Image", transform: kind, outputHeight: 5, outputWidth: 6).Fit(data);
+            var model = ml.Transforms.SpatialTransform("Warped", "Image", transform: kind, outputHeight: 5,
+                outputWidth: 6).Fit(data);
             var expected = model.Transform(data).GetColumn<float[]>("Warped").ToArray();
 
             using var stream = new MemoryStream();
@@ -49,8 +50,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             using var session = new InferenceSession(stream.ToArray());
             using var results = session.Run(new[]
             {
-                NamedOnnxValue.CreateFromTensor("image", new DenseTensor<float>(rows.SelectMany(r => r.Image).ToArray(), new[] { 20, 2, 9, 7 })),
-                NamedOnnxValue.CreateFromTensor("theta", new DenseTensor<float>(rows.SelectMany(r => r.Theta).ToArray(), new[] { 20, identity.Length })),
+                NamedOnnxValue.CreateFromTensor("image",
+                    new DenseTensor<float>(rows.SelectMany(r => r.Image).ToArray(), new[] { 20, 2, 9, 7 })),
+                NamedOnnxValue.CreateFromTensor("theta",
+                    new DenseTensor<float>(rows.SelectMany(r => r.Theta).ToArray(), new[] { 20, identity.Length })),
             });
             var actual = results.Single(r => r.Name == "warped").AsTensor<float>().ToArray();
             var flat = expected.SelectMany(e => e).ToArray();
@@ -66,7 +69,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
                 .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 1)));
             var model = ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Transform = SpatialTransformKind.Attention, Localisation = LocalisationNetworkKind.Fcn,
+                FeatureColumnName = "Pixels", Transform = SpatialTransformKind.Attention,
+                Localisation = LocalisationNetworkKind.Fcn,
                 Classifier = ClassifierKind.Fcn, MaxEpochs = 1, BatchSize = 16,
             }).Fit(data);
             var st = model.Model.GetSpatialTransformer(0, "Pixels");
@@ -77,10 +81,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Onnx
             st.ExportOnnx(stream);
             using var session = new InferenceSession(stream.ToArray());
             var pixels = data.GetColumn<float[]>("Pixels").SelectMany(v => v).ToArray();
-            using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("image", new DenseTensor<float>(pixels, new[] { 64, 1, 12, 12 })) });
+            using var results =
+                session.Run(new[] { NamedOnnxValue.CreateFromTensor("image",
+                    new DenseTensor<float>(pixels, new[] { 64, 1, 12, 12 })) });
             var byName = results.ToDictionary(r => r.Name);
-            Assert.True(warped.Zip(byName["warped"].AsTensor<float>().ToArray(), (a, b) => Math.Abs(a - b)).Max() <= 1e-5);
-            Assert.True(theta.Zip(byName["theta"].AsTensor<float>().ToArray(), (a, b) => Math.Abs(a - b)).Max() <= 1e-5);
+            Assert.True(warped.Zip(byName["warped"].AsTensor<float>().ToArray(), (a, b) => Math.Abs(a - b))
+                .Max() <= 1e-5);
+            Assert.True(theta.Zip(byName["theta"].AsTensor<float>().ToArray(), (a, b) => Math.Abs(a - b))
+                .Max() <= 1e-5);
         }
     }
 }

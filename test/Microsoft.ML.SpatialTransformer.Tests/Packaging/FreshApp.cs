@@ -19,7 +19,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
 #else
         private const string Configuration = "Release";
 #endif
-        private static readonly string[] s_packageIds = { "Stn.MLNet.SpatialTransformer", "Stn.MLNet.Trainers", "Stn.MLNet.Cpu" };
+        private static readonly string[] s_packageIds = { "Stn.MLNet.SpatialTransformer", "Stn.MLNet.Trainers",
+            "Stn.MLNet.Cpu" };
         private readonly TempDirectory _root = new TempDirectory();
         private readonly string _repository;
         private readonly List<string> _log = new List<string>();
@@ -54,7 +55,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
                 CurrentDirectory = Path.GetFullPath(Path.Combine(CurrentDirectory, words[1]));
                 return (0, "");
             }
-            if (words[0] != "dotnet") throw new NotSupportedException($"README quick start line not understood: {line}");
+            if (words[0] != "dotnet")
+                throw new NotSupportedException($"README quick start line not understood: {line}");
             string directory = CurrentDirectory;
             if (words[1] == "pack")
             {
@@ -62,12 +64,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
                 words.AddRange(new[] { "--no-build", "-p:Version=" + Version });
                 words[words.IndexOf("-c") + 1] = Configuration;
             }
-            if (words[1] == "add" && words[2] == "package" && words[3].StartsWith("Stn.MLNet.", StringComparison.Ordinal))
+            if (words[1] == "add" && words[2] == "package"
+                && words[3].StartsWith("Stn.MLNet.", StringComparison.Ordinal))
                 words.AddRange(new[] { "--version", Version });
             return Dotnet(directory, words.Skip(1), timeout);
         }
 
-        public void WriteFile(string name, string text) => File.WriteAllText(Path.Combine(CurrentDirectory, name), text);
+        public void WriteFile(string name, string text)
+            => File.WriteAllText(Path.Combine(CurrentDirectory, name), text);
 
         public (int Exit, string Output) Dotnet(string directory, IEnumerable<string> args, TimeSpan timeout)
         {
@@ -77,7 +81,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
             };
             foreach (var a in args) start.ArgumentList.Add(a);
             // The test host's MSBuild settings must not leak into the user's commands.
-            foreach (var name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly" })
+            foreach (var name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH",
+                "MSBuildLoadMicrosoftTargetsReadOnly" })
                 start.Environment.Remove(name);
             start.Environment["DOTNET_NOLOGO"] = "1";
             start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
@@ -100,9 +105,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
         public void AssertNoBuildFilesAbove()
         {
             for (var dir = new DirectoryInfo(_root.Path); dir is not null; dir = dir.Parent)
-                foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
+                foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets",
+                    "Directory.Packages.props" })
                     if (File.Exists(Path.Combine(dir.FullName, name)))
-                        throw new InvalidOperationException($"{Path.Combine(dir.FullName, name)} would apply to the fresh app.");
+                        throw new InvalidOperationException($"{Path.Combine(dir.FullName, name)} " +
+                            "would apply to the fresh app.");
         }
 
         public void Dispose()

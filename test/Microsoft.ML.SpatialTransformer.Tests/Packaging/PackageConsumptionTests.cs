@@ -20,7 +20,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
         {
             var (exit, output) = app.Run(line, Minutes5);
             Assert.True(exit == 0, app.Log);
-            Assert.DoesNotContain("NU1603", output); // the packages' dependencies restore at versions the registry serves
+            // the packages' dependencies restore at versions the registry serves
+            Assert.DoesNotContain("NU1603", output);
         }
 
         private static void PackAndCreate(FreshApp app, ReadmeQuickStart readme)
@@ -29,7 +30,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
             Assert.StartsWith("dotnet pack", readme.Commands[0]);
             Succeeds(app, readme.Commands[0]);
             Assert.Equal(new[] { "Stn.MLNet.Cpu", "Stn.MLNet.SpatialTransformer", "Stn.MLNet.Trainers" },
-                Directory.GetFiles(app.Feed, "*.nupkg").Select(f => Path.GetFileName(f).Replace($".{app.Version}.nupkg", "")).OrderBy(n => n));
+                Directory.GetFiles(app.Feed, "*.nupkg")
+                    .Select(f => Path.GetFileName(f).Replace($".{app.Version}.nupkg", "")).OrderBy(n => n));
             Assert.StartsWith("dotnet new console", readme.Commands[1]);
             Succeeds(app, readme.Commands[1]);
             Assert.StartsWith("cd ", readme.Commands[2]);
@@ -41,7 +43,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
             var (exit, output) = app.Run("dotnet run -c Release", Minutes5);
             Assert.True(exit == 0, app.Log);
             Assert.DoesNotContain("NU1603", output);
-            foreach (var line in readme.ExpectedOutput) Assert.True(output.Contains(line), $"expected '{line}' in:\n{output}");
+            foreach (var line in readme.ExpectedOutput)
+                Assert.True(output.Contains(line), $"expected '{line}' in:\n{output}");
             Assert.True(File.Exists(Path.Combine(app.CurrentDirectory, "bars.zip")));
         }
 
@@ -50,7 +53,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
         [Fact]
         public void TheQuickStartWithABackendOfOnesChoiceSaysWhatIsMissingThenRuns()
         {
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || RuntimeInformation.ProcessArchitecture
+                != Architecture.X64)
                 return; // README's choose-your-backend line names the Linux x64 backend
             string root = RepositoryPaths.FindRoot();
             var readme = ReadmeQuickStart.Read(Path.Combine(root, "README.md"));
@@ -63,12 +67,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
 
             var (exit, output) = app.Run("dotnet run -c Release", Minutes5);
             Assert.True(exit != 0, app.Log);
-            int missing = output.IndexOf("System.InvalidOperationException: TorchSharp's native backend is missing", StringComparison.Ordinal);
+            int missing = output.IndexOf("System.InvalidOperationException: TorchSharp's native backend is missing",
+                StringComparison.Ordinal);
             Assert.True(missing >= 0, app.Log);
-            Assert.True(output.IndexOf("`dotnet add package Stn.MLNet.Cpu`", missing, StringComparison.Ordinal) > missing, output);
+            Assert.True(output.IndexOf("`dotnet add package Stn.MLNet.Cpu`", missing,
+                StringComparison.Ordinal) > missing, output);
             Assert.DoesNotContain("GLIBCXX", output);
 
-            Assert.Equal("dotnet add package libtorch-cpu-linux-x64 --version 2.10.0", readme.ChooseYourBackendCommands[1]);
+            Assert.Equal("dotnet add package libtorch-cpu-linux-x64 --version 2.10.0",
+                readme.ChooseYourBackendCommands[1]);
             Succeeds(app, readme.ChooseYourBackendCommands[1]);
             RunsAndPrintsReadmesOutput(app, readme);
         }

@@ -35,7 +35,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
                     .Select(l => Regex.Replace(l, @"\s+#.*$", "").Trim()).Where(l => l.Length > 0).ToList(),
                 Program = program,
                 ExpectedOutput = output.Split('\n').Where(l => l.Length > 0).ToList(),
-                ChooseYourBackendCommands = Regex.Matches(rest, "`(dotnet add package [^`]+)`").Select(m => m.Groups[1].Value).ToList(),
+                ChooseYourBackendCommands = Regex.Matches(rest, "`(dotnet add package [^`]+)`")
+                    .Select(m => m.Groups[1].Value).ToList(),
             };
         }
 
@@ -46,7 +47,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Packaging
             if (at < 0) throw new InvalidDataException($"README's quick start has no marker '{marker}'.");
             string fence = "```" + language + "\n";
             int open = text.IndexOf(fence, at, StringComparison.Ordinal);
-            if (open < 0) throw new InvalidDataException($"README's quick start has no ```{language} block after '{marker}'.");
+            if (open < 0)
+                throw new InvalidDataException($"README's quick start has no ```{language} block after '{marker}'.");
             int body = open + fence.Length;
             int close = text.IndexOf("\n```", body - 1, StringComparison.Ordinal);
             end = close + 4;

@@ -26,7 +26,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             var watch = Stopwatch.StartNew();
             // ML.NET wraps a loader's exception once per nesting level ("Error during class instantiation"); ours is
             // the innermost.
-            var e = Assert.ThrowsAny<Exception>(() => SavedModels.Load(new MLContext(1), SavedModels.WithEntry(zip, key, content)));
+            var e = Assert.ThrowsAny<Exception>(() =>
+                SavedModels.Load(new MLContext(1), SavedModels.WithEntry(zip, key, content)));
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"the load took {watch.Elapsed}");
             Assert.Contains("ParallelTransformers must be between 1 and 64; got 65537", e.GetBaseException().Message);
         }
@@ -43,7 +44,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             BitConverter.GetBytes(6 | 1 << 24).CopyTo(content, at); // one flipped bit: 16,777,222
 
             var watch = Stopwatch.StartNew();
-            var e = Assert.ThrowsAny<Exception>(() => SavedModels.Load(new MLContext(1), SavedModels.WithEntry(zip, key, content)));
+            var e = Assert.ThrowsAny<Exception>(() =>
+                SavedModels.Load(new MLContext(1), SavedModels.WithEntry(zip, key, content)));
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"the load took {watch.Elapsed}");
             Assert.Contains("OutputHeight must be between 1 and 16384; got 16777222", e.GetBaseException().Message);
         }

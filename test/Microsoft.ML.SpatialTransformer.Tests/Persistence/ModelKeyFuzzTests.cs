@@ -24,32 +24,41 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
 
         // The default run flips every third byte, which still hits every 4-byte field; the Slow run flips every byte.
         [Fact]
-        public void EveryThirdFlippedByteOfTheStCnnHeaderLoadsOrFailsQuickly() => Fuzz(SavedModels.StCnn(), SavedModels.StCnnSignature, stride: 3);
+        public void EveryThirdFlippedByteOfTheStCnnHeaderLoadsOrFailsQuickly()
+            => Fuzz(SavedModels.StCnn(), SavedModels.StCnnSignature, stride: 3);
 
         [Fact, Trait("Category", "Slow")]
-        public void EveryFlippedByteOfTheStCnnHeaderLoadsOrFailsQuickly() => Fuzz(SavedModels.StCnn(), SavedModels.StCnnSignature, stride: 1);
+        public void EveryFlippedByteOfTheStCnnHeaderLoadsOrFailsQuickly()
+            => Fuzz(SavedModels.StCnn(), SavedModels.StCnnSignature, stride: 1);
 
         [Fact]
-        public void EveryThirdFlippedByteOfALearnedTransformHeaderLoadsOrFailsQuickly() => Fuzz(SavedModels.LearnedTransform(), SavedModels.SpatialTransformSignature, stride: 3);
+        public void EveryThirdFlippedByteOfALearnedTransformHeaderLoadsOrFailsQuickly()
+            => Fuzz(SavedModels.LearnedTransform(), SavedModels.SpatialTransformSignature, stride: 3);
 
         [Fact, Trait("Category", "Slow")]
-        public void EveryFlippedByteOfALearnedTransformHeaderLoadsOrFailsQuickly() => Fuzz(SavedModels.LearnedTransform(), SavedModels.SpatialTransformSignature, stride: 1);
+        public void EveryFlippedByteOfALearnedTransformHeaderLoadsOrFailsQuickly()
+            => Fuzz(SavedModels.LearnedTransform(), SavedModels.SpatialTransformSignature, stride: 1);
 
         [Fact]
-        public void EveryThirdFlippedByteOfAnOldStCnnHeaderLoadsOrFailsQuickly() => Fuzz(Old("stcnn-v1.zip"), SavedModels.StCnnSignature, stride: 3);
+        public void EveryThirdFlippedByteOfAnOldStCnnHeaderLoadsOrFailsQuickly()
+            => Fuzz(Old("stcnn-v1.zip"), SavedModels.StCnnSignature, stride: 3);
 
         [Fact, Trait("Category", "Slow")]
-        public void EveryFlippedByteOfAnOldStCnnHeaderLoadsOrFailsQuickly() => Fuzz(Old("stcnn-v1.zip"), SavedModels.StCnnSignature, stride: 1);
+        public void EveryFlippedByteOfAnOldStCnnHeaderLoadsOrFailsQuickly()
+            => Fuzz(Old("stcnn-v1.zip"), SavedModels.StCnnSignature, stride: 1);
 
         [Fact]
-        public void EveryThirdFlippedByteOfAnOldLearnedTransformHeaderLoadsOrFailsQuickly() => Fuzz(Old("learned-st-v1.zip"), SavedModels.SpatialTransformSignature, stride: 3);
+        public void EveryThirdFlippedByteOfAnOldLearnedTransformHeaderLoadsOrFailsQuickly()
+            => Fuzz(Old("learned-st-v1.zip"), SavedModels.SpatialTransformSignature, stride: 3);
 
         [Fact, Trait("Category", "Slow")]
-        public void EveryFlippedByteOfAnOldLearnedTransformHeaderLoadsOrFailsQuickly() => Fuzz(Old("learned-st-v1.zip"), SavedModels.SpatialTransformSignature, stride: 1);
+        public void EveryFlippedByteOfAnOldLearnedTransformHeaderLoadsOrFailsQuickly()
+            => Fuzz(Old("learned-st-v1.zip"), SavedModels.SpatialTransformSignature, stride: 1);
 
         // Models saved before the hashes (made by the previous format's code): only the range checks and size bounds
         // stand between a flipped byte and the allocator.
-        private static byte[] Old(string file) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Persistence", "Resources", file));
+        private static byte[] Old(string file)
+            => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Persistence", "Resources", file));
 
         private void Fuzz(byte[] zip, string signature, int stride)
         {
@@ -77,14 +86,17 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
                 allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
                 // A rejected file fails within a second; one that loads builds its (tiny) network, given more room on a
                 // busy 2-core machine.
-                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(loaded ? 3 : 1), $"byte {i} of {key}: the load took {watch.Elapsed} (loaded: {loaded})");
-                Assert.True(allocated < ManagedBytesPerLoad, $"byte {i} of {key}: the load allocated {allocated} managed bytes");
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(loaded ? 3 : 1),
+                    $"byte {i} of {key}: the load took {watch.Elapsed} (loaded: {loaded})");
+                Assert.True(allocated < ManagedBytesPerLoad,
+                    $"byte {i} of {key}: the load allocated {allocated} managed bytes");
                 slowest = watch.Elapsed > slowest ? watch.Elapsed : slowest;
                 mostAllocated = Math.Max(mostAllocated, allocated);
             }
             process.Refresh();
             long growth = process.PeakWorkingSet64 - peakBefore;
-            _output.WriteLine($"{key}: {original.Length} bytes, every {stride}. flipped, {failed} loads failed, slowest {slowest.TotalMilliseconds:0} ms, " +
+            _output.WriteLine($"{key}: {original.Length} bytes, every {stride}. flipped, {failed} loads failed, " +
+                $"slowest {slowest.TotalMilliseconds:0} ms, " +
                 $"most managed allocation {mostAllocated} bytes, peak resident memory grew {growth} bytes");
             Assert.True(growth < PeakGrowth, $"the process's peak resident memory grew by {growth} bytes");
             Assert.True(failed > 0, $"none of {original.Length} corruptions was detected");

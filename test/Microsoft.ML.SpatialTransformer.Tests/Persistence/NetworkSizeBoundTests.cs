@@ -15,14 +15,21 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
         public static TheoryData<string, StNetworkOptions> Networks => new()
         {
             { "default affine ST-CNN", new StNetworkOptions() },
-            { "tutorial", new StNetworkOptions { Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial } },
-            { "TPS FCN, 42x42 to 21x21 downsampled", new StNetworkOptions { InputHeight = 42, InputWidth = 42, Transform = SpatialTransformKind.ThinPlateSpline,
-                Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Fcn, TransformOutputHeight = 21, TransformOutputWidth = 21, DownsampleAfterTransform = true } },
-            { "two parallel on 3x32x32", new StNetworkOptions { InputChannels = 3, InputHeight = 32, InputWidth = 32, ParallelTransformers = 2 } },
+            { "tutorial", new StNetworkOptions { Localisation = LocalisationNetworkKind.Tutorial,
+                Classifier = ClassifierKind.Tutorial } },
+            { "TPS FCN, 42x42 to 21x21 downsampled", new StNetworkOptions { InputHeight = 42, InputWidth = 42,
+                Transform = SpatialTransformKind.ThinPlateSpline,
+                Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Fcn, TransformOutputHeight = 21,
+                TransformOutputWidth = 21, DownsampleAfterTransform = true } },
+            { "two parallel on 3x32x32", new StNetworkOptions { InputChannels = 3, InputHeight = 32, InputWidth = 32,
+                ParallelTransformers = 2 } },
             { "series of two", new StNetworkOptions { SeriesTransformers = 2 } },
-            { "plain CNN with batch norm", new StNetworkOptions { Transform = SpatialTransformKind.None, BatchNorm = true } },
-            { "projective, tutorial localisation, 3x64x48", new StNetworkOptions { InputChannels = 3, InputHeight = 64, InputWidth = 48,
-                Transform = SpatialTransformKind.Projective, Localisation = LocalisationNetworkKind.Tutorial, Classes = 100 } },
+            { "plain CNN with batch norm",
+                new StNetworkOptions { Transform = SpatialTransformKind.None, BatchNorm = true } },
+            { "projective, tutorial localisation, 3x64x48",
+                new StNetworkOptions { InputChannels = 3, InputHeight = 64, InputWidth = 48,
+                Transform = SpatialTransformKind.Projective, Localisation = LocalisationNetworkKind.Tutorial,
+                Classes = 100 } },
         };
 
         [Theory]
@@ -33,7 +40,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             double actual = network.state_dict().Values.Sum(t => (double)t.numel());
             var bound = NetworkSizeBound.Of(options);
             Assert.True(bound.Parameters >= actual, $"{name}: bound {bound.Parameters} below the {actual} parameters");
-            Assert.True(bound.Parameters <= 8 * actual, $"{name}: bound {bound.Parameters} more than 8 times the {actual} parameters");
+            Assert.True(bound.Parameters <= 8 * actual,
+                $"{name}: bound {bound.Parameters} more than 8 times the {actual} parameters");
         }
     }
 }

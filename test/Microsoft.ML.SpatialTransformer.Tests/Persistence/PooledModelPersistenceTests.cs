@@ -17,20 +17,23 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
         // 12x12 images: the localisation CNN's and the classifier's 3x3 maps are pooled to 2x2.
         private static StCnnTrainer.Options Options(int side) => new()
         {
-            FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Cnn, LocalisationWidths = new[] { 4, 4, 8 },
-            Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 }, MaxEpochs = 1, BatchSize = 16, FullyConnectedInputSide = side,
+            FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Cnn,
+            LocalisationWidths = new[] { 4, 4, 8 }, Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 },
+            MaxEpochs = 1, BatchSize = 16, FullyConnectedInputSide = side,
         };
 
         private static (MLContext Ml, ITransformer Model, IDataView Data) Fit(int side)
         {
             var ml = new MLContext(seed: 3);
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 3));
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options(side))).Fit(data);
+            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options(side)))
+                .Fit(data);
             return (ml, model, data);
         }
 
         private static StCnnModelParameters Parameters(ITransformer model) =>
-            ((System.Collections.Generic.IEnumerable<ITransformer>)model).OfType<ISingleFeaturePredictionTransformer<StCnnModelParameters>>().Single().Model;
+            ((System.Collections.Generic.IEnumerable<ITransformer>)model)
+                .OfType<ISingleFeaturePredictionTransformer<StCnnModelParameters>>().Single().Model;
 
         [Fact]
         public void APooledModelReloadsInAFreshProcessWithIdenticalScores()
@@ -56,13 +59,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             // before.
             var options = new StNetworkOptions
             {
-                InputChannels = 3, InputHeight = 40, InputWidth = 40, Classes = 5, InputNormalization = InputNormalization.PerChannelMeanStd,
+                InputChannels = 3, InputHeight = 40, InputWidth = 40, Classes = 5,
+                InputNormalization = InputNormalization.PerChannelMeanStd,
                 ClassifierWidths = new[] { 8, 8 },
             };
             byte[] layout3;
             using (var written = new MemoryStream())
             {
-                using (var w = new BinaryWriter(written, System.Text.Encoding.UTF8, leaveOpen: true)) StNetworkOptionsFormat.Write(w, options);
+                using (var w = new BinaryWriter(written, System.Text.Encoding.UTF8, leaveOpen: true))
+                    StNetworkOptionsFormat.Write(w, options);
                 layout3 = written.ToArray();
             }
             Assert.Equal(3, BitConverter.ToInt32(layout3, 0));
@@ -74,7 +79,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             Assert.Equal(0, read.FullyConnectedInputSide);
             Assert.Equal(InputNormalization.PerChannelMeanStd, read.InputNormalization);
             var dims = new[] { 3, 40, 40 };
-            Assert.Equal(StNetworkOptionsFormat.ArchitectureHash(options, dims), StNetworkOptionsFormat.ArchitectureHash(read, dims));
+            Assert.Equal(StNetworkOptionsFormat.ArchitectureHash(options, dims),
+                StNetworkOptionsFormat.ArchitectureHash(read, dims));
             // A pooled network hashes differently, so weights of one are never taken for the other.
             Assert.NotEqual(StNetworkOptionsFormat.ArchitectureHash(options, dims),
                 StNetworkOptionsFormat.ArchitectureHash(options with { FullyConnectedInputSide = 4 }, dims));
@@ -85,7 +91,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
         {
             using var stream = new MemoryStream(BitConverter.GetBytes(4).Concat(new byte[64]).ToArray());
             var env = new MLContext(1);
-            var e = Assert.ThrowsAny<Exception>(() => StNetworkOptionsFormat.Read(((Runtime.IHostEnvironment)env).Register("test"), new BinaryReader(stream)));
+            var e = Assert.ThrowsAny<Exception>(() => StNetworkOptionsFormat.Read(((Runtime.IHostEnvironment)env)
+                .Register("test"), new BinaryReader(stream)));
             Assert.Contains("layout 4", e.Message);
             Assert.Contains("layouts 1 to 3", e.Message);
         }

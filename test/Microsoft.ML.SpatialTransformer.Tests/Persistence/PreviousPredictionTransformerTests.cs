@@ -24,7 +24,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
         public void APipelineSavedWithMLNetsMulticlassPredictionTransformerLoadsAndScoresBitForBit()
         {
             var ml = new MLContext(1);
-            var model = (TransformerChain<ITransformer>)ml.Model.Load(Path.Combine(Resources, "stcnn-multiclass-xfer.zip"), out _);
+            var model = (TransformerChain<ITransformer>)ml.Model.Load(Path.Combine(Resources,
+                "stcnn-multiclass-xfer.zip"), out _);
             var old = Assert.IsType<MulticlassPredictionTransformer<StCnnModelParameters>>(model.ElementAt(1));
             Assert.Equal("Features", old.Model.FeatureColumnName); // not recorded then: the documented fallback
             // Row by row through the single-image engine: bit for bit on the engine the fixture was made with (Auto may
@@ -32,12 +33,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             old.Model.ScoringEngine = ScoringEngine.TorchSharp;
 
             var output = model.Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(16, 23)));
-            var expected = File.ReadAllLines(Path.Combine(Resources, "stcnn-multiclass-xfer.scores.txt")).Select(l => l.Split(' ')).ToArray();
+            var expected = File.ReadAllLines(Path.Combine(Resources, "stcnn-multiclass-xfer.scores.txt"))
+                .Select(l => l.Split(' ')).ToArray();
             Assert.Equal(expected.Select(e => e[0]), output.GetColumn<string>("PredictedSide"));
             var scores = output.GetColumn<float[]>("Score").ToArray();
             for (int i = 0; i < expected.Length; i++)
             {
-                var bits = expected[i].Skip(1).Select(v => BitConverter.SingleToInt32Bits(float.Parse(v, CultureInfo.InvariantCulture)));
+                var bits = expected[i].Skip(1)
+                    .Select(v => BitConverter.SingleToInt32Bits(float.Parse(v, CultureInfo.InvariantCulture)));
                 Assert.Equal(bits, scores[i].Select(BitConverter.SingleToInt32Bits));
             }
         }

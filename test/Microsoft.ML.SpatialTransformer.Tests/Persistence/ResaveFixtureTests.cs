@@ -13,7 +13,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
     /// </summary>
     public class ResaveFixtureTests
     {
-        private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Persistence", "Resources", "v2");
+        private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Persistence",
+            "Resources", "v2");
 
         [Theory]
         [MemberData(nameof(SavedFixtureTests.Names), MemberType = typeof(SavedFixtureTests))]
@@ -41,7 +42,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
         private static Dictionary<string, byte[]> Entries(string zip)
         {
             using var archive = ZipFile.OpenRead(zip);
-            return archive.Entries.Where(e => e.Length > 0 || !e.FullName.EndsWith("/")).ToDictionary(e => e.FullName, e =>
+            return archive.Entries.Where(e => e.Length > 0 || !e.FullName.EndsWith("/"))
+                .ToDictionary(e => e.FullName, e =>
             {
                 using var stream = e.Open();
                 using var bytes = new MemoryStream();

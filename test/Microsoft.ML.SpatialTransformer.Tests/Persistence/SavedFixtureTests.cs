@@ -9,13 +9,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
 {
     /// <summary>
     /// Models saved by an earlier version load and compute the same bits: Resources/v2 holds, for each kind of model
-    /// (colour StCnn with batch norm and a downsampling ST, parallel projective STs, a TPS ST in series, SpatialTransform
-    /// by a given theta, learned from labels and by co-localisation, a digit-sequence reader), the saved model, probe
-    /// rows and the model's output on them, written by `Stn.ModelRunner --write-fixtures` at that version.
+    /// (colour StCnn with batch norm and a downsampling ST, parallel projective STs, a TPS ST in series,
+    /// SpatialTransform by a given theta, learned from labels and by co-localisation, a digit-sequence reader), the
+    /// saved model, probe rows and the model's output on them, written by `Stn.ModelRunner --write-fixtures` at that
+    /// version.
     /// </summary>
     public class SavedFixtureTests
     {
-        private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Persistence", "Resources", "v2");
+        private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Persistence",
+            "Resources", "v2");
 
         public static IEnumerable<object[]> Names => new[]
         {
@@ -33,7 +35,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             var actual = model.Transform(ml.Data.LoadFromBinary(Path.Combine(Fixtures, name + ".input.idv")));
 
             var expectedColumns = expected.Schema.Where(c => !c.IsHidden).ToArray();
-            Assert.Equal(expectedColumns.Select(c => c.Name), actual.Schema.Where(c => !c.IsHidden).Select(c => c.Name));
+            Assert.Equal(expectedColumns.Select(c => c.Name),
+                actual.Schema.Where(c => !c.IsHidden).Select(c => c.Name));
             foreach (var column in expectedColumns)
             {
                 var actualColumn = actual.Schema[column.Name];
@@ -64,7 +67,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             return cells;
         }
 
-        private static Func<string> Reader<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, string> show)
+        private static Func<string> Reader<T>(DataViewRowCursor cursor, DataViewSchema.Column column,
+            Func<T, string> show)
         {
             var getter = cursor.GetGetter<T>(column);
             return () =>

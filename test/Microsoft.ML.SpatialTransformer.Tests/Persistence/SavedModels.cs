@@ -12,7 +12,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
     public static class SavedModels
     {
         public const string StCnnSignature = "STCNNMCP";
-        public const string SpatialTransformSignature = "STNWARP"; // ML.NET stores "STNWARP " with its trailing space as 0
+        // ML.NET stores "STNWARP " with its trailing space as 0
+        public const string SpatialTransformSignature = "STNWARP";
 
         /// <summary>
         /// A one-epoch StCnn on 12x12 images (FCN localisation of width 16, CNN classifier 8, 8): a zip of a few tens
@@ -24,10 +25,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(32, 3));
             var options = new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 },
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                LocalisationWidths = new[] { 16 },
                 Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 }, MaxEpochs = 1, BatchSize = 16,
             };
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(options)).Fit(data);
+            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(options))
+                .Fit(data);
             return Save(ml, model, data.Schema);
         }
 
@@ -41,8 +44,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             var keyed = SyntheticImages.KeyLabel(ml).Fit(data).Transform(data);
             var options = new SpatialTransformEstimator.Options
             {
-                OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose", LabelColumnName = "Label",
-                Transform = SpatialTransformKind.Attention, OutputHeight = 6, OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn,
+                OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose",
+                LabelColumnName = "Label", Transform = SpatialTransformKind.Attention, OutputHeight = 6,
+                OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn,
                 LocalisationWidths = new[] { 16 }, MaxEpochs = 1, TrainingBatchSize = 16, LearningRate = 3e-3,
             };
             var model = ml.Transforms.SpatialTransform(options).Fit(keyed);
@@ -61,11 +65,13 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
         {
             using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
             return archive.Entries.Where(e => e.FullName.EndsWith("Model.key"))
-                .Single(e => IndexOf(Read(archive, e.FullName), System.Text.Encoding.ASCII.GetBytes(signature)) >= 0).FullName;
+                .Single(e => IndexOf(Read(archive, e.FullName), System.Text.Encoding.ASCII.GetBytes(signature)) >= 0)
+                .FullName;
         }
 
         /// <summary>The TSModel entry beside the Model.key of <paramref name="signature"/>.</summary>
-        public static string WeightsOf(byte[] zip, string signature) => ModelKeyOf(zip, signature)[..^"Model.key".Length] + "TSModel";
+        public static string WeightsOf(byte[] zip, string signature)
+            => ModelKeyOf(zip, signature)[..^"Model.key".Length] + "TSModel";
 
         public static byte[] Read(byte[] zip, string entry)
         {

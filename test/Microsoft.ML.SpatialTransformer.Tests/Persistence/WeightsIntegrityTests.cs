@@ -26,7 +26,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             weights[weights.Length - 5]++; // inside the last tensor's values: TorchSharp itself loads this silently
             // ML.NET wraps a loader's exception once per nesting level ("Error during class instantiation"); ours is
             // the innermost.
-            var e = Assert.ThrowsAny<Exception>(() => SavedModels.Load(new MLContext(1), SavedModels.WithEntry(zip, entry, weights)));
+            var e = Assert.ThrowsAny<Exception>(() =>
+                SavedModels.Load(new MLContext(1), SavedModels.WithEntry(zip, entry, weights)));
             Assert.Contains($"The weights entry '{entry}' does not match the SHA-256", e.GetBaseException().Message);
             Assert.Contains("corrupted or its weights belong to another model", e.GetBaseException().Message);
         }
@@ -36,11 +37,13 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
         [InlineData(SavedModels.SpatialTransformSignature)]
         public void AnotherModelsWeightsFail(string signature)
         {
-            Func<int, byte[]> make = signature == SavedModels.StCnnSignature ? SavedModels.StCnn : SavedModels.LearnedTransform;
+            Func<int, byte[]> make = signature == SavedModels.StCnnSignature ? SavedModels.StCnn
+                : SavedModels.LearnedTransform;
             var zip = make(3);
             var other = make(4);
             string entry = SavedModels.WeightsOf(zip, signature);
-            var swapped = SavedModels.WithEntry(zip, entry, SavedModels.Read(other, SavedModels.WeightsOf(other, signature)));
+            var swapped = SavedModels.WithEntry(zip, entry,
+                SavedModels.Read(other, SavedModels.WeightsOf(other, signature)));
             var e = Assert.ThrowsAny<Exception>(() => SavedModels.Load(new MLContext(1), swapped));
             Assert.Contains("its weights belong to another model", e.GetBaseException().Message);
             SavedModels.Load(new MLContext(1), other); // the donor itself is fine
@@ -56,12 +59,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             var probe = ml.Data.LoadFromEnumerable(SyntheticImages.Make(8, 21));
             // An old model scores row by row through the single-image engine: bit for bit on the engine it was saved
             // with, within the engines' documented bound at Auto (ONNX Runtime where available).
-            var parameters = ((IEnumerable<ITransformer>)model).OfType<ISingleFeaturePredictionTransformer<StCnnModelParameters>>().Single().Model;
+            var parameters = ((IEnumerable<ITransformer>)model)
+                .OfType<ISingleFeaturePredictionTransformer<StCnnModelParameters>>().Single().Model;
             var auto = model.Transform(probe).GetColumn<float[]>("Score").ToArray();
             parameters.ScoringEngine = ScoringEngine.TorchSharp;
             var scores = model.Transform(probe).GetColumn<float[]>("Score").ToArray();
             Assert.Equal(Expected("stcnn-v1.scores.txt"), scores);
-            Assert.All(auto.Zip(scores), p => Assert.All(p.First.Zip(p.Second), v => Assert.InRange(v.First - v.Second, -1e-5f, 1e-5f)));
+            Assert.All(auto.Zip(scores),
+                p => Assert.All(p.First.Zip(p.Second), v => Assert.InRange(v.First - v.Second, -1e-5f, 1e-5f)));
             lock (log) Assert.Contains(log, m => m.Contains("saved before models recorded SHA-256 hashes"));
             CheckNoNoteForANewModel(SavedModels.StCnn);
         }
@@ -76,7 +81,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Persistence
             var probe = SyntheticImages.KeyLabel(ml).Fit(ml.Data.LoadFromEnumerable(SyntheticImages.Make(32, 3)))
                 .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(8, 21)));
             var output = model.Transform(probe);
-            var values = output.GetColumn<float[]>("Canonical").Zip(output.GetColumn<float[]>("Pose"), (c, p) => c.Concat(p).ToArray()).ToArray();
+            var values = output.GetColumn<float[]>("Canonical")
+                .Zip(output.GetColumn<float[]>("Pose"), (c, p) => c.Concat(p).ToArray()).ToArray();
             Assert.Equal(Expected("learned-st-v1.outputs.txt"), values);
             lock (log) Assert.Contains(log, m => m.Contains("saved before models recorded SHA-256 hashes"));
             CheckNoNoteForANewModel(SavedModels.LearnedTransform);

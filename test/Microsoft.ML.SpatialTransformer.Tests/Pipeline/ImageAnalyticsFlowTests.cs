@@ -36,10 +36,13 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             var ml = new MLContext(1);
             string png = WriteGradientPng(dir.Path);
             // Translation by one pixel to the right in a 4-pixel-wide image: tx = 2/4 in normalised coordinates.
-            var data = ml.Data.LoadFromEnumerable(new[] { new ImageRow { Path = png, Theta = new[] { 1f, 0, 0.5f, 0, 1, 0 } } });
+            var data =
+                ml.Data.LoadFromEnumerable(
+                    new[] { new ImageRow { Path = png, Theta = new[] { 1f, 0, 0.5f, 0, 1, 0 } } });
             var pipeline = ml.Transforms.LoadImages("Image", dir.Path, "Path")
                 .Append(ml.Transforms.ResizeImages("Image", 4, 4))
-                .Append(ml.Transforms.ExtractPixels("Pixels", "Image", colorsToExtract: Transforms.Image.ImagePixelExtractingEstimator.ColorBits.Red))
+                .Append(ml.Transforms.ExtractPixels("Pixels", "Image",
+                    colorsToExtract: Transforms.Image.ImagePixelExtractingEstimator.ColorBits.Red))
                 .Append(ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options
                 {
                     OutputColumnName = "Shifted", InputColumnName = "Pixels", Sampling = SamplingMode.Nearest,
@@ -62,7 +65,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             using var dir = new TempDirectory();
             var ml = new MLContext(1);
             string png = WriteGradientPng(dir.Path);
-            var data = ml.Data.LoadFromEnumerable(new[] { new ImageRow { Path = png, Theta = new[] { 1f, 0, 0, 0, 1, 0 } } });
+            var data =
+                ml.Data.LoadFromEnumerable(new[] { new ImageRow { Path = png, Theta = new[] { 1f, 0, 0, 0, 1, 0 } } });
             var pipeline = ml.Transforms.LoadImages("Image", dir.Path, "Path")
                 .Append(ml.Transforms.ResizeImages("Image", 4, 4))
                 .Append(ml.Transforms.ExtractPixels("Pixels", "Image"))
@@ -76,8 +80,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             Assert.Equal(output.GetColumn<float[]>("Pixels").Single(), output.GetColumn<float[]>("Warped").Single());
 
             var unsized = ml.Transforms.LoadImages("Image", dir.Path, "Path").Fit(data).Transform(data);
-            var e = Assert.Throws<System.ArgumentOutOfRangeException>(() => ml.Transforms.SpatialTransform("Warped", "Image").Fit(unsized));
-            Assert.Contains("Schema mismatch for input column 'Image': expected an image of known size (use ResizeImages)", e.Message);
+            var e = Assert.Throws<System.ArgumentOutOfRangeException>(() =>
+                ml.Transforms.SpatialTransform("Warped", "Image").Fit(unsized));
+            Assert.Contains("Schema mismatch for input column 'Image': expected an image of " +
+                "known size (use ResizeImages)", e.Message);
         }
     }
 }

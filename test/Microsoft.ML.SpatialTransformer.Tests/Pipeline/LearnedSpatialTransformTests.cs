@@ -10,10 +10,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
 {
     public class LearnedSpatialTransformTests
     {
-        private static SpatialTransformEstimator.Options Learned(SpatialTransformKind kind = SpatialTransformKind.Attention) => new()
+        private static SpatialTransformEstimator.Options Learned(
+            SpatialTransformKind kind = SpatialTransformKind.Attention) => new()
         {
-            OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose", LabelColumnName = "Label",
-            Transform = kind, OutputHeight = 6, OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 },
+            OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose",
+            LabelColumnName = "Label", Transform = kind, OutputHeight = 6, OutputWidth = 6,
+            Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 },
             MaxEpochs = 2, TrainingBatchSize = 32, LearningRate = 3e-3,
         };
 
@@ -23,8 +25,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             var ml = new MLContext(seed: 1);
             var data = SyntheticImages.KeyLabel(ml).Fit(ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 1)))
                 .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(256, 1)));
-            var model = (SpatialTransformTransformer)EstimatorConformance.Check(ml, ml.Transforms.SpatialTransform(Learned()), data,
-                (ml.Data.LoadFromEnumerable(SyntheticImages.Make(8, 2)), typeof(ArgumentOutOfRangeException), "Could not find label column 'Label'"));
+            var model = (SpatialTransformTransformer)EstimatorConformance.Check(ml,
+                ml.Transforms.SpatialTransform(Learned()), data,
+                (ml.Data.LoadFromEnumerable(SyntheticImages.Make(8, 2)), typeof(ArgumentOutOfRangeException),
+                "Could not find label column 'Label'"));
             Assert.True(model.IsLearned);
             var output = model.Transform(data);
             Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 1, 6, 6), output.Schema["Canonical"].Type);
@@ -42,7 +46,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             var ml = new MLContext(seed: 1);
             var data = SyntheticImages.KeyLabel(ml).Fit(ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 1)))
                 .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 1)));
-            var model = ml.Transforms.SpatialTransform("Canonical", "Pixels", "Pose", SpatialTransformKind.Attention, 6, 6,
+            var model = ml.Transforms.SpatialTransform("Canonical", "Pixels", "Pose",
+                SpatialTransformKind.Attention, 6, 6,
                 labelColumnName: "Label").Fit(data);
             Assert.True(model.IsLearned);
             var output = model.Transform(data);
@@ -59,7 +64,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
                 .Append(ml.Transforms.SpatialTransform(Learned(SpatialTransformKind.Affine)))
                 .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Canonical"));
             var model = pipeline.Fit(train);
-            var metrics = ml.MulticlassClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(128, 4))));
+            var metrics = ml.MulticlassClassification.Evaluate(
+                model.Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(128, 4))));
             Assert.True(metrics.MicroAccuracy > 0.6, $"accuracy {metrics.MicroAccuracy}");
         }
     

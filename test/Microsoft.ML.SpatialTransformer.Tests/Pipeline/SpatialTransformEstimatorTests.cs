@@ -96,11 +96,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             var ml = new MLContext(1);
             var rows = MakeRows(5);
             var data = ml.Data.LoadFromEnumerable(rows);
-            var model = ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options { OutputColumnName = "Image", BatchSize = 2 }).Fit(data);
+            var model =
+                ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options { OutputColumnName = "Image",
+                    BatchSize = 2 }).Fit(data);
             var batched = model.Transform(data);
             // Same schema as ML.NET's row-by-row path: the new Image right after the hidden one, then Theta and Name.
             var rowByRow = ((ITransformer)model).GetRowToRowMapper(data.Schema).OutputSchema;
-            Assert.Equal(rowByRow.Select(c => (c.Name, c.Index, c.IsHidden)), batched.Schema.Select(c => (c.Name, c.Index, c.IsHidden)));
+            Assert.Equal(rowByRow.Select(c => (c.Name, c.Index, c.IsHidden)),
+                batched.Schema.Select(c => (c.Name, c.Index, c.IsHidden)));
             var output = ml.Data.CreateEnumerable<InPlace>(batched, false).ToArray();
             for (int i = 0; i < rows.Length; i++)
             {
@@ -137,7 +140,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
             var ml = new MLContext(1);
             var rows = MakeRows(4);
             var data = ml.Data.LoadFromEnumerable(rows);
-            var model = ml.Transforms.SpatialTransform("Out", "Image", transform: SpatialTransformKind.Affine, outputHeight: 4, outputWidth: 5).Fit(data);
+            var model = ml.Transforms.SpatialTransform("Out", "Image", transform: SpatialTransformKind.Affine,
+                outputHeight: 4, outputWidth: 5).Fit(data);
             using var dir = new TempDirectory();
             ml.Model.Save(model, data.Schema, dir.File("model.zip"));
             var fresh = ModelRunnerProcess.Transform(ml, dir.File("model.zip"), data, dir.Path);
@@ -152,8 +156,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
         {
             var ml = new MLContext(1);
             var data = ml.Data.LoadFromEnumerable(MakeRows(2));
-            var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SpatialTransform("Out", "Image", transform: SpatialTransformKind.Attention).Fit(data));
-            Assert.Contains("Schema mismatch for theta column 'Theta': expected Vector<Single, 3>, got Vector<Single, 6>", e.Message);
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.SpatialTransform("Out", "Image",
+                transform: SpatialTransformKind.Attention).Fit(data));
+            Assert.Contains("Schema mismatch for theta column 'Theta': expected Vector<Single, " +
+                "3>, got Vector<Single, 6>", e.Message);
         }
     }
 }

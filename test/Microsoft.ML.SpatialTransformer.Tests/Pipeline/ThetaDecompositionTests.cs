@@ -9,7 +9,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
         [InlineData(30.0, 1.2, 0.8, 0.25, 0.1, -0.3)]
         [InlineData(-75.0, 0.5, 1.5, -0.4, -0.6, 0.2)]
         [InlineData(0.0, 1.0, 1.0, 0.0, 0.0, 0.0)]
-        public void AffineDecompositionInvertsItsComposition(double degrees, double sx, double sy, double shear, double tx, double ty)
+        public void AffineDecompositionInvertsItsComposition(double degrees, double sx, double sy, double shear,
+            double tx, double ty)
         {
             // Compose M = R(angle) [[sx, shear*sy], [0, sy]] by hand, then read it back.
             double r = degrees * Math.PI / 180, cos = Math.Cos(r), sin = Math.Sin(r);

@@ -35,37 +35,61 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         private sealed class ThetaRow { public float[] Image { get; set; } public float[] Theta { get; set; } }
 
         private static IDataView Keyed(SyntheticImages.Row[] rows) =>
-            SyntheticImages.KeyLabel(Ml).Fit(Ml.Data.LoadFromEnumerable(SyntheticImages.Make(16, 9))).Transform(Ml.Data.LoadFromEnumerable(rows));
+            SyntheticImages.KeyLabel(Ml).Fit(Ml.Data.LoadFromEnumerable(SyntheticImages.Make(16, 9)))
+                .Transform(Ml.Data.LoadFromEnumerable(rows));
 
         public static TheoryData<string, Func<object>, Type, string> Cases => new()
         {
-            { "label not a key", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny()).Fit(View(new[] { new FloatLabelRow { Pixels = new float[144], Label = 1 } },
+            { "label not a key", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny())
+                    .Fit(View(new[] { new FloatLabelRow { Pixels = new float[144], Label = 1 } },
                     ("Pixels", new VectorDataViewType(NumberDataViewType.Single, 1, 12, 12)))),
                 typeof(ArgumentOutOfRangeException), "Schema mismatch for label column 'Label': expected Key" },
-            { "missing feature column", () => Ml.MulticlassClassification.Trainers.StCnn(featureColumnName: "Nope").Fit(Keyed(SyntheticImages.Make(8, 1))),
+            { "missing feature column", () => Ml.MulticlassClassification.Trainers.StCnn(featureColumnName: "Nope")
+                .Fit(Keyed(SyntheticImages.Make(8, 1))),
                 typeof(ArgumentOutOfRangeException), "Could not find feature column 'Nope'" },
-            { "variable-length features", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny()).Fit(View(new[] { new KeyRow { Pixels = new float[144], Label = 1 } },
-                    ("Pixels", new VectorDataViewType(NumberDataViewType.Single)), ("Label", new KeyDataViewType(typeof(uint), 2)))),
-                typeof(ArgumentOutOfRangeException), "Schema mismatch for feature column 'Pixels': expected Vector<Single>, got VarVector<Single>" },
-            { "non-float features", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny()).Fit(View(new[] { new DoubleRow { Pixels = new double[144], Label = 1 } },
-                    ("Pixels", new VectorDataViewType(NumberDataViewType.Double, 1, 12, 12)), ("Label", new KeyDataViewType(typeof(uint), 2)))),
-                typeof(ArgumentOutOfRangeException), "Schema mismatch for feature column 'Pixels': expected Vector<Single>, got Vector<Double" },
-            { "flat features without a shape", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny()).Fit(View(new[] { new KeyRow { Pixels = new float[144], Label = 1 } },
-                    ("Pixels", new VectorDataViewType(NumberDataViewType.Single, 144)), ("Label", new KeyDataViewType(typeof(uint), 2)))),
-                typeof(ArgumentOutOfRangeException), "Schema mismatch for input column 'Pixels': expected Vector<Single, C, H, W> (or set ImageChannels, ImageHeight and ImageWidth" },
-            { "a single class", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny()).Fit(View(new[] { new KeyRow { Pixels = new float[144], Label = 1 } },
-                    ("Pixels", new VectorDataViewType(NumberDataViewType.Single, 1, 12, 12)), ("Label", new KeyDataViewType(typeof(uint), 1)))),
-                typeof(InvalidOperationException), "The label column 'Label' has 1 class(es); a classifier needs at least 2" },
-            { "zero rows", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny()).Fit(Keyed(Array.Empty<SyntheticImages.Row>())),
+            { "variable-length features", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny())
+                    .Fit(View(new[] { new KeyRow { Pixels = new float[144], Label = 1 } },
+                    ("Pixels", new VectorDataViewType(NumberDataViewType.Single)),
+                    ("Label", new KeyDataViewType(typeof(uint), 2)))),
+                typeof(ArgumentOutOfRangeException),
+                "Schema mismatch for feature column 'Pixels': expected Vector<Single>, got VarVector<Single>" },
+            { "non-float features", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny())
+                    .Fit(View(new[] { new DoubleRow { Pixels = new double[144], Label = 1 } },
+                    ("Pixels", new VectorDataViewType(NumberDataViewType.Double, 1, 12, 12)),
+                    ("Label", new KeyDataViewType(typeof(uint), 2)))),
+                typeof(ArgumentOutOfRangeException),
+                "Schema mismatch for feature column 'Pixels': expected Vector<Single>, got Vector<Double" },
+            { "flat features without a shape", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny())
+                    .Fit(View(new[] { new KeyRow { Pixels = new float[144], Label = 1 } },
+                    ("Pixels", new VectorDataViewType(NumberDataViewType.Single, 144)),
+                    ("Label", new KeyDataViewType(typeof(uint), 2)))),
+                typeof(ArgumentOutOfRangeException), "Schema mismatch for input column 'Pixels': expected " +
+                    "Vector<Single, C, H, W> (or set ImageChannels, ImageHeight and ImageWidth" },
+            { "a single class", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny())
+                    .Fit(View(new[] { new KeyRow { Pixels = new float[144], Label = 1 } },
+                    ("Pixels", new VectorDataViewType(NumberDataViewType.Single, 1, 12, 12)),
+                    ("Label", new KeyDataViewType(typeof(uint), 1)))),
+                typeof(InvalidOperationException),
+                "The label column 'Label' has 1 class(es); a classifier needs at least 2" },
+            { "zero rows", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny())
+                .Fit(Keyed(Array.Empty<SyntheticImages.Row>())),
                 typeof(InvalidOperationException), "The training data has no usable row" },
-            { "only NaN pixels", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny()).Fit(Keyed(SyntheticImages.Make(4, 1).Select(r => { r.Pixels[0] = float.NaN; return r; }).ToArray())),
+            { "only NaN pixels", () => Ml.MulticlassClassification.Trainers.StCnn(Tiny())
+                .Fit(Keyed(SyntheticImages.Make(4, 1).Select(r => { r.Pixels[0] = float.NaN; return r; }).ToArray())),
                 typeof(InvalidOperationException), "4 a NaN or infinite value in 'Pixels'" },
-            { "NaN theta", () => Warp(float.NaN), typeof(InvalidOperationException), "Column 'Theta' holds NaN in row 1; expected finite transform parameters" },
-            { "infinite theta", () => Warp(float.PositiveInfinity), typeof(InvalidOperationException), "Column 'Theta' holds Infinity in row 1" },
+            { "NaN theta", () => Warp(float.NaN), typeof(InvalidOperationException),
+                "Column 'Theta' holds NaN in row 1; expected finite transform parameters" },
+            { "infinite theta", () => Warp(float.PositiveInfinity), typeof(InvalidOperationException),
+                "Column 'Theta' holds Infinity in row 1" },
             { "wrong image size at scoring", () => ScoreWith(16),
-                typeof(InvalidOperationException), "Incompatible features column type: 'Vector<Single, 1, 16, 16>' vs 'Vector<Single, 1, 12, 12>'" }, // ML.NET's scorer's words
-            { "a zip that is no model", () => Ml.Model.Load(NotAModel(), out _), typeof(InvalidOperationException), "Could not load legacy format model" }, // ML.NET's loader's words
-            { "negative learning rate", () => Ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options { LearningRate = -1 }),
+                // ML.NET's scorer's words
+                typeof(InvalidOperationException),
+                "Incompatible features column type: 'Vector<Single, 1, 16, 16>' vs 'Vector<Single, 1, 12, 12>'" },
+            // ML.NET's loader's words
+            { "a zip that is no model", () => Ml.Model.Load(NotAModel(), out _), typeof(InvalidOperationException),
+                "Could not load legacy format model" },
+            { "negative learning rate",
+                () => Ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options { LearningRate = -1 }),
                 typeof(ArgumentOutOfRangeException), "LearningRate" },
         };
 
@@ -74,14 +98,16 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         public void FailsClearly(string name, Func<object> action, Type exception, string message)
         {
             var e = Assert.ThrowsAny<Exception>(() => { var result = action(); (result as IDataView)?.Preview(); });
-            Assert.True(exception.IsInstanceOfType(e), $"{name}: expected {exception.Name}, got {e.GetType().Name}: {e.Message}");
+            Assert.True(exception.IsInstanceOfType(e),
+                $"{name}: expected {exception.Name}, got {e.GetType().Name}: {e.Message}");
             Assert.True(e.Message.Contains(message), $"{name}: message was: {e.Message}");
         }
 
         [Fact]
         public void HugeThetaSamplesOutsideTheImageAndGivesZerosNotGarbage()
         {
-            var output = Ml.Transforms.SpatialTransform("Out", "Image").Fit(ThetaData(1e6f)).Transform(ThetaData(1e6f)).GetColumn<float[]>("Out").ToArray();
+            var output = Ml.Transforms.SpatialTransform("Out", "Image").Fit(ThetaData(1e6f)).Transform(ThetaData(1e6f))
+                .GetColumn<float[]>("Out").ToArray();
             Assert.All(output[1], v => Assert.Equal(0f, v));
         }
 
@@ -94,11 +120,13 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
                 .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedSide", "PredictedLabel")).Fit(train);
             var rows = SyntheticImages.Make(4, 2);
             rows[0].Side = "up"; // a label the training data never had: its key is missing, the features still score
-            var predicted = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<string>("PredictedSide").ToArray();
+            var predicted = model.Transform(ml.Data.LoadFromEnumerable(rows))
+                .GetColumn<string>("PredictedSide").ToArray();
             Assert.All(predicted, p => Assert.Contains(p, new[] { "left", "right" }));
         }
 
-        private static object Warp(float bad) => Ml.Transforms.SpatialTransform("Out", "Image").Fit(ThetaData(bad)).Transform(ThetaData(bad));
+        private static object Warp(float bad)
+            => Ml.Transforms.SpatialTransform("Out", "Image").Fit(ThetaData(bad)).Transform(ThetaData(bad));
 
         private static IDataView ThetaData(float second)
         {
@@ -107,7 +135,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
                 new ThetaRow { Image = new float[] { 1, 2, 3, 4 }, Theta = new float[] { 1, 0, 0, 0, 1, 0 } },
                 new ThetaRow { Image = new float[] { 1, 2, 3, 4 }, Theta = new float[] { 1, 0, second, 0, 1, 0 } },
             };
-            return View(rows, ("Image", new VectorDataViewType(NumberDataViewType.Single, 1, 2, 2)), ("Theta", new VectorDataViewType(NumberDataViewType.Single, 6)));
+            return View(rows, ("Image", new VectorDataViewType(NumberDataViewType.Single, 1, 2, 2)),
+                ("Theta", new VectorDataViewType(NumberDataViewType.Single, 6)));
         }
 
         private sealed class BigRow
@@ -118,7 +147,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         private static object ScoreWith(int side)
         {
             var model = Ml.MulticlassClassification.Trainers.StCnn(Tiny()).Fit(Keyed(SyntheticImages.Make(32, 1)));
-            return model.Transform(Ml.Data.LoadFromEnumerable(new[] { new BigRow { Pixels = new float[side * side] } }));
+            return model.Transform(
+                Ml.Data.LoadFromEnumerable(new[] { new BigRow { Pixels = new float[side * side] } }));
         }
 
         private static string NotAModel()

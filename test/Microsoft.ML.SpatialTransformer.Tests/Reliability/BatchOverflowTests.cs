@@ -40,7 +40,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             var (_, same) = Keyed(200);
             var reference = ml.MulticlassClassification.Trainers.StCnn(Tiny(200)).Fit(same).Model;
             var epoch = Assert.Single(model.History);
-            Assert.True(epoch.TrainLoss > 0 && double.IsFinite(epoch.TrainLoss), $"no training step was taken: {epoch}");
+            Assert.True(epoch.TrainLoss > 0 && double.IsFinite(epoch.TrainLoss),
+                $"no training step was taken: {epoch}");
             Assert.Equal(reference.History[0].TrainLoss, epoch.TrainLoss, 6);
         }
 
@@ -50,7 +51,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             var (ml, data) = Keyed(70);
             var model = ml.MulticlassClassification.Trainers.StCnn(Tiny(16)).Fit(data).Model;
             var expected = model.ScoreInBatches(data, "Pixels").GetColumn<float[]>("Score").ToArray();
-            var actual = model.ScoreInBatches(data, "Pixels", batchSize: int.MaxValue).GetColumn<float[]>("Score").ToArray();
+            var actual = model.ScoreInBatches(data, "Pixels", batchSize: int.MaxValue)
+                .GetColumn<float[]>("Score").ToArray();
             Assert.Equal(70, actual.Length);
             for (int i = 0; i < expected.Length; i++)
                 for (int k = 0; k < expected[i].Length; k++) Assert.Equal(expected[i][k], actual[i][k], 5);
@@ -68,14 +70,17 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             [VectorType(6)] public float[] Theta { get; set; }
         }
 
-        private static IDataView Identity(MLContext ml, int rows) => ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(_ =>
-            new ThetaRow { Image = Enumerable.Range(0, 16).Select(v => (float)v).ToArray(), Theta = new float[] { 1, 0, 0, 0, 1, 0 } }).ToArray());
+        private static IDataView Identity(MLContext ml, int rows)
+            => ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(_ =>
+            new ThetaRow { Image = Enumerable.Range(0, 16).Select(v => (float)v).ToArray(),
+                Theta = new float[] { 1, 0, 0, 0, 1, 0 } }).ToArray());
 
         [Fact]
         public void AnOutputLargerThanOneRowCanHoldIsRefusedAtConstructionNamingTheOptionTheLimitAndTheValue()
         {
             var ml = new MLContext(seed: 1);
-            var e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.SpatialTransform("Out", "Image", outputHeight: 50_000, outputWidth: 50_000));
+            var e = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.SpatialTransform("Out", "Image",
+                outputHeight: 50_000, outputWidth: 50_000));
             Assert.Equal("OutputHeight", e.ParamName);
             Assert.Contains($"must be at most {Array.MaxLength} values per row", e.Message);
             Assert.Contains("got 50000 x 50000 = 2500000000", e.Message);
@@ -85,8 +90,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         public void AnOutputWhoseChannelsPassTheLimitIsRefusedAtFit()
         {
             var ml = new MLContext(seed: 1);
-            var data = ml.Data.LoadFromEnumerable(new[] { new ColourRow { Image = new float[48], Theta = new float[] { 1, 0, 0, 0, 1, 0 } } });
-            var estimator = ml.Transforms.SpatialTransform("Out", "Image", outputHeight: 30_000, outputWidth: 30_000); // 9e8: fits one channel
+            var data =
+                ml.Data.LoadFromEnumerable(
+                    new[] { new ColourRow { Image = new float[48], Theta = new float[] { 1, 0, 0, 0, 1, 0 } } });
+            // 9e8: fits one channel
+            var estimator = ml.Transforms.SpatialTransform("Out", "Image", outputHeight: 30_000, outputWidth: 30_000);
             var e = Assert.ThrowsAny<ArgumentException>(() => estimator.Fit(data));
             Assert.Equal("OutputHeight", e.ParamName);
             Assert.Contains("got 3 channels x 30000 x 30000 = 2700000000", e.Message);
@@ -98,7 +106,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             // 256 rows x 2900 x 2900 values pass 2^31: the old buffer size overflowed (OverflowException).
             var ml = new MLContext(seed: 1);
             var data = Identity(ml, 3);
-            var warped = ml.Transforms.SpatialTransform("Out", "Image", outputHeight: 2900, outputWidth: 2900).Fit(data).Transform(data);
+            var warped = ml.Transforms.SpatialTransform("Out", "Image", outputHeight: 2900, outputWidth: 2900).Fit(data)
+                .Transform(data);
             int rows = 0;
             using (var cursor = warped.GetRowCursor(warped.Schema.Where(c => c.Name == "Out")))
             {

@@ -44,7 +44,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         private static System.Collections.Concurrent.BlockingCollection<Action> StartWorker()
         {
             var work = new System.Collections.Concurrent.BlockingCollection<Action>();
-            new Thread(() => { foreach (var action in work.GetConsumingEnumerable()) action(); }) { IsBackground = true }.Start();
+            new Thread(() =>
+                { foreach (var action in work.GetConsumingEnumerable()) action(); }) { IsBackground = true }.Start();
             return work;
         }
 
@@ -88,7 +89,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             for (int i = 0; i < 6; i++) FitAndCancel(data, withToken: i % 2 == 1);
             long growth = ResidentAfterCollection() - before;
             // Six leaked fits would keep ~324 MiB; measured here: under 50.
-            Assert.True(growth < 120L << 20, $"resident memory grew by {growth >> 20} MiB over 6 cancelled fits of ~54 MiB each");
+            Assert.True(growth < 120L << 20,
+                $"resident memory grew by {growth >> 20} MiB over 6 cancelled fits of ~54 MiB each");
         }
 
         // Models are not disposable (ML.NET would dispose them with the first PredictionEngine), so an app that drops a
@@ -102,7 +104,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
                 var options = Options(1);
                 options.ScoringEngine = ScoringEngine.TorchSharp;
                 var model = ml.MulticlassClassification.Trainers.StCnn(options).Fit(data);
-                using var engine = ml.Model.CreatePredictionEngine<SyntheticImages.Row, SyntheticImages.Prediction>(model);
+                using var engine =
+                    ml.Model.CreatePredictionEngine<SyntheticImages.Row, SyntheticImages.Prediction>(model);
                 return engine.Predict(SyntheticImages.Make(1, 2)[0]).Score.Length;
             }).GetAwaiter().GetResult();
         }
@@ -118,7 +121,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             for (int i = 0; i < 8; i++) FitScoreAndDrop(data);
             long growth = ResidentAfterCollection() - before;
             // Eight models kept alive would hold ~144 MiB of weights.
-            Assert.True(growth < 72L << 20, $"resident memory grew by {growth >> 20} MiB over 8 dropped models of ~18 MiB each");
+            Assert.True(growth < 72L << 20,
+                $"resident memory grew by {growth >> 20} MiB over 8 dropped models of ~18 MiB each");
         }
     
         // A fresh process fits a model of ~18 MiB, scores a row through ONNX Runtime and drops it, twelve times. The
@@ -128,15 +132,18 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         [Fact]
         public void ModelsScoredThroughOnnxRuntimeAndDroppedGiveTheirMemoryBack()
         {
-            var output = ModelRunnerProcess.Run(new[] { "--drop-probe", "12", nameof(ScoringEngine.OnnxRuntime), "fit" });
+            var output =
+                ModelRunnerProcess.Run(new[] { "--drop-probe", "12", nameof(ScoringEngine.OnnxRuntime), "fit" });
             var resident = output.Split('\n').Where(l => l.StartsWith("after drop "))
-                .Select(l => double.Parse(l.Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                .Select(l => double.Parse(l.Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture))
+                .ToArray();
             Assert.Equal(12, resident.Length);
             var steady = resident.Skip(1).ToArray();
             double meanX = (steady.Length - 1) / 2.0, meanY = steady.Average();
             double slope = steady.Select((y, x) => (x - meanX) * (y - meanY)).Sum()
                 / steady.Select((_, x) => (x - meanX) * (x - meanX)).Sum();
-            Assert.True(slope < 6, $"resident memory grew by {slope:F1} MiB per dropped model: {string.Join(", ", resident)}");
+            Assert.True(slope < 6,
+                $"resident memory grew by {slope:F1} MiB per dropped model: {string.Join(", ", resident)}");
         }
     }
 }

@@ -26,16 +26,19 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         private static SpatialTransformEstimator.Options Learned(int epochs, CancellationToken token) => new()
         {
             OutputColumnName = "Canonical", InputColumnName = "Pixels", LabelColumnName = "Label",
-            Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 }, MaxEpochs = epochs, TrainingBatchSize = 16,
+            Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 }, MaxEpochs = epochs,
+            TrainingBatchSize = 16,
             CancellationToken = token,
         };
 
         private static IDataView Keyed(MLContext ml, int rows) =>
-            SyntheticImages.KeyLabel(ml).Fit(ml.Data.LoadFromEnumerable(SyntheticImages.Make(8, 1))).Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(rows, 1)));
+            SyntheticImages.KeyLabel(ml).Fit(ml.Data.LoadFromEnumerable(SyntheticImages.Make(8, 1)))
+                .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(rows, 1)));
 
         public static TheoryData<string> Estimators => new() { "StCnn", "SpatialTransform" };
 
-        private static IEstimator<ITransformer> Make(MLContext ml, string which, int epochs, CancellationToken token) => which == "StCnn"
+        private static IEstimator<ITransformer> Make(MLContext ml, string which, int epochs, CancellationToken token)
+            => which == "StCnn"
             ? ml.MulticlassClassification.Trainers.StCnn(Trainer(epochs, token))
             : ml.Transforms.SpatialTransform(Learned(epochs, token));
 
@@ -67,7 +70,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             var data = Keyed(ml, 64);
             bool trained = false;
             ml.Log += (_, e) => { if (e.Message.Contains("epoch 1:")) trained = true; };
-            var e = Assert.ThrowsAny<OperationCanceledException>(() => Make(ml, which, 1, new CancellationToken(canceled: true)).Fit(data));
+            var e = Assert.ThrowsAny<OperationCanceledException>(() =>
+                Make(ml, which, 1, new CancellationToken(canceled: true)).Fit(data));
             Assert.False(trained, "an epoch ran before the cancelled token was honoured");
             Assert.True(e.CancellationToken.IsCancellationRequested);
         }

@@ -55,7 +55,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             using var dir = new TempDirectory();
             ml.Model.Save(model, data.Schema, dir.File("m.zip"));
             var loaded = ml.Model.Load(dir.File("m.zip"), out _);
-            Assert.Equal(expected, ml.Model.CreatePredictionEngine<SyntheticImages.Row, Prediction>(loaded).Predict(row).Score);
+            Assert.Equal(expected, ml.Model.CreatePredictionEngine<SyntheticImages.Row, Prediction>(loaded)
+                .Predict(row).Score);
         }
 
         [Fact]
@@ -63,13 +64,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         {
             var ml = new MLContext(seed: 2);
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(48, 3));
-            var trained = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options())).Fit(data);
+            var trained = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options()))
+                .Fit(data);
             using var dir = new TempDirectory();
             ml.Model.Save(trained, data.Schema, dir.File("m.zip"));
             var model = ml.Model.Load(dir.File("m.zip"), out _);
             var expected = model.Transform(data).GetColumn<float[]>("Score").ToArray();
 
-            using (var cursor = model.Transform(data).GetRowCursor(model.Transform(data).Schema)) { while (cursor.MoveNext()) { } }
+            using (var cursor = model.Transform(data)
+                .GetRowCursor(model.Transform(data).Schema)) { while (cursor.MoveNext()) { } }
             ml.Model.CreatePredictionEngine<SyntheticImages.Row, Prediction>(model).Dispose();
             (model as IDisposable)?.Dispose();
 
@@ -84,8 +87,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
                 .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 1)));
             var transform = ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options
             {
-                OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose", LabelColumnName = "Label",
-                Transform = SpatialTransformKind.Attention, OutputHeight = 6, OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn,
+                OutputColumnName = "Canonical", InputColumnName = "Pixels", ThetaColumnName = "Pose",
+                LabelColumnName = "Label", Transform = SpatialTransformKind.Attention, OutputHeight = 6,
+                OutputWidth = 6, Localisation = LocalisationNetworkKind.Fcn,
                 LocalisationWidths = new[] { 8 }, MaxEpochs = 1, TrainingBatchSize = 32,
             }).Fit(data);
             var expected = transform.Transform(data).GetColumn<float[]>("Pose").ToArray();
@@ -107,13 +111,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         {
             var ml = new MLContext(seed: 2);
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(32, 2));
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options())).Fit(data);
+            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options()))
+                .Fit(data);
             var engine = ml.Model.CreatePredictionEngine<SyntheticImages.Row, Prediction>(model);
             model.LastTransformer.Model.TorchNetwork.Dispose(); // the one way to free a model's network at once
 
             var e = Assert.Throws<ObjectDisposedException>(() => engine.Predict(SyntheticImages.Make(1, 3)[0]));
             Assert.Contains("StCnn model's network (TorchNetwork) has been disposed", e.Message);
-            e = Assert.Throws<ObjectDisposedException>(() => model.LastTransformer.Model.ScoreInBatches(data, "Pixels"));
+            e = Assert.Throws<ObjectDisposedException>(() =>
+                model.LastTransformer.Model.ScoreInBatches(data, "Pixels"));
             Assert.Contains("has been disposed", e.Message);
         }
 

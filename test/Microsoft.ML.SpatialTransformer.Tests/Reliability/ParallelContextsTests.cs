@@ -16,10 +16,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         {
             var ml = new MLContext(seed);
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(96, seed));
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
+            var model = SyntheticImages.KeyLabel(ml)
+                .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 },
-                Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 }, Dropout = 0.25, MaxEpochs = 2, BatchSize = 16,
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                LocalisationWidths = new[] { 16 }, Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 },
+                Dropout = 0.25, MaxEpochs = 2, BatchSize = 16,
             })).Fit(data);
             return model.Transform(data).GetColumn<float[]>("Score").ToArray();
         }

@@ -31,7 +31,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             return ml.Data.LoadFromEnumerable(rows.Select(r => new LargeRow
             {
                 Side = r.Side,
-                Pixels = Enumerable.Range(0, side * side).Select(i => r.Pixels[(i / side / scale) * 12 + (i % side) / scale]).ToArray(),
+                Pixels = Enumerable.Range(0, side * side)
+                    .Select(i => r.Pixels[(i / side / scale) * 12 + (i % side) / scale]).ToArray(),
             }));
         }
 
@@ -41,9 +42,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         public void RowByRowScoresAreTheSameBitsInAFreshProcess(int scale)
         {
             var ml = new MLContext(seed: 3);
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
+            var model = SyntheticImages.KeyLabel(ml)
+                .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Cnn, LocalisationWidths = new[] { 8, 8, 16 },
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Cnn,
+                LocalisationWidths = new[] { 8, 8, 16 },
                 Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 16 }, MaxEpochs = 1, BatchSize = 16,
             })).Fit(Rows(ml, 64, 3, scale));
             var test = Rows(ml, 2000, 8, scale);
@@ -55,13 +58,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             using var first = new TempDirectory();
             using var second = new TempDirectory();
             var racing = new[] { first, second }.Select(work => System.Threading.Tasks.Task.Run(() =>
-                ModelRunnerProcess.Transform(ml, dir.File("model.zip"), test, work.Path).GetColumn<float[]>("Score").ToArray())).ToArray();
+                ModelRunnerProcess.Transform(ml, dir.File("model.zip"), test, work.Path).GetColumn<float[]>("Score")
+                    .ToArray())).ToArray();
 
             foreach (var fresh in racing.Select(t => t.GetAwaiter().GetResult()))
             {
                 Assert.Equal(here.Length, fresh.Length);
                 int same = here.Zip(fresh, (a, b) => a.AsSpan().SequenceEqual(b)).Count(x => x);
-                Assert.True(same == here.Length, $"{same} of {here.Length} rows scored the same bits in a fresh process");
+                Assert.True(same == here.Length,
+                    $"{same} of {here.Length} rows scored the same bits in a fresh process");
             }
         }
 
@@ -83,9 +88,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
         private static void AssertSameBitsInFreshProcesses(ScoringEngine engine, int scale)
         {
             var ml = new MLContext(seed: 5);
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
+            var model = SyntheticImages.KeyLabel(ml)
+                .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Cnn, LocalisationWidths = new[] { 8, 8, 16 },
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Cnn,
+                LocalisationWidths = new[] { 8, 8, 16 },
                 Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 16 }, MaxEpochs = 1, BatchSize = 16,
                 ScoringEngine = engine,
             })).Fit(Rows(ml, 64, 5, scale));
@@ -103,7 +110,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             {
                 Assert.Equal(here.Length, fresh.Length);
                 int same = here.Zip(fresh, (a, b) => a.AsSpan().SequenceEqual(b)).Count(x => x);
-                Assert.True(same == here.Length, $"{same} of {here.Length} rows scored the same bits with {engine} in a fresh process");
+                Assert.True(same == here.Length,
+                    $"{same} of {here.Length} rows scored the same bits with {engine} in a fresh process");
             }
         }
 
@@ -118,7 +126,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             var schema = SchemaDefinition.Create(typeof(LargeRow));
             schema[nameof(LargeRow.Pixels)].ColumnType = data.Schema["Pixels"].Type;
             var engine = ml.Model.CreatePredictionEngine<LargeRow, Scored>(model, inputSchemaDefinition: schema);
-            return data.GetColumn<float[]>("Pixels").Select(p => engine.Predict(new LargeRow { Pixels = p, Side = "left" }).Score).ToArray();
+            return data.GetColumn<float[]>("Pixels")
+                .Select(p => engine.Predict(new LargeRow { Pixels = p, Side = "left" }).Score).ToArray();
         }
     }
 }

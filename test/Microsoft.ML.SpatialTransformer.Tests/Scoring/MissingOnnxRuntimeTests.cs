@@ -22,10 +22,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
             if (!OperatingSystem.IsLinux()) return; // the copy without libonnxruntime.so is made for Linux's file names
             var ml = new MLContext(seed: 12);
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 12));
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
+            var model = SyntheticImages.KeyLabel(ml)
+                .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 },
-                Classifier = ClassifierKind.Fcn, ScoringEngine = ScoringEngine.TorchSharp, MaxEpochs = 1, BatchSize = 16,
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                LocalisationWidths = new[] { 16 }, Classifier = ClassifierKind.Fcn,
+                ScoringEngine = ScoringEngine.TorchSharp, MaxEpochs = 1, BatchSize = 16,
             })).Fit(data);
             var test = ml.Data.LoadFromEnumerable(SyntheticImages.Make(100, 13));
             var engine = ml.Model.CreatePredictionEngine<SyntheticImages.Row, SyntheticImages.Prediction>(model);
@@ -37,12 +39,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
             MirrorWithoutOnnxRuntime(AppContext.BaseDirectory, runner.Path);
 
             using (var work = new TempDirectory())
-                Assert.Equal(torch, ModelRunnerProcess.PredictEach(ml, dir.File("model.zip"), test, ScoringEngine.Auto, work.Path, runner.Path));
+                Assert.Equal(torch, ModelRunnerProcess.PredictEach(ml, dir.File("model.zip"), test, ScoringEngine.Auto,
+                    work.Path, runner.Path));
             using (var work = new TempDirectory())
             {
                 var e = Assert.Throws<InvalidOperationException>(() =>
-                    ModelRunnerProcess.PredictEach(ml, dir.File("model.zip"), test, ScoringEngine.OnnxRuntime, work.Path, runner.Path));
-                Assert.Contains("ScoringEngine.OnnxRuntime was asked for, but ONNX Runtime's native library could not be loaded", e.Message);
+                    ModelRunnerProcess.PredictEach(ml, dir.File("model.zip"), test, ScoringEngine.OnnxRuntime,
+                        work.Path, runner.Path));
+                Assert.Contains("ScoringEngine.OnnxRuntime was asked for, but ONNX Runtime's native " +
+                    "library could not be loaded", e.Message);
                 Assert.Contains("must reference the Microsoft.ML.OnnxRuntime package", e.Message);
             }
         }

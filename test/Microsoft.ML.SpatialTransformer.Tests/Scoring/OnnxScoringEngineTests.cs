@@ -36,7 +36,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
 
         public static IEnumerable<object[]> Families() => new[]
         {
-            "Cnn", "Fcn", "Affine", "AffineFcn", "Attention", "Similarity", "Translation", "Projective", "ThinPlateSpline",
+            "Cnn", "Fcn", "Affine", "AffineFcn", "Attention", "Similarity", "Translation", "Projective",
+            "ThinPlateSpline",
             "Parallel", "Series", "BatchNormBicubicBorder", "PooledHeads", "Tutorial",
         }.Select(f => new object[] { f });
 
@@ -44,13 +45,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
         {
             var o = new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Cnn, LocalisationWidths = new[] { 8, 8, 16 },
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Cnn,
+                LocalisationWidths = new[] { 8, 8, 16 },
                 Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 16 }, MaxEpochs = 1, BatchSize = 16,
             };
             switch (family)
             {
                 case "Cnn": o.Transform = SpatialTransformKind.None; break;
-                case "Fcn": o.Transform = SpatialTransformKind.None; o.Classifier = ClassifierKind.Fcn; o.ClassifierWidths = new[] { 32 }; break;
+                case "Fcn": o.Transform = SpatialTransformKind.None; o.Classifier = ClassifierKind.Fcn;
+                    o.ClassifierWidths = new[] { 32 }; break;
                 case "Affine": break;
                 case "AffineFcn":
                     o.Localisation = LocalisationNetworkKind.Fcn; o.LocalisationWidths = new[] { 16 };
@@ -59,10 +62,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
                 case "Parallel": o.ParallelTransformers = 2; break;
                 case "Series": o.SeriesTransformers = 2; break;
                 case "BatchNormBicubicBorder":
-                    o.BatchNorm = true; o.Sampling = SamplingMode.Bicubic; o.Padding = PaddingMode.Border; o.Dropout = 0.2;
+                    o.BatchNorm = true; o.Sampling = SamplingMode.Bicubic; o.Padding = PaddingMode.Border;
+                    o.Dropout = 0.2;
                     break;
                 case "PooledHeads": o.FullyConnectedInputSide = 2; break; // 12x12 maps average-pooled to 2x2
-                case "Tutorial": o.Localisation = LocalisationNetworkKind.Tutorial; o.Classifier = ClassifierKind.Tutorial;
+                case "Tutorial": o.Localisation = LocalisationNetworkKind.Tutorial;
+                    o.Classifier = ClassifierKind.Tutorial;
                     o.LocalisationWidths = null; o.ClassifierWidths = null; break;
                 default: o.Transform = Enum.Parse<SpatialTransformKind>(family); break;
             }
@@ -78,7 +83,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
             {
                 Side = r.Side,
                 Pixels = Enumerable.Range(0, 784).Select(i =>
-                    i / 28 - 8 is int y && i % 28 - 8 is int x && y is >= 0 and < 12 && x is >= 0 and < 12 ? r.Pixels[y * 12 + x] : 0f).ToArray(),
+                    i / 28 - 8 is int y && i % 28 - 8 is int x && y is >= 0 and < 12
+                        && x is >= 0 and < 12 ? r.Pixels[y * 12 + x] : 0f).ToArray(),
             }));
         }
 
@@ -86,8 +92,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
         {
             // PredictionEngine over the typed rows the data was made from, as an application calls it.
             var pixels = data.GetColumn<float[]>("Pixels").ToArray();
-            var engine = ml.Model.CreatePredictionEngine<SyntheticImages.Row, Scored>(model, inputSchemaDefinition: RowSchema(data));
-            return pixels.Select(p => engine.Predict(new SyntheticImages.Row { Pixels = p, Side = "left" }).Score).ToArray();
+            var engine = ml.Model.CreatePredictionEngine<SyntheticImages.Row, Scored>(model,
+                inputSchemaDefinition: RowSchema(data));
+            return pixels.Select(p => engine.Predict(new SyntheticImages.Row { Pixels = p, Side = "left" }).Score)
+                .ToArray();
         }
 
         private static SchemaDefinition RowSchema(IDataView data)
@@ -106,7 +114,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
                 .Fit(Rows(ml, family, 64, 4));
             var model = chain.LastTransformer.Model;
             Assert.Equal(ScoringEngine.Auto, model.ScoringEngine);
-            Assert.Equal(ScoringEngine.OnnxRuntime, model.ActiveScoringEngine); // the tests ship ONNX Runtime's native library
+            // the tests ship ONNX Runtime's native library
+            Assert.Equal(ScoringEngine.OnnxRuntime, model.ActiveScoringEngine);
             var test = Rows(ml, family, 300, 11);
 
             var ort = PredictEach(ml, chain, test);
@@ -123,7 +132,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
                 for (int k = 0; k < ort[r].Length; k++) worst = Math.Max(worst, Math.Abs(ort[r][k] - torch[r][k]));
                 int ortLabel = ArgMax(ort[r]), torchLabel = ArgMax(torch[r]);
                 // The labels agree unless the top two classes are closer than the engines' bound.
-                if (ortLabel != torchLabel) Assert.True(Math.Abs(torch[r][ortLabel] - torch[r][torchLabel]) <= 2 * Bound);
+                if (ortLabel != torchLabel)
+                    Assert.True(Math.Abs(torch[r][ortLabel] - torch[r][torchLabel]) <= 2 * Bound);
             }
             Console.WriteLine($"{family}: ONNX Runtime vs TorchSharp, largest probability difference {worst:E2}");
             Assert.True(worst <= Bound, $"{family}: probabilities differ by {worst:E2}");
@@ -136,7 +146,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
         {
             var ml = new MLContext(seed: 5);
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 5));
-            var chain = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options("Affine"))).Fit(data);
+            var chain = SyntheticImages.KeyLabel(ml)
+                .Append(ml.MulticlassClassification.Trainers.StCnn(Options("Affine"))).Fit(data);
             var engine = ml.Model.CreatePredictionEngine<SyntheticImages.Row, Scored>(chain);
             var rows = SyntheticImages.Make(100, 6);
             foreach (var engineKind in new[] { ScoringEngine.OnnxRuntime, ScoringEngine.TorchSharp })
@@ -157,17 +168,21 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 6));
             var options = Options("Affine");
             options.ScoringEngine = ScoringEngine.TorchSharp;
-            var chain = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(options)).Fit(data);
+            var chain = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(options))
+                .Fit(data);
             Assert.Equal(ScoringEngine.TorchSharp, chain.LastTransformer.Model.ScoringEngine);
             var rows = SyntheticImages.Make(50, 7);
-            var torch = rows.Select(r => ml.Model.CreatePredictionEngine<SyntheticImages.Row, Scored>(chain).Predict(r).Score).ToArray();
+            var torch = rows.Select(r => ml.Model.CreatePredictionEngine<SyntheticImages.Row, Scored>(chain).Predict(r)
+                .Score).ToArray();
             chain.LastTransformer.Model.ScoringEngine = ScoringEngine.OnnxRuntime;
-            var ort = rows.Select(r => ml.Model.CreatePredictionEngine<SyntheticImages.Row, Scored>(chain).Predict(r).Score).ToArray();
+            var ort = rows.Select(r => ml.Model.CreatePredictionEngine<SyntheticImages.Row, Scored>(chain).Predict(r)
+                .Score).ToArray();
 
             using var dir = new TempDirectory();
             ml.Model.Save(chain, data.Schema, dir.File("m.zip"));
             var loaded = ml.Model.Load(dir.File("m.zip"), out _);
-            var parameters = ((IEnumerable<ITransformer>)loaded).OfType<ISingleFeaturePredictionTransformer<StCnnModelParameters>>().Single().Model;
+            var parameters = ((IEnumerable<ITransformer>)loaded)
+                .OfType<ISingleFeaturePredictionTransformer<StCnnModelParameters>>().Single().Model;
             Assert.Equal(ScoringEngine.Auto, parameters.ScoringEngine); // not saved: a runtime choice
             var engine = ml.Model.CreatePredictionEngine<SyntheticImages.Row, Scored>(loaded);
             Assert.Equal(ort, rows.Select(r => engine.Predict(r).Score).ToArray());
@@ -184,7 +199,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 7));
             var options = Options("Affine");
             options.ScoringEngine = ScoringEngine.OnnxRuntime;
-            var chain = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(options)).Fit(data);
+            var chain = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(options))
+                .Fit(data);
             var row = SyntheticImages.Make(1, 8)[0];
             var other = ml.Model.CreatePredictionEngine<SyntheticImages.Row, Scored>(chain);
             var expected = other.Predict(row).Score;
@@ -200,7 +216,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
         {
             var ml = new MLContext(seed: 8);
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 8));
-            var chain = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options("Affine"))).Fit(data);
+            var chain = SyntheticImages.KeyLabel(ml)
+                .Append(ml.MulticlassClassification.Trainers.StCnn(Options("Affine"))).Fit(data);
             var rows = SyntheticImages.Make(200, 9);
             var engine = ml.Model.CreatePredictionEngine<SyntheticImages.Row, Scored>(chain);
             var expected = rows.Select(r => engine.Predict(r).Score).ToArray();

@@ -29,7 +29,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
             Assert.Equal(ScoringEngine.TorchSharp, engine.Active);
             Assert.Null(engine.Scorer());
             var e = Assert.Throws<InvalidOperationException>(() => engine.Requested = ScoringEngine.OnnxRuntime);
-            Assert.Contains("ScoringEngine.OnnxRuntime was asked for, but this model cannot be exported to ONNX", e.Message);
+            Assert.Contains("ScoringEngine.OnnxRuntime was asked for, but this model cannot be exported to ONNX",
+                e.Message);
             Assert.Contains("layer 'x' of type Custom", e.Message);
             Assert.Equal(ScoringEngine.Auto, engine.Requested); // the failed request changed nothing
             Assert.Equal(1, exports); // decided once
@@ -51,7 +52,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
             manual_seed(1);
             using var net = new StNetwork(new StNetworkOptions
             {
-                InputChannels = 1, InputHeight = 12, InputWidth = 12, Classes = 2, Localisation = LocalisationNetworkKind.Fcn,
+                InputChannels = 1, InputHeight = 12, InputWidth = 12, Classes = 2,
+                Localisation = LocalisationNetworkKind.Fcn,
                 LocalisationWidths = new[] { 8 }, Classifier = ClassifierKind.Fcn, ClassifierWidths = new[] { 8 },
             });
             net.eval();
@@ -60,7 +62,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
             var scorer = new OnnxImageScorer(stream.ToArray(), Shape, 2);
             var probabilities = new float[2];
             var pixels = new float[144];
-            System.Threading.Tasks.Parallel.For(0, 4, _ => scorer.Score(pixels, new float[2])); // buffers on several threads
+            // buffers on several threads
+            System.Threading.Tasks.Parallel.For(0, 4, _ => scorer.Score(pixels, new float[2]));
             scorer.Score(pixels, probabilities);
             Assert.Equal(1.0, probabilities[0] + (double)probabilities[1], 6);
             Assert.Throws<ArgumentException>(() => scorer.Score(new float[143], probabilities));

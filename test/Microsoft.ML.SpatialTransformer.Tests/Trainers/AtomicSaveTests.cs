@@ -17,7 +17,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(32, 1));
             var trainer = ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Fcn, MaxEpochs = 1, BatchSize = 16,
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                Classifier = ClassifierKind.Fcn, MaxEpochs = 1, BatchSize = 16,
             });
             var good = SyntheticImages.KeyLabel(ml).Append(trainer).Fit(data);
             var doomed = SyntheticImages.KeyLabel(ml).Append(trainer).Fit(data);
@@ -39,9 +40,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         {
             var ml = new MLContext(seed: 1);
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(32, 1));
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
+            var model = SyntheticImages.KeyLabel(ml)
+                .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Fcn, MaxEpochs = 1, BatchSize = 16,
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                Classifier = ClassifierKind.Fcn, MaxEpochs = 1, BatchSize = 16,
             })).Fit(data);
             return (ml, data, model);
         }
@@ -84,7 +87,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
                 using var saver = ModelRunnerProcess.StartResaving(source, path);
                 // Wait for a save to complete, then kill -9 at a random moment of the saves that follow.
                 var watch = System.Diagnostics.Stopwatch.StartNew();
-                while (!File.Exists(path) && !saver.HasExited && watch.Elapsed < TimeSpan.FromSeconds(60)) System.Threading.Thread.Sleep(10);
+                while (!File.Exists(path) && !saver.HasExited && watch.Elapsed < TimeSpan.FromSeconds(60))
+                    System.Threading.Thread.Sleep(10);
                 if (saver.HasExited) Assert.Fail($"the saving process stopped: {saver.StandardError.ReadToEnd()}");
                 Assert.True(File.Exists(path), "no save completed in 60 s");
                 System.Threading.Thread.Sleep(random.Next(20, 200));
@@ -94,7 +98,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
                 File.Delete(path);          // so that the next process's first save is seen
             }
             ml.Model.SaveAtomically(model, data.Schema, path);
-            Assert.Equal(new[] { "model.zip", "source.zip" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName).OrderBy(n => n));
+            Assert.Equal(new[] { "model.zip", "source.zip" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName)
+                .OrderBy(n => n));
             ml.Model.Load(path, out _);
         }
     }

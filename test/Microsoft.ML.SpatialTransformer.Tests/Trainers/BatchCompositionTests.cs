@@ -37,7 +37,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var ml = new MLContext(seed: 2);
             var model = ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Tutorial, Classifier = ClassifierKind.Tutorial,
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Tutorial,
+                Classifier = ClassifierKind.Tutorial,
                 MaxEpochs = 1, BatchSize = 64,
             }).Fit(ml.Data.LoadFromEnumerable(Digits(128, 2)));
             return (ml, model);
@@ -59,7 +60,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
                 var mixed = others.ToArray();
                 mixed[p] = rows[p];
                 Assert.Equal(all[p], Scores(ml, model, mixed)[p]);                    // other rows around it
-                Assert.Equal(all[p], Scores(ml, model, rows.Take(p + 1).ToArray())[p]); // p others before it, the rest padding
+                // p others before it, the rest padding
+                Assert.Equal(all[p], Scores(ml, model, rows.Take(p + 1).ToArray())[p]);
             }
             // A second batch of the same view: rows 256.. of a longer input are scored as a batch of their own.
             var longer = others.Concat(rows.Take(10)).ToArray();
@@ -78,13 +80,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var shuffled = Scores(ml, model, order.Select(i => rows[i]).ToArray());
             for (int j = 0; j < order.Length; j++)
                 for (int k = 0; k < 10; k++)
-                    Assert.True(Math.Abs(all[order[j]][k] - shuffled[j][k]) <= StCnnPredictionTransformerTests.ScoreBound,
+                    Assert.True(Math.Abs(all[order[j]][k] - shuffled[j][k])
+                        <= StCnnPredictionTransformerTests.ScoreBound,
                         $"row {order[j]} class {k}: {all[order[j]][k]} vs {shuffled[j][k]}");
             var single = Enumerable.Range(0, 20).Select(i => Scores(ml, model, new[] { rows[i] })[0]).ToArray();
             using var engine = ml.Model.CreatePredictionEngine<Digit, Prediction>(model);
             for (int i = 0; i < 20; i++)
                 for (int k = 0; k < 10; k++)
-                    Assert.True(Math.Abs(engine.Predict(rows[i]).Score[k] - single[i][k]) <= StCnnPredictionTransformerTests.ScoreBound);
+                    Assert.True(Math.Abs(engine.Predict(rows[i]).Score[k] - single[i][k])
+                        <= StCnnPredictionTransformerTests.ScoreBound);
         }
 
         public sealed class Prediction

@@ -20,12 +20,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         private static StNetworkOptions FittedNetwork(int size, StCnnTrainer.Options options, int rows = 16)
         {
             var ml = new MLContext(seed: 1);
-            var data = new ColourClutterImages(Digits, seed: 1, ColourClutterOptions.Moderate(size)).CreateDataView(ml, rows);
+            var data = new ColourClutterImages(Digits, seed: 1, ColourClutterOptions.Moderate(size))
+                .CreateDataView(ml, rows);
             options.FeatureColumnName = "Image";
             options.ClassifierWidths ??= new[] { 4, 4 };
             options.MaxEpochs = 1;
             options.BatchSize = 8;
-            var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.StCnn(options)).Fit(data);
+            var model = ml.Transforms.Conversion.MapValueToKey("Label")
+                .Append(ml.MulticlassClassification.Trainers.StCnn(options)).Fit(data);
             var parameters = model.LastTransformer.Model;
             var network = parameters.Network;
             parameters.TorchNetwork.Dispose();
@@ -43,7 +45,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         [Fact]
         public void TheUsersOutputSizeWinsAndSmallInputsKeepTheirSize()
         {
-            var explicitSize = FittedNetwork(80, new StCnnTrainer.Options { TransformOutputHeight = 60, TransformOutputWidth = 40 });
+            var explicitSize =
+                FittedNetwork(80, new StCnnTrainer.Options { TransformOutputHeight = 60, TransformOutputWidth = 40 });
             Assert.Equal((60, 40), (explicitSize.TransformOutputHeight, explicitSize.TransformOutputWidth));
             var small = FittedNetwork(64, new StCnnTrainer.Options { FullyConnectedInputSide = 0 });
             Assert.Equal((64, 64), (small.TransformOutputHeight, small.TransformOutputWidth));
@@ -68,27 +71,32 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             // small widths: the machinery (colour input, downsampling ST, pooled heads, normalisation) learns. Ten
             // classes of colour digits need far more images than a fast test can train (see the colour benchmark).
             var ml = new MLContext(seed: 1);
-            var easy = new ColourClutterOptions { CanvasSize = 72, PatchCount = 0, NoiseAmplitude = 0, MinDigitFraction = 0.6, MaxDigitFraction = 0.8 };
+            var easy = new ColourClutterOptions { CanvasSize = 72, PatchCount = 0, NoiseAmplitude = 0,
+                MinDigitFraction = 0.6, MaxDigitFraction = 0.8 };
             var data = new ColourClutterImages(ZerosAndOnes(), seed: 2, easy).CreateDataView(ml, 128);
             var options = new StCnnTrainer.Options
             {
-                FeatureColumnName = "Image", ClassifierWidths = new[] { 8, 16 }, LocalisationWidths = new[] { 8, 8, 16 },
+                FeatureColumnName = "Image", ClassifierWidths = new[] { 8, 16 },
+                LocalisationWidths = new[] { 8, 8, 16 },
                 MaxEpochs = 6, BatchSize = 16,
             };
-            var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.StCnn(options)).Fit(data);
+            var model = ml.Transforms.Conversion.MapValueToKey("Label")
+                .Append(ml.MulticlassClassification.Trainers.StCnn(options)).Fit(data);
             var parameters = model.LastTransformer.Model;
             var losses = parameters.History.Select(e => e.TrainLoss).ToArray();
             Assert.Equal(48, parameters.Network.TransformOutputHeight);
             Assert.Contains(parameters.TorchNetwork.modules(), m => m is FixedSizePool);
             parameters.TorchNetwork.Dispose();
-            Assert.True(losses[^1] < 0.7 * losses[0], $"losses by epoch: {string.Join(", ", losses.Select(l => l.ToString("F3")))}");
+            Assert.True(losses[^1] < 0.7 * losses[0],
+                $"losses by epoch: {string.Join(", ", losses.Select(l => l.ToString("F3")))}");
         }
 
         private static Stn.Datasets.Data.LabeledImageSet ZerosAndOnes()
         {
             var keep = Enumerable.Range(0, Digits.Count).Where(i => Digits.Labels[i] <= 1).ToArray();
             var pixels = keep.SelectMany(i => Digits.GetPixels(i).ToArray()).ToArray();
-            return new Stn.Datasets.Data.LabeledImageSet(pixels, keep.Select(i => Digits.Labels[i]).ToArray(), Digits.Height, Digits.Width);
+            return new Stn.Datasets.Data.LabeledImageSet(pixels, keep.Select(i => Digits.Labels[i]).ToArray(),
+                Digits.Height, Digits.Width);
         }
     }
 }

@@ -9,14 +9,16 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
 {
     public class ScoreInBatchesTests
     {
-        private static (MLContext Ml, IDataView Data, StCnnModelParameters Model, float[][] RowByRowScores) Trained(int parallel)
+        private static (MLContext Ml, IDataView Data, StCnnModelParameters Model,
+            float[][] RowByRowScores) Trained(int parallel)
         {
             var ml = new MLContext(seed: 4);
             var rows = ml.Data.LoadFromEnumerable(SyntheticImages.Make(70, 4));
             var keyed = SyntheticImages.KeyLabel(ml).Fit(rows).Transform(rows);
             var transformer = ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 },
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                LocalisationWidths = new[] { 16 },
                 Classifier = ClassifierKind.Fcn, ParallelTransformers = parallel, MaxEpochs = 1, BatchSize = 16,
             }).Fit(keyed);
             return (ml, keyed, transformer.Model, transformer.Transform(keyed).GetColumn<float[]>("Score").ToArray());
@@ -56,8 +58,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             Assert.Contains("Nope", e.Message);
             var wrong = ml.Data.LoadFromEnumerable(new[] { new Small { Pixels = new float[10] } });
             e = Assert.ThrowsAny<Exception>(() => model.ScoreInBatches(wrong, "Pixels"));
-            Assert.Contains("Schema mismatch for input column 'Pixels': expected Vector<Single, 1, 12, 12>, got Vector<Single, 10>", e.Message);
-            Assert.Equal("batchSize", Assert.ThrowsAny<ArgumentException>(() => model.ScoreInBatches(data, "Pixels", 0)).ParamName);
+            Assert.Contains("Schema mismatch for input column 'Pixels': expected Vector<Single, 1, 12, " +
+                "12>, got Vector<Single, 10>", e.Message);
+            Assert.Equal("batchSize", Assert.ThrowsAny<ArgumentException>(() => model.ScoreInBatches(data, "Pixels", 0))
+                .ParamName);
         }
 
         private sealed class Small

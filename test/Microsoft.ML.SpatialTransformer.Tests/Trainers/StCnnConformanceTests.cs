@@ -14,8 +14,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var ml = new MLContext(seed: 1);
             var keyLabel = SyntheticImages.KeyLabel(ml);
             var valid = ml.Data.LoadFromEnumerable(SyntheticImages.Make(48, 1));
-            var estimator = keyLabel.Append(ml.MulticlassClassification.Trainers.StCnn(StCnnTrainerTests.SmallOptions(epochs: 2)));
-            var unlabelled = ml.Data.LoadFromEnumerable(SyntheticImages.Make(48, 1).Select(r => new NoLabel { Pixels = r.Pixels }));
+            var estimator =
+                keyLabel.Append(ml.MulticlassClassification.Trainers.StCnn(StCnnTrainerTests.SmallOptions(epochs: 2)));
+            var unlabelled = ml.Data.LoadFromEnumerable(SyntheticImages.Make(48, 1)
+                .Select(r => new NoLabel { Pixels = r.Pixels }));
             var wrongSize = ml.Data.LoadFromEnumerable(SyntheticImages.Make(8, 1)
                 .Select(r => new WrongSize { Pixels = r.Pixels.Take(100).ToArray(), Side = r.Side }));
             EstimatorConformance.Check(ml, estimator, valid,

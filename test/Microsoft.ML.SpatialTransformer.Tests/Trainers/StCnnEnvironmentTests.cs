@@ -29,7 +29,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         {
             Assert.False(TorchSharp.torch.cuda.is_available()); // this suite runs on CPU machines
             var strict = new MLContext(seed: 1) { GpuDeviceId = 0, FallbackToCpu = false };
-            var e = Assert.ThrowsAny<Exception>(() => strict.MulticlassClassification.Trainers.StCnn(Tiny()).Fit(Keyed(strict, SyntheticImages.Make(32, 1))));
+            var e = Assert.ThrowsAny<Exception>(() => strict.MulticlassClassification.Trainers.StCnn(Tiny())
+                .Fit(Keyed(strict, SyntheticImages.Make(32, 1))));
             Assert.Contains("MLContext.GpuDeviceId is 0 but no such CUDA device is available", e.Message);
             Assert.Contains("FallbackToCpu", e.Message);
 
@@ -50,7 +51,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             rows[3].Pixels[10] = float.NaN;
             rows[7].Pixels[0] = float.PositiveInfinity;
             ml.MulticlassClassification.Trainers.StCnn(Tiny()).Fit(Keyed(ml, rows));
-            Assert.Contains(messages, m => m.Contains("Skipped 2 row(s) of the training data with NaN or infinite pixels"));
+            Assert.Contains(messages,
+                m => m.Contains("Skipped 2 row(s) of the training data with NaN or infinite pixels"));
             Assert.Contains(messages, m => m.Contains("38 training rows"));
         }
 
@@ -67,7 +69,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", "Side")
                 .Append(ml.Transforms.LoadImages("Image", dir.Path, "Path"))
                 .Append(ml.Transforms.ResizeImages("Image", 12, 12))
-                .Append(ml.Transforms.ExtractPixels("Pixels", "Image", colorsToExtract: Transforms.Image.ImagePixelExtractingEstimator.ColorBits.Red, scaleImage: 1f / 255))
+                .Append(ml.Transforms.ExtractPixels("Pixels", "Image",
+                    colorsToExtract: Transforms.Image.ImagePixelExtractingEstimator.ColorBits.Red,
+                    scaleImage: 1f / 255))
                 .Append(ml.MulticlassClassification.Trainers.StCnn(options))
                 .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedSide", "PredictedLabel"));
             var model = pipeline.Fit(data);

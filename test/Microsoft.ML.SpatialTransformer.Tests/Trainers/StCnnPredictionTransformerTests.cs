@@ -17,10 +17,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         private static StCnnTrainer.Options Tiny(int epochs = 1) => new()
         {
             FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 },
-            Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 }, MaxEpochs = epochs, BatchSize = 16, LearningRate = 3e-3,
+            Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 }, MaxEpochs = epochs, BatchSize = 16,
+            LearningRate = 3e-3,
         };
 
-        private static (MLContext Ml, IDataView Keyed, StCnnPredictionTransformer Model) Trained(int rows = 64, int epochs = 1)
+        private static (MLContext Ml, IDataView Keyed, StCnnPredictionTransformer Model) Trained(int rows = 64,
+            int epochs = 1)
         {
             var ml = new MLContext(seed: 7);
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(rows, 7));
@@ -45,7 +47,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var reference = ml.MulticlassClassification.Trainers.NaiveBayes("Label", "Pixels").Fit(keyed);
             SchemaAssert.Equal(reference.Transform(keyed).Schema, model.Transform(keyed).Schema);
             SchemaAssert.Equal(reference.GetOutputSchema(keyed.Schema), model.GetOutputSchema(keyed.Schema));
-            SchemaAssert.Equal(model.Transform(keyed).Schema, ((ITransformer)model).GetRowToRowMapper(keyed.Schema).OutputSchema);
+            SchemaAssert.Equal(model.Transform(keyed).Schema, ((ITransformer)model).GetRowToRowMapper(keyed.Schema)
+                .OutputSchema);
 
             // Input that already has a Score column: hidden the way ML.NET's scorer hides it.
             var withScore = ml.Transforms.CopyColumns("Score", "Pixels").Fit(keyed).Transform(keyed);
@@ -73,7 +76,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         {
             var ml = new MLContext(seed: 8);
             var train = ml.Data.LoadFromEnumerable(SyntheticImages.Make(256, 8));
-            var pipeline = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Tiny(epochs: 3)));
+            var pipeline = SyntheticImages.KeyLabel(ml)
+                .Append(ml.MulticlassClassification.Trainers.StCnn(Tiny(epochs: 3)));
             var model = pipeline.Fit(train);
             var test = ml.Data.LoadFromEnumerable(SyntheticImages.Make(10_000, 9));
             var scored = model.Transform(test);
@@ -87,13 +91,17 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             Assert.True(metrics.MicroAccuracy > 0.8, $"accuracy {metrics.MicroAccuracy}");
             Assert.True(double.IsFinite(metrics.LogLoss));
 
-            var sides = ml.Transforms.Conversion.MapKeyToValue("PredictedSide", "PredictedLabel").Fit(scored).Transform(scored);
+            var sides = ml.Transforms.Conversion.MapKeyToValue("PredictedSide", "PredictedLabel").Fit(scored)
+                .Transform(scored);
             var expected = test.GetColumn<string>("Side").ToArray();
             var named = sides.GetColumn<string>("PredictedSide").ToArray();
-            Assert.Equal(labels.Zip(predicted, (l, p) => l == p).Count(x => x), expected.Zip(named, (e, n) => e == n).Count(x => x));
+            Assert.Equal(labels.Zip(predicted, (l, p) => l == p).Count(x => x),
+                expected.Zip(named, (e, n) => e == n).Count(x => x));
 
-            var keyedSmall = SyntheticImages.KeyLabel(ml).Fit(train).Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 10)));
-            var importance = ml.MulticlassClassification.PermutationFeatureImportance(model.LastTransformer, keyedSmall, permutationCount: 1);
+            var keyedSmall = SyntheticImages.KeyLabel(ml).Fit(train)
+                .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 10)));
+            var importance = ml.MulticlassClassification.PermutationFeatureImportance(model.LastTransformer, keyedSmall,
+                permutationCount: 1);
             Assert.Equal(144, importance.Length);
             Assert.Contains(importance, s => s.LogLoss.Mean != 0); // permuting a pixel changes the scores
         }
@@ -117,8 +125,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
                 var prediction = engine.Predict(rows[i]);
                 Assert.Equal(rowByRow[i], prediction.Score); // the engine is the row mapper: the same bits
                 for (int k = 0; k < 2; k++)
-                    Assert.True(Math.Abs(prediction.Score[k] - scores[i][k]) <= ScoreBound, $"row {i}: {prediction.Score[k]} vs {scores[i][k]}");
-                if (Math.Abs(scores[i][0] - scores[i][1]) > 2 * ScoreBound) Assert.Equal(sides[i], prediction.PredictedSide);
+                    Assert.True(Math.Abs(prediction.Score[k] - scores[i][k]) <= ScoreBound,
+                        $"row {i}: {prediction.Score[k]} vs {scores[i][k]}");
+                if (Math.Abs(scores[i][0] - scores[i][1]) > 2 * ScoreBound)
+                    Assert.Equal(sides[i], prediction.PredictedSide);
             }
         }
 
@@ -150,11 +160,13 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
 
             using var dir = new TempDirectory();
             ml.Model.Save(model, data.Schema, dir.File("model.zip"));
-            var types = ModelRunnerProcess.Run(new[] { "--describe", dir.File("model.zip") }).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var types = ModelRunnerProcess.Run(new[] { "--describe", dir.File("model.zip") })
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(typeof(StCnnPredictionTransformer).FullName, types[1].Trim());
             var fresh = ModelRunnerProcess.Transform(ml, dir.File("model.zip"), test, dir.Path);
             Assert.Equal(here.GetColumn<float[]>("Score").ToArray(), fresh.GetColumn<float[]>("Score").ToArray());
-            Assert.Equal(here.GetColumn<string>("PredictedSide").ToArray(), fresh.GetColumn<string>("PredictedSide").ToArray());
+            Assert.Equal(here.GetColumn<string>("PredictedSide").ToArray(),
+                fresh.GetColumn<string>("PredictedSide").ToArray());
 
             var loaded = (TransformerChain<ITransformer>)ml.Model.Load(dir.File("model.zip"), out _);
             var reloaded = Assert.IsType<StCnnPredictionTransformer>(loaded.ElementAt(1));
@@ -166,10 +178,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         public void ScoreInBatchesAndGetSpatialTransformerDefaultToTheTrainedColumn()
         {
             var (ml, keyed, model) = Trained();
-            var scores = model.Model.ScoreInBatches(keyed).GetColumn<float[]>("Score").ToArray(); // no column named: "Pixels"
+            // no column named: "Pixels"
+            var scores = model.Model.ScoreInBatches(keyed).GetColumn<float[]>("Score").ToArray();
             Assert.Equal(model.Transform(keyed).GetColumn<float[]>("Score").ToArray(), scores);
             var canonical = model.Model.GetSpatialTransformer().Transform(keyed).GetColumn<float[]>("Theta").ToArray();
-            Assert.Equal(model.Model.ScoreInBatches(keyed).GetColumn<float[]>("Theta").ToArray().Length, canonical.Length);
+            Assert.Equal(model.Model.ScoreInBatches(keyed).GetColumn<float[]>("Theta").ToArray().Length,
+                canonical.Length);
         }
     }
 }

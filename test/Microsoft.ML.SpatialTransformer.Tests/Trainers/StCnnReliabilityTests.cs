@@ -24,7 +24,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         {
             var ml = new MLContext(seed: 3);
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(96, 3));
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options(1))).Fit(data);
+            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options(1)))
+                .Fit(data);
             return (ml, data, model);
         }
 
@@ -55,7 +56,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             options.Optimizer = OptimizerKind.Sgd;
             options.LearningRate = 1e12;
             var e = Assert.ThrowsAny<Exception>(() => ml.MulticlassClassification.Trainers.StCnn(options).Fit(data));
-            Assert.Matches(@"The training loss became (NaN|-?Infinity|∞|-∞) in epoch \d+, batch \d+\. Try a lower learning rate", e.Message);
+            Assert.Matches(
+                @"The training loss became (NaN|-?Infinity|∞|-∞) in epoch \d+, batch \d+\. Try a lower learning rate",
+                e.Message);
         }
 
         [Fact]
@@ -65,7 +68,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             {
                 var ml = new MLContext(seed);
                 var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 3));
-                var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options(2))).Fit(data);
+                var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(Options(2)))
+                    .Fit(data);
                 using var dir = new TempDirectory();
                 ml.Model.Save(model, data.Schema, dir.File("m.zip"));
                 using var zip = ZipFile.OpenRead(dir.File("m.zip"));
@@ -118,14 +122,16 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
                 writer.Write("not torch weights");
             }
             var e = Assert.ThrowsAny<Exception>(() => ml.Model.Load(corrupted, out _));
-            Assert.Contains("/TSModel' does not match the SHA-256", Flatten(e)); // the header's hash of the weights catches it first
+            // the header's hash of the weights catches it first
+            Assert.Contains("/TSModel' does not match the SHA-256", Flatten(e));
 
             // A model written by a newer version of the format.
             string newer = dir.File("newer.zip");
             File.Copy(good, newer);
             using (var zip = ZipFile.Open(newer, ZipArchiveMode.Update))
             {
-                var entry = zip.Entries.Where(en => en.FullName.EndsWith("Model.key")).Single(en => SignatureOffset(Read(en)) >= 0);
+                var entry = zip.Entries.Where(en => en.FullName.EndsWith("Model.key"))
+                    .Single(en => SignatureOffset(Read(en)) >= 0);
                 BumpVersion(entry);
             }
             e = Assert.ThrowsAny<Exception>(() => ml.Model.Load(newer, out _));

@@ -14,10 +14,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
     /// labels.</summary>
     public class StCnnSequenceTests
     {
-        private static StCnnSequenceEstimator.Options Small(SpatialTransformKind transform, int series, int epochs) => new()
+        private static StCnnSequenceEstimator.Options Small(SpatialTransformKind transform, int series, int epochs)
+            => new()
         {
             Transform = transform, SeriesTransformers = series, MaxEpochs = epochs, BatchSize = 32,
-            ClassifierWidths = new[] { 8, 16 }, LocalisationWidths = new[] { 8, 8, 16 }, Localisation = LocalisationNetworkKind.Cnn,
+            ClassifierWidths = new[] { 8, 16 }, LocalisationWidths = new[] { 8, 8, 16 },
+            Localisation = LocalisationNetworkKind.Cnn,
         };
 
         [Theory]
@@ -34,7 +36,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             Assert.True(history[^1].TrainLoss < 0.8 * history[0].TrainLoss,
                 $"loss {history[0].TrainLoss:F3} -> {history[^1].TrainLoss:F3}");
             Assert.Equal(series > 0 ? series : transform == SpatialTransformKind.None ? 0 : 1,
-                model.Network.Transform == SpatialTransformKind.None ? 0 : Math.Max(1, model.Network.SeriesTransformers));
+                model.Network.Transform == SpatialTransformKind.None ? 0
+                    : Math.Max(1, model.Network.SeriesTransformers));
         }
 
         [Fact]
@@ -62,7 +65,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         {
             var ml = new MLContext(seed: 4);
             var train = SequenceData.Rows(ml, 64, seed: 4);
-            var model = ml.MulticlassClassification.Trainers.StCnnSequence(Small(SpatialTransformKind.Affine, 2, 1)).Fit(train);
+            var model = ml.MulticlassClassification.Trainers.StCnnSequence(Small(SpatialTransformKind.Affine, 2, 1))
+                .Fit(train);
             using var dir = new TempDirectory();
             ml.Model.Save(model, train.Schema, dir.File("model.zip"));
             var test = ml.Data.TakeRows(SequenceData.Rows(ml, 30, seed: 5), 30);
@@ -146,7 +150,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         public void NonTextLabel_IsASchemaMismatch()
         {
             var ml = new MLContext(seed: 10);
-            var data = ml.Data.LoadFromEnumerable(new[] { new NumericRow { Features = new float[32 * 32], Label = 3 } });
+            var data =
+                ml.Data.LoadFromEnumerable(new[] { new NumericRow { Features = new float[32 * 32], Label = 3 } });
             var e = Assert.ThrowsAny<ArgumentOutOfRangeException>(() =>
                 ml.MulticlassClassification.Trainers.StCnnSequence(Small(SpatialTransformKind.None, 0, 1)).Fit(data));
             Assert.Contains("Schema mismatch for label column 'Label': expected String, got Single", e.Message);

@@ -20,9 +20,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         {
             var ml = new MLContext(seed: 1);
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 1));
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
+            var model = SyntheticImages.KeyLabel(ml)
+                .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Fcn, MaxEpochs = 1, BatchSize = 16,
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                Classifier = ClassifierKind.Fcn, MaxEpochs = 1, BatchSize = 16,
             })).Fit(data);
             var engine = ml.Model.CreatePredictionEngine<SyntheticImages.Row, SyntheticImages.Prediction>(model);
             var rows = SyntheticImages.Make(32, 2);

@@ -14,7 +14,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         internal static StCnnTrainer.Options SmallOptions(int epochs = 3) => new()
         {
             FeatureColumnName = "Pixels", Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 },
-            Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 }, MaxEpochs = epochs, BatchSize = 32, LearningRate = 3e-3,
+            Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 }, MaxEpochs = epochs,
+            BatchSize = 32, LearningRate = 3e-3,
         };
 
         private static IEstimator<ITransformer> Pipeline(MLContext ml, StCnnTrainer.Options options) =>
@@ -46,7 +47,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var scored = model.Transform(test);
             var fresh = ModelRunnerProcess.Transform(ml, dir.File("stcnn.zip"), test, dir.Path);
             Assert.Equal(scored.GetColumn<float[]>("Score").ToArray(), fresh.GetColumn<float[]>("Score").ToArray());
-            Assert.Equal(scored.GetColumn<string>("PredictedSide").ToArray(), fresh.GetColumn<string>("PredictedSide").ToArray());
+            Assert.Equal(scored.GetColumn<string>("PredictedSide").ToArray(),
+                fresh.GetColumn<string>("PredictedSide").ToArray());
         }
 
         [Fact]
@@ -71,7 +73,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             {
                 var ml = new MLContext();
                 var train = ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 5));
-                return Pipeline(ml, SmallOptions(epochs: 1)).Fit(train).Transform(train).GetColumn<float[]>("Score").ToArray();
+                return Pipeline(ml, SmallOptions(epochs: 1)).Fit(train).Transform(train)
+                    .GetColumn<float[]>("Score").ToArray();
             }
             Assert.NotEqual(Scores(), Scores());
         }
@@ -83,7 +86,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var messages = new System.Collections.Concurrent.ConcurrentBag<string>();
             ml.Log += (_, e) => messages.Add(e.Message);
             var train = ml.Data.LoadFromEnumerable(SyntheticImages.Make(96, 1));
-            var validation = SyntheticImages.KeyLabel(ml).Fit(train).Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 9)));
+            var validation = SyntheticImages.KeyLabel(ml).Fit(train)
+                .Transform(ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 9)));
             var options = SmallOptions(epochs: 3);
             options.ValidationSet = validation;
             var keyed = SyntheticImages.KeyLabel(ml).Fit(train).Transform(train);
@@ -115,23 +119,33 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var rows = SyntheticImages.Make(8, 1);
             var data = ml.Data.LoadFromEnumerable(rows);
             // Label not a key.
-            var e = Assert.ThrowsAny<Exception>(() => ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options { FeatureColumnName = "Pixels", LabelColumnName = "Side" }).Fit(data));
+            var e =
+                Assert.ThrowsAny<Exception>(() =>
+                    ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options { FeatureColumnName = "Pixels",
+                    LabelColumnName = "Side" }).Fit(data));
             Assert.Contains("Schema mismatch for label column 'Side'", e.Message);
             // Missing feature column.
             var keyed = SyntheticImages.KeyLabel(ml).Fit(data).Transform(data);
-            e = Assert.ThrowsAny<Exception>(() => ml.MulticlassClassification.Trainers.StCnn(featureColumnName: "Nope").Fit(keyed));
+            e = Assert.ThrowsAny<Exception>(() => ml.MulticlassClassification.Trainers.StCnn(featureColumnName: "Nope")
+                .Fit(keyed));
             Assert.Contains("Could not find feature column 'Nope'", e.Message);
             // A single class.
-            var one = ml.Data.LoadFromEnumerable(rows.Select(r => new SyntheticImages.Row { Pixels = r.Pixels, Side = "left" }));
+            var one =
+                ml.Data.LoadFromEnumerable(
+                    rows.Select(r => new SyntheticImages.Row { Pixels = r.Pixels, Side = "left" }));
             var oneKeyed = SyntheticImages.KeyLabel(ml).Fit(one).Transform(one);
-            e = Assert.ThrowsAny<Exception>(() => ml.MulticlassClassification.Trainers.StCnn(featureColumnName: "Pixels").Fit(oneKeyed));
+            e = Assert.ThrowsAny<Exception>(() =>
+                ml.MulticlassClassification.Trainers.StCnn(featureColumnName: "Pixels").Fit(oneKeyed));
             Assert.Contains("has 1 class(es)", e.Message);
             // Empty training data.
-            var empty = SyntheticImages.KeyLabel(ml).Fit(data).Transform(ml.Data.LoadFromEnumerable(Array.Empty<SyntheticImages.Row>()));
-            e = Assert.ThrowsAny<Exception>(() => ml.MulticlassClassification.Trainers.StCnn(featureColumnName: "Pixels").Fit(empty));
+            var empty = SyntheticImages.KeyLabel(ml).Fit(data)
+                .Transform(ml.Data.LoadFromEnumerable(Array.Empty<SyntheticImages.Row>()));
+            e = Assert.ThrowsAny<Exception>(() =>
+                ml.MulticlassClassification.Trainers.StCnn(featureColumnName: "Pixels").Fit(empty));
             Assert.Contains("no usable row", e.Message);
             // Bad options name themselves.
-            e = Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.StCnn(featureColumnName: "Pixels", maxEpochs: 0));
+            e = Assert.ThrowsAny<ArgumentException>(() =>
+                ml.MulticlassClassification.Trainers.StCnn(featureColumnName: "Pixels", maxEpochs: 0));
             Assert.Contains("MaxEpochs", e.Message);
         }
     }
@@ -158,7 +172,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var pixels = data.GetColumn<float[]>("Pixels").ToArray();
             using var scope = TorchSharp.torch.NewDisposeScope();
             using var noGrad = TorchSharp.torch.no_grad();
-            var x = TorchSharp.torch.tensor(pixels.SelectMany(p => p).ToArray(), new long[] { pixels.Length, 1, 12, 12 });
+            var x = TorchSharp.torch.tensor(pixels.SelectMany(p => p).ToArray(),
+                new long[] { pixels.Length, 1, 12, 12 });
             var expected = model.Model.TorchNetwork.ForwardWithThetas(x).Thetas[0];
             for (int i = 0; i < thetas.Length; i++)
                 for (int j = 0; j < 6; j++)

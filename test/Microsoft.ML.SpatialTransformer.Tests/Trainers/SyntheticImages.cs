@@ -57,11 +57,13 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
                 bgra[4 * p + 3] = 255;
             }
             string file = $"img{i}.png";
-            using (var image = MLImage.CreateFromPixels(12, 12, MLPixelFormat.Bgra32, bgra)) image.Save(System.IO.Path.Combine(directory, file));
+            using (var image = MLImage.CreateFromPixels(12, 12, MLPixelFormat.Bgra32, bgra))
+                image.Save(System.IO.Path.Combine(directory, file));
             return new PngRow { Path = file, Side = r.Side };
         }).ToArray();
 
         /// <summary>MapValueToKey(Side -> Label), the usual first step of an ML.NET multiclass pipeline.</summary>
-        public static IEstimator<ITransformer> KeyLabel(MLContext ml) => ml.Transforms.Conversion.MapValueToKey("Label", "Side");
+        public static IEstimator<ITransformer> KeyLabel(MLContext ml)
+            => ml.Transforms.Conversion.MapValueToKey("Label", "Side");
     }
 }

@@ -39,7 +39,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
                 double tx = (2 * u[4 * i + 2] - 1) * 0.2, ty = (2 * u[4 * i + 3] - 1) * 0.2;
                 var expected = new[] { s * Math.Cos(a), -s * Math.Sin(a), tx, s * Math.Sin(a), s * Math.Cos(a), ty };
                 for (int k = 0; k < 6; k++) Assert.Equal(expected[k], theta[6 * i + k], 5);
-                Assert.InRange(Math.Sqrt(theta[6 * i] * theta[6 * i] + theta[6 * i + 3] * theta[6 * i + 3]), 0.8 - 1e-6, 1.2 + 1e-6); // |scale|
+                // |scale|
+                Assert.InRange(Math.Sqrt(theta[6 * i] * theta[6 * i] + theta[6 * i + 3] * theta[6 * i + 3]), 0.8 - 1e-6,
+                    1.2 + 1e-6);
             }
         }
 
@@ -66,11 +68,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
         public void OutOfRangeSettingsAreRefusedByName()
         {
             var ml = new MLContext(1);
-            Assert.Contains("AugmentScale", Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.StCnn(
+            Assert.Contains("AugmentScale",
+                Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.StCnn(
                 new StCnnTrainer.Options { AugmentScale = 1 })).Message);
-            Assert.Contains("AugmentRotationDegrees", Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.StCnn(
+            Assert.Contains("AugmentRotationDegrees",
+                Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.StCnn(
                 new StCnnTrainer.Options { AugmentRotationDegrees = -1 })).Message);
-            Assert.Contains("AugmentTranslation", Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.StCnn(
+            Assert.Contains("AugmentTranslation",
+                Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.StCnn(
                 new StCnnTrainer.Options { AugmentTranslation = double.NaN })).Message);
         }
 
@@ -81,10 +86,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             {
                 var ml = new MLContext(seed);
                 var train = ml.Data.LoadFromEnumerable(SyntheticImages.Make(96, 5));
-                var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
+                var model = SyntheticImages.KeyLabel(ml)
+                    .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
                 {
-                    FeatureColumnName = "Pixels", Classifier = ClassifierKind.Fcn, Localisation = LocalisationNetworkKind.Fcn,
-                    LocalisationWidths = new[] { 16 }, MaxEpochs = 2, BatchSize = 32, AugmentRotationDegrees = rotation, AugmentTranslation = rotation > 0 ? 0.1 : 0,
+                    FeatureColumnName = "Pixels", Classifier = ClassifierKind.Fcn,
+                    Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 }, MaxEpochs = 2,
+                    BatchSize = 32, AugmentRotationDegrees = rotation, AugmentTranslation = rotation > 0 ? 0.1 : 0,
                 })).Fit(train);
                 return model.Transform(train).GetColumn<float[]>("Score").ToArray();
             }

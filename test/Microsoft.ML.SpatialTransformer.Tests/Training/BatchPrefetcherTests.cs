@@ -18,7 +18,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             {
                 Thread.Sleep(b % 2 == 0 ? 5 : 0); // uneven fills must not reorder anything
                 buffer.Count = b == 4 ? 1 : 3;
-                for (int i = 0; i < buffer.Count; i++) { buffer.Pixels[2 * i] = b; buffer.Pixels[2 * i + 1] = i; buffer.Labels[i] = 10 * b + i; }
+                for (int i = 0; i < buffer.Count; i++) { buffer.Pixels[2 * i] = b; buffer.Pixels[2 * i + 1] = i;
+                    buffer.Labels[i] = 10 * b + i; }
             });
             for (int b = 0; b < 5; b++)
             {

@@ -16,7 +16,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             var random = new Random(5);
             // Raw-pixel-like values: large means against small spreads are where one-pass sums lose digits.
             var rows = Enumerable.Range(0, rowCount).Select(_ => Enumerable.Range(0, channels * pixels)
-                .Select(i => (float)(1000 * (i / pixels + 1) + random.NextDouble() * (i / pixels + 1))).ToArray()).ToArray();
+                .Select(i => (float)(1000 * (i / pixels + 1) + random.NextDouble() * (i / pixels + 1))).ToArray())
+                .ToArray();
             var statistics = new ChannelStatistics(channels, pixels);
             foreach (var row in rows) statistics.Add(row);
             Assert.Equal(rowCount, statistics.Rows);

@@ -31,8 +31,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             Assert.Equal(5.5 + 0.95, EpochBudget.Plan(TenMinutes, Seconds(505), 5.5, Seconds(50), 0.5, 9), 9);
             // Past the budget already: the plan is what was done.
             Assert.Equal(1, EpochBudget.Plan(TimeSpan.FromTicks(1), Seconds(2), 1, Seconds(2), 1, 50), 9);
-            Assert.Throws<ArgumentOutOfRangeException>(() => EpochBudget.Plan(TenMinutes, TimeSpan.Zero, 0, TimeSpan.Zero, 1, 5));
-            Assert.Throws<ArgumentOutOfRangeException>(() => EpochBudget.Plan(TenMinutes, Seconds(1), 1, Seconds(1), 0, 5));
+            Assert.Throws<ArgumentOutOfRangeException>(() => EpochBudget.Plan(TenMinutes, TimeSpan.Zero, 0,
+                TimeSpan.Zero, 1, 5));
+            Assert.Throws<ArgumentOutOfRangeException>(() =>
+                EpochBudget.Plan(TenMinutes, Seconds(1), 1, Seconds(1), 0, 5));
         }
     }
 }

@@ -21,7 +21,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 1));
             SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Fcn, MaxEpochs = 3, BatchSize = 16,
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                Classifier = ClassifierKind.Fcn, MaxEpochs = 3, BatchSize = 16,
             })).Fit(data);
 
             Assert.Equal(3, lines.Count(l => l.Contains("epoch ")));

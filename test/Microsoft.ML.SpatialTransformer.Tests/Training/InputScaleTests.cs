@@ -25,7 +25,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
         /// <summary>
         /// Training accuracy of the PNG flow LoadImages -> ResizeImages -> ExtractPixels -> MapValueToKey -> StCnn.
         /// </summary>
-        private double TrainingAccuracy(string directory, QuadrantImages.PngRow[] rows, float scale, InputNormalization normalization)
+        private double TrainingAccuracy(string directory, QuadrantImages.PngRow[] rows, float scale,
+            InputNormalization normalization)
         {
             var ml = new MLContext(seed: 3);
             var data = ml.Data.LoadFromEnumerable(rows);
@@ -49,10 +50,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             double scaled = TrainingAccuracy(dir.Path, rows, 1f / 255, InputNormalization.PerChannelMeanStd);
             double rawUnnormalised = TrainingAccuracy(dir.Path, rows, 1f, InputNormalization.None);
             Assert.True(scaled > 0.9, $"0-1 pixels trained to {scaled:P2}; the task should be learnable");
-            Assert.True(System.Math.Abs(raw - scaled) <= 0.01, $"0-255 pixels trained to {raw:P2}, 0-1 pixels to {scaled:P2}");
+            Assert.True(System.Math.Abs(raw - scaled) <= 0.01,
+                $"0-255 pixels trained to {raw:P2}, 0-1 pixels to {scaled:P2}");
             // Without normalisation (the old behaviour) the same raw pixels train clearly worse: the option is what
             // fixes it.
-            Assert.True(rawUnnormalised < scaled - 0.2, $"0-255 pixels without normalisation trained to {rawUnnormalised:P2}, 0-1 pixels to {scaled:P2}");
+            Assert.True(rawUnnormalised < scaled - 0.2,
+                $"0-255 pixels without normalisation trained to {rawUnnormalised:P2}, 0-1 pixels to {scaled:P2}");
         }
     }
 }

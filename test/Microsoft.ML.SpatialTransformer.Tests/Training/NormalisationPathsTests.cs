@@ -78,7 +78,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             var model = ml.Transforms.Conversion.MapValueToKey("Label", "Quadrant")
                 .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
                 {
-                    FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 8 },
+                    FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                    LocalisationWidths = new[] { 8 },
                     Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 }, MaxEpochs = 2, BatchSize = 16,
                 }))
                 .Fit(data);
@@ -95,21 +96,24 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
                 Assert.Equal(mean[c], storedMean[c], 1e-3);
                 Assert.Equal(std[c], storedStd[c], 1e-3);
             }
-            Assert.True(storedMean.Max() > 50 && storedStd.Min() > 10, "the test's statistics are far from mean 0, std 1");
+            Assert.True(storedMean.Max() > 50 && storedStd.Min() > 10,
+                "the test's statistics are far from mean 0, std 1");
 
             var expected = model.Transform(data).GetColumn<float[]>("Score").ToArray();
             // PredictionEngine: row by row.
             var engine = ml.Model.CreatePredictionEngine<Row, Scored>(model);
             AssertClose(expected, rows.Select(r => engine.Predict(r).Score).ToArray(), 1e-6, "PredictionEngine");
             // ScoreInBatches.
-            AssertClose(expected, parameters.ScoreInBatches(data, "Pixels", batchSize: 24).GetColumn<float[]>("Score").ToArray(), 1e-5, "ScoreInBatches");
+            AssertClose(expected, parameters.ScoreInBatches(data, "Pixels", batchSize: 24).GetColumn<float[]>("Score")
+                .ToArray(), 1e-5, "ScoreInBatches");
             // ExportOnnx.
             using (var stream = new MemoryStream())
             {
                 parameters.ExportOnnx(stream);
                 using var session = new InferenceSession(stream.ToArray());
                 using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("image",
-                    new DenseTensor<float>(rows.SelectMany(r => r.Pixels).ToArray(), new[] { rows.Length, 3, 12, 12 })) });
+                    new DenseTensor<float>(rows.SelectMany(r => r.Pixels).ToArray(),
+                        new[] { rows.Length, 3, 12, 12 })) });
                 var probabilities = results.Single(r => r.Name == "probabilities").AsTensor<float>().ToArray();
                 AssertClose(expected, probabilities.Chunk(4).ToArray(), 1e-4, "ExportOnnx");
             }
@@ -120,8 +124,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
                 using var session = new InferenceSession(stream.ToArray());
                 using var results = session.Run(new List<NamedOnnxValue>
                 {
-                    NamedOnnxValue.CreateFromTensor("Pixels", new DenseTensor<float>(rows.SelectMany(r => r.Pixels).ToArray(), new[] { rows.Length, 3, 12, 12 })),
-                    NamedOnnxValue.CreateFromTensor("Quadrant", new DenseTensor<string>(rows.Select(r => r.Quadrant).ToArray(), new[] { rows.Length, 1 })),
+                    NamedOnnxValue.CreateFromTensor("Pixels",
+                        new DenseTensor<float>(rows.SelectMany(r => r.Pixels).ToArray(),
+                        new[] { rows.Length, 3, 12, 12 })), NamedOnnxValue.CreateFromTensor("Quadrant",
+                        new DenseTensor<string>(rows.Select(r => r.Quadrant).ToArray(), new[] { rows.Length, 1 })),
                 });
                 var scores = results.Single(r => r.Name == "Score.output").AsTensor<float>().ToArray();
                 AssertClose(expected, scores.Chunk(4).ToArray(), 1e-4, "ConvertToOnnx");
@@ -132,8 +138,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
                 ml.Model.Save(model, data.Schema, stream);
                 stream.Position = 0;
                 var reloaded = ml.Model.Load(stream, out _);
-                AssertClose(expected, reloaded.Transform(data).GetColumn<float[]>("Score").ToArray(), 0, "reloaded model");
-                var reloadedNormalisation = ((TransformerChain<ITransformer>)reloaded).OfType<StCnnPredictionTransformer>()
+                AssertClose(expected, reloaded.Transform(data).GetColumn<float[]>("Score").ToArray(), 0,
+                    "reloaded model");
+                var reloadedNormalisation = ((TransformerChain<ITransformer>)reloaded)
+                    .OfType<StCnnPredictionTransformer>()
                     .Single().Model.TorchNetwork.InputNormalisation;
                 Assert.Equal(storedMean, reloadedNormalisation.Mean.data<float>().ToArray());
                 Assert.Equal(storedStd, reloadedNormalisation.Std.data<float>().ToArray());
@@ -174,9 +182,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
                 transformer.ExportOnnx(stream);
                 using var session = new InferenceSession(stream.ToArray());
                 using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("image",
-                    new DenseTensor<float>(rows.SelectMany(r => r.Pixels).ToArray(), new[] { rows.Length, 3, 12, 12 })) });
-                AssertClose(theta, results.Single(r => r.Name == "theta").AsTensor<float>().ToArray().Chunk(6).ToArray(), 1e-4, "ONNX theta");
-                AssertClose(canonical, results.Single(r => r.Name == "warped").AsTensor<float>().ToArray().Chunk(3 * 144).ToArray(), 1e-2, "ONNX warped");
+                    new DenseTensor<float>(rows.SelectMany(r => r.Pixels).ToArray(),
+                        new[] { rows.Length, 3, 12, 12 })) });
+                AssertClose(theta, results.Single(r => r.Name == "theta").AsTensor<float>().ToArray().Chunk(6)
+                    .ToArray(), 1e-4, "ONNX theta");
+                AssertClose(canonical, results.Single(r => r.Name == "warped").AsTensor<float>().ToArray()
+                    .Chunk(3 * 144).ToArray(), 1e-2, "ONNX warped");
             }
             using (var stream = new MemoryStream())
             {

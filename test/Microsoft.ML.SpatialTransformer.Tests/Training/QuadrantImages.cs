@@ -46,7 +46,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
                         bgra[4 * p] = 200; bgra[4 * p + 1] = 250; bgra[4 * p + 2] = 230;
                     }
                 string file = $"q{i}.png";
-                using (var image = MLImage.CreateFromPixels(Side, Side, MLPixelFormat.Bgra32, bgra)) image.Save(System.IO.Path.Combine(directory, file));
+                using (var image = MLImage.CreateFromPixels(Side, Side, MLPixelFormat.Bgra32, bgra))
+                    image.Save(System.IO.Path.Combine(directory, file));
                 return new PngRow { Path = file, Quadrant = Names[quadrant] };
             }).ToArray();
             if (shuffleLabels)

@@ -25,15 +25,18 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
 
         public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-        private StCnnTrainer.Options Trainer(long? budget, IProgress<TrainingProgress> progress = null, CancellationToken token = default) => new()
+        private StCnnTrainer.Options Trainer(long? budget, IProgress<TrainingProgress> progress = null,
+            CancellationToken token = default) => new()
         {
             FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 },
             Classifier = ClassifierKind.Cnn, ClassifierWidths = new[] { 8, 8 }, MaxEpochs = 2, BatchSize = 16,
-            TrainingDataMemoryBudgetBytes = budget, TemporaryDirectory = _directory, Progress = progress, CancellationToken = token,
+            TrainingDataMemoryBudgetBytes = budget, TemporaryDirectory = _directory, Progress = progress,
+            CancellationToken = token,
         };
 
         private static IDataView Keyed(MLContext ml, IEnumerable<SyntheticImages.Row> rows) =>
-            SyntheticImages.KeyLabel(ml).Fit(ml.Data.LoadFromEnumerable(SyntheticImages.Make(8, 1))).Transform(ml.Data.LoadFromEnumerable(rows));
+            SyntheticImages.KeyLabel(ml).Fit(ml.Data.LoadFromEnumerable(SyntheticImages.Make(8, 1)))
+                .Transform(ml.Data.LoadFromEnumerable(rows));
 
         private float[][] StCnnScores(long? budget, List<string> log = null)
         {
@@ -66,7 +69,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
         {
             // ExtractPixels' default output: whole numbers 0-255.
             static IEnumerable<SyntheticImages.Row> Bytes(IEnumerable<SyntheticImages.Row> rows) =>
-                rows.Select(r => new SyntheticImages.Row { Side = r.Side, Pixels = r.Pixels.Select(v => MathF.Round(v * 255)).ToArray() });
+                rows.Select(r => new SyntheticImages.Row { Side = r.Side,
+                    Pixels = r.Pixels.Select(v => MathF.Round(v * 255)).ToArray() });
             float[][] Scores(long? memoryBudget, List<string> log)
             {
                 var ml = new MLContext(seed: 3);
@@ -78,11 +82,13 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             var inMemoryLog = new List<string>();
             var inMemory = Scores(null, inMemoryLog);
             Assert.Contains(inMemoryLog, m => m.Contains(
-                "The training data (100 rows of 144 values, held as bytes since every value is a whole number 0-255, 0.0 MB) is held in memory."));
+                "The training data (100 rows of 144 values, held as bytes since every value is a whole number 0-255, " +
+                "0.0 MB) is held in memory."));
             var log = new List<string>();
             Assert.Equal(inMemory, Scores(budget, log));
             long memoryRows = budget / 144;
-            Assert.Contains(log, m => m.Contains($"({memoryRows} rows) and ") && m.Contains($"({100 - memoryRows} rows; on Linux"));
+            Assert.Contains(log, m => m.Contains($"({memoryRows} rows) and ")
+                && m.Contains($"({100 - memoryRows} rows; on Linux"));
             Assert.Empty(Directory.GetFiles(_directory));
         }
 
@@ -91,7 +97,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
         {
             var log = new List<string>();
             StCnnScores(null, log);
-            Assert.Contains(log, m => m.Contains("The training data (100 rows of 144 values, held as float32, 0.1 MB) is held in memory."));
+            Assert.Contains(log, m =>
+                m.Contains("The training data (100 rows of 144 values, held as float32, 0.1 MB) is held in memory."));
         }
 
         [Fact]
@@ -104,7 +111,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
                 var estimator = ml.Transforms.SpatialTransform(new SpatialTransformEstimator.Options
                 {
                     OutputColumnName = "Canonical", InputColumnName = "Pixels", LabelColumnName = "Label",
-                    Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 }, MaxEpochs = 1, TrainingBatchSize = 16,
+                    Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 16 }, MaxEpochs = 1,
+                    TrainingBatchSize = 16,
                     TrainingDataMemoryBudgetBytes = budget, TemporaryDirectory = _directory,
                 });
                 return estimator.Fit(data).Transform(data).GetColumn<float[]>("Canonical").ToArray();
@@ -124,7 +132,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
                 visible.Add(Directory.GetFiles(_directory).Length);
                 open.Add(OpenFiles.In(_directory));
             });
-            ml.MulticlassClassification.Trainers.StCnn(Trainer(0, progress)).Fit(Keyed(ml, SyntheticImages.Make(64, 1)));
+            ml.MulticlassClassification.Trainers.StCnn(Trainer(0, progress))
+                .Fit(Keyed(ml, SyntheticImages.Make(64, 1)));
             Assert.NotEmpty(open);
             Assert.All(open, n => Assert.Equal(1, n));
             // Where the file's name is removed once it is open, a process killed during Fit leaves nothing behind.
@@ -140,7 +149,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             using var cts = new CancellationTokenSource();
             var progress = new SynchronousProgress(p => { if (p.Batch == 2) cts.Cancel(); });
             Assert.ThrowsAny<OperationCanceledException>(() =>
-                ml.MulticlassClassification.Trainers.StCnn(Trainer(0, progress, cts.Token)).Fit(Keyed(ml, SyntheticImages.Make(64, 1))));
+                ml.MulticlassClassification.Trainers.StCnn(Trainer(0, progress, cts.Token))
+                    .Fit(Keyed(ml, SyntheticImages.Make(64, 1))));
             Assert.Empty(Directory.GetFiles(_directory));
         }
 
@@ -148,9 +158,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
         public void TheFileIsGoneAfterAProgressCallbackThrows()
         {
             var ml = new MLContext(seed: 1);
-            var progress = new SynchronousProgress(p => { if (p.Batch == 2) throw new ApplicationException("callback failed"); });
+            var progress =
+                new SynchronousProgress(p => { if (p.Batch == 2) throw new ApplicationException("callback failed"); });
             var e = Assert.ThrowsAny<Exception>(() =>
-                ml.MulticlassClassification.Trainers.StCnn(Trainer(0, progress)).Fit(Keyed(ml, SyntheticImages.Make(64, 1))));
+                ml.MulticlassClassification.Trainers.StCnn(Trainer(0, progress))
+                    .Fit(Keyed(ml, SyntheticImages.Make(64, 1))));
             Assert.Contains("callback failed", e.ToString());
             Assert.Empty(Directory.GetFiles(_directory));
         }

@@ -22,7 +22,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
         }
 
         private static float[] Square(float value) =>
-            Enumerable.Range(0, Size * Size).Select(i => i / Size is >= 2 and < 6 && i % Size is >= 2 and < 6 ? value : 0f).ToArray();
+            Enumerable.Range(0, Size * Size)
+                .Select(i => i / Size is >= 2 and < 6 && i % Size is >= 2 and < 6 ? value : 0f).ToArray();
 
         private static float[] Rotation(double degrees)
         {
@@ -34,11 +35,13 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
         {
             var ml = new MLContext(1);
             var data = ml.Data.LoadFromEnumerable(rows);
-            return (ml, data, ml.Transforms.SpatialTransform("Out", "Image", "Theta", SpatialTransformKind.Affine).Fit(data));
+            return (ml, data, ml.Transforms.SpatialTransform("Out", "Image", "Theta", SpatialTransformKind.Affine)
+                .Fit(data));
         }
 
         private static string[] TableRows(string directory) =>
-            File.ReadAllLines(Path.Combine(directory, "index.md")).Where(l => l.StartsWith("| ") && !l.StartsWith("| row ")).ToArray();
+            File.ReadAllLines(Path.Combine(directory, "index.md"))
+                .Where(l => l.StartsWith("| ") && !l.StartsWith("| row ")).ToArray();
 
         [Fact]
         public void TheIndexCaptionsEachRowWithItsLabelAndThetaInWords()
@@ -47,12 +50,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
                 new Row { Image = Square(1), Theta = Rotation(30), Kind = "a" },
                 new Row { Image = Square(1), Theta = Rotation(-90), Kind = "b|c" });
             using var dir = new TempDirectory();
-            var files = transformer.SaveExplanations(data, dir.Path, new ExplanationOptions { LabelColumnName = "Kind", GridLines = 2 });
+            var files = transformer.SaveExplanations(data, dir.Path,
+                new ExplanationOptions { LabelColumnName = "Kind", GridLines = 2 });
             Assert.Equal(2, files.Count);
             var rows = TableRows(dir.Path);
             Assert.Equal(2, rows.Length);
-            Assert.Equal("| 0 | ![row 0](row0.png) | a |  | rotation 30.0°, scale 1.00 x 1.00, shear 0.00, shift (0.25, 0.00) |", rows[0]);
-            Assert.Equal("| 1 | ![row 1](row1.png) | b\\|c |  | rotation -90.0°, scale 1.00 x 1.00, shear 0.00, shift (0.25, 0.00) |", rows[1]);
+            Assert.Equal("| 0 | ![row 0](row0.png) | a |  | rotation 30.0°, scale 1.00 x 1.00, shear " +
+                "0.00, shift (0.25, 0.00) |", rows[0]);
+            Assert.Equal("| 1 | ![row 1](row1.png) | b\\|c |  | rotation -90.0°, scale 1.00 x 1.00, shear " +
+                "0.00, shift (0.25, 0.00) |", rows[1]);
         }
 
         [Fact]
@@ -69,9 +75,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
             Assert.Equal(0, Red(files[1], 0, 0));
 
             // A fixed scale given by the caller: 0..2 makes the bright square 127.
-            var fixedScale = transformer.SaveExplanations(data, dir.Path, new ExplanationOptions { Zoom = 1, BlackValue = 0, WhiteValue = 2 });
+            var fixedScale = transformer.SaveExplanations(data, dir.Path,
+                new ExplanationOptions { Zoom = 1, BlackValue = 0, WhiteValue = 2 });
             Assert.Equal(127, Red(fixedScale[0], 3, 3));
-            Assert.Contains("Pixel values 0 (black) to 2 (white)", File.ReadAllText(Path.Combine(dir.Path, "index.md")));
+            Assert.Contains("Pixel values 0 (black) to 2 (white)",
+                File.ReadAllText(Path.Combine(dir.Path, "index.md")));
         }
 
         private static int Red(string file, int x, int y)
@@ -85,9 +93,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
         public void PerClassTakesTheFirstRowsOfEachLabel()
         {
             var kinds = new[] { "a", "a", "b", "a", "c", "b", "c" };
-            var (_, data, transformer) = Given(kinds.Select(k => new Row { Image = Square(1), Theta = Rotation(0), Kind = k }).ToArray());
+            var (_, data, transformer) =
+                Given(kinds.Select(k => new Row { Image = Square(1), Theta = Rotation(0), Kind = k }).ToArray());
             using var dir = new TempDirectory();
-            transformer.SaveExplanations(data, dir.Path, new ExplanationOptions { LabelColumnName = "Kind", Rows = ExplanationRows.PerClass });
+            transformer.SaveExplanations(data, dir.Path,
+                new ExplanationOptions { LabelColumnName = "Kind", Rows = ExplanationRows.PerClass });
             Assert.Equal(new[] { "0", "2", "4" }, TableRows(dir.Path).Select(r => r.Split('|')[1].Trim()));
             transformer.SaveExplanations(data, dir.Path, new ExplanationOptions
             {
@@ -102,15 +112,18 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
             var ml = new MLContext(seed: 3);
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(64, 5));
             // One short epoch: a model that still gets some rows wrong.
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
+            var model = SyntheticImages.KeyLabel(ml)
+                .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Fcn,
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                Classifier = ClassifierKind.Fcn,
                 MaxEpochs = 1, BatchSize = 32, LearningRate = 1e-4,
             })).Fit(data);
             var scored = model.Transform(data);
             var labels = scored.GetColumn<uint>("Label").ToArray();
             var scores = scored.GetColumn<float[]>("Score").ToArray();
-            var wrong = Enumerable.Range(0, labels.Length).Where(i => Array.IndexOf(scores[i], scores[i].Max()) != labels[i] - 1).ToArray();
+            var wrong = Enumerable.Range(0, labels.Length)
+                .Where(i => Array.IndexOf(scores[i], scores[i].Max()) != labels[i] - 1).ToArray();
             Assert.NotEmpty(wrong);
             var names = new VBuffer<ReadOnlyMemory<char>>();
             scored.Schema["Score"].GetSlotNames(ref names);
@@ -145,12 +158,15 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
             // Numeric labels: ML.NET's scorer gives Score no slot names, so the prediction is named by the label's key
             // values.
             var ml = new MLContext(seed: 3);
-            var rows = SyntheticImages.Make(32, 6).Select(r => new DigitRow { Pixels = r.Pixels, Digit = r.Side == "left" ? 7u : 3u }).ToArray();
+            var rows = SyntheticImages.Make(32, 6)
+                .Select(r => new DigitRow { Pixels = r.Pixels, Digit = r.Side == "left" ? 7u : 3u }).ToArray();
             var data = ml.Data.LoadFromEnumerable(rows);
-            var model = ml.Transforms.Conversion.MapValueToKey("Label", "Digit").Append(ml.MulticlassClassification.Trainers.StCnn(
+            var model = ml.Transforms.Conversion.MapValueToKey("Label", "Digit")
+                .Append(ml.MulticlassClassification.Trainers.StCnn(
                 new StCnnTrainer.Options
                 {
-                    FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Fcn,
+                    FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                    Classifier = ClassifierKind.Fcn,
                     MaxEpochs = 1, BatchSize = 16,
                 })).Fit(data);
             var scored = model.Transform(data);
@@ -178,13 +194,17 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
         public void OptionsThatCannotBeMetSayWhy()
         {
             var (_, data, transformer) = Given(new Row { Image = Square(1), Theta = Rotation(0), Kind = "a" });
-            var e = Assert.Throws<ArgumentException>(() => transformer.SaveExplanations(data, "x", new ExplanationOptions { Rows = ExplanationRows.Misclassified }));
+            var e = Assert.Throws<ArgumentException>(() => transformer.SaveExplanations(data, "x",
+                new ExplanationOptions { Rows = ExplanationRows.Misclassified }));
             Assert.Contains("LabelColumnName", e.Message);
-            e = Assert.Throws<ArgumentException>(() => transformer.SaveExplanations(data, "x", new ExplanationOptions { LabelColumnName = "Nope" }));
+            e = Assert.Throws<ArgumentException>(() =>
+                transformer.SaveExplanations(data, "x", new ExplanationOptions { LabelColumnName = "Nope" }));
             Assert.Contains("'Nope'", e.Message);
-            e = Assert.Throws<ArgumentException>(() => transformer.SaveExplanations(data, "x", new ExplanationOptions { BlackValue = 1, WhiteValue = 1 }));
+            e = Assert.Throws<ArgumentException>(() =>
+                transformer.SaveExplanations(data, "x", new ExplanationOptions { BlackValue = 1, WhiteValue = 1 }));
             Assert.Contains("WhiteValue above BlackValue", e.Message);
-            var range = Assert.Throws<ArgumentOutOfRangeException>(() => transformer.SaveExplanations(data, "x", new ExplanationOptions { RowsPerClass = 0 }));
+            var range = Assert.Throws<ArgumentOutOfRangeException>(() =>
+                transformer.SaveExplanations(data, "x", new ExplanationOptions { RowsPerClass = 0 }));
             Assert.Contains("RowsPerClass", range.Message);
         }
     }

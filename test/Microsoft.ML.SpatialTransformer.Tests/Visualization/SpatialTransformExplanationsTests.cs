@@ -35,8 +35,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
         private static IReadOnlyList<string> Explain(float tx, string directory, int rows = 3, int gridLines = 1)
         {
             var ml = new MLContext(1);
-            var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(_ => new Row { Image = Checkerboard(), Theta = new[] { tx, 0f } }));
-            var transformer = ml.Transforms.SpatialTransform("Out", "Image", "Theta", SpatialTransformKind.Translation).Fit(data);
+            var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows)
+                .Select(_ => new Row { Image = Checkerboard(), Theta = new[] { tx, 0f } }));
+            var transformer = ml.Transforms.SpatialTransform("Out", "Image", "Theta", SpatialTransformKind.Translation)
+                .Fit(data);
             return transformer.SaveExplanations(data, directory, maxRows: 2, zoom: Zoom, gridLines: gridLines);
         }
 
@@ -56,7 +58,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
                 {
                     byte expected = board[(y / Zoom) * Size + x / Zoom] > 0 ? (byte)255 : (byte)0;
                     Assert.Equal((expected, expected, expected), Pixel(image, x, y));                // the input
-                    Assert.Equal((expected, expected, expected), Pixel(image, PanelSize + Gap + x, y)); // identity warp: the same
+                    // identity warp: the same
+                    Assert.Equal((expected, expected, expected), Pixel(image, PanelSize + Gap + x, y));
                 }
         }
 
@@ -82,9 +85,11 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
         {
             var ml = new MLContext(seed: 2);
             var data = ml.Data.LoadFromEnumerable(SyntheticImages.Make(32, 2));
-            var model = SyntheticImages.KeyLabel(ml).Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
+            var model = SyntheticImages.KeyLabel(ml)
+                .Append(ml.MulticlassClassification.Trainers.StCnn(new StCnnTrainer.Options
             {
-                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn, Classifier = ClassifierKind.Fcn, MaxEpochs = 1, BatchSize = 16,
+                FeatureColumnName = "Pixels", Localisation = LocalisationNetworkKind.Fcn,
+                Classifier = ClassifierKind.Fcn, MaxEpochs = 1, BatchSize = 16,
             })).Fit(data);
             using var dir = new TempDirectory();
             var st = model.LastTransformer.Model.GetSpatialTransformer(0, "Pixels");
@@ -98,13 +103,23 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Visualization
         public void BadArgumentsNameTheParameter()
         {
             var ml = new MLContext(1);
-            var data = ml.Data.LoadFromEnumerable(new[] { new Row { Image = Checkerboard(), Theta = new[] { 0f, 0f } } });
-            var transformer = ml.Transforms.SpatialTransform("Out", "Image", "Theta", SpatialTransformKind.Translation).Fit(data);
-            Assert.Equal("maxRows", Assert.Throws<ArgumentOutOfRangeException>(() => transformer.SaveExplanations(data, "x", maxRows: 0)).ParamName);
-            Assert.Equal("zoom", Assert.Throws<ArgumentOutOfRangeException>(() => transformer.SaveExplanations(data, "x", zoom: 0)).ParamName);
-            Assert.Equal("directory", Assert.Throws<ArgumentException>(() => transformer.SaveExplanations(data, " ")).ParamName);
-            Assert.Equal("data", Assert.Throws<ArgumentNullException>(() => transformer.SaveExplanations(null, "x")).ParamName);
-            var noTheta = ml.Data.LoadFromEnumerable(new[] { new SyntheticImages.Row { Pixels = new float[144], Side = "left" } });
+            var data =
+                ml.Data.LoadFromEnumerable(new[] { new Row { Image = Checkerboard(), Theta = new[] { 0f, 0f } } });
+            var transformer = ml.Transforms.SpatialTransform("Out", "Image", "Theta", SpatialTransformKind.Translation)
+                .Fit(data);
+            Assert.Equal("maxRows",
+                Assert.Throws<ArgumentOutOfRangeException>(() => transformer.SaveExplanations(data, "x", maxRows: 0))
+                .ParamName);
+            Assert.Equal("zoom",
+                Assert.Throws<ArgumentOutOfRangeException>(() => transformer.SaveExplanations(data, "x", zoom: 0))
+                .ParamName);
+            Assert.Equal("directory", Assert.Throws<ArgumentException>(() => transformer.SaveExplanations(data, " "))
+                .ParamName);
+            Assert.Equal("data", Assert.Throws<ArgumentNullException>(() => transformer.SaveExplanations(null, "x"))
+                .ParamName);
+            var noTheta =
+                ml.Data.LoadFromEnumerable(
+                    new[] { new SyntheticImages.Row { Pixels = new float[144], Side = "left" } });
             var e = Assert.ThrowsAny<Exception>(() => transformer.SaveExplanations(noTheta, "x"));
             Assert.Contains("Image", e.Message);
         }

@@ -64,7 +64,8 @@ namespace Stn.Datasets.Tests.CoLocalisation
                         float v = image[y * 84 + x];
                         Assert.InRange(v, 0f, 1f);
                         bool within = x >= box.Left && x < box.Left + 28 && y >= box.Top && y < box.Top + 28;
-                        if (within) Assert.True(v >= digit[(y - (int)box.Top) * 28 + x - (int)box.Left] / 255f); // max keeps the digit
+                        // max keeps the digit
+                        if (within) Assert.True(v >= digit[(y - (int)box.Top) * 28 + x - (int)box.Left] / 255f);
                         else outside |= v > 0;
                     }
                 if (outside) withInkOutside++;
@@ -75,7 +76,8 @@ namespace Stn.Datasets.Tests.CoLocalisation
         [Fact]
         public void TheSameSeedGivesTheSameImagesAndAnotherDoesNot()
         {
-            var generator = new CoLocalisationGenerator(new CoLocalisationGenerator.Options { PerClass = 10, ClutterCount = 16 });
+            var generator =
+                new CoLocalisationGenerator(new CoLocalisationGenerator.Options { PerClass = 10, ClutterCount = 16 });
             var a = generator.Generate(Source, 1, seed: 9);
             var b = generator.Generate(Source, 1, seed: 9);
             var c = generator.Generate(Source, 1, seed: 10);
@@ -88,9 +90,11 @@ namespace Stn.Datasets.Tests.CoLocalisation
         public void TheDataViewHasOneKnownSizeImageColumn()
         {
             var ml = new MLContext(1);
-            var set = new CoLocalisationGenerator(new CoLocalisationGenerator.Options { PerClass = 3 }).Generate(Source, 0, seed: 1);
+            var set = new CoLocalisationGenerator(new CoLocalisationGenerator.Options { PerClass = 3 })
+                .Generate(Source, 0, seed: 1);
             var view = set.ToDataView(ml);
-            Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 1, 84, 84), view.Schema[DatasetColumns.Image].Type);
+            Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 1, 84, 84),
+                view.Schema[DatasetColumns.Image].Type);
             var rows = view.GetColumn<float[]>(DatasetColumns.Image).ToArray();
             Assert.Equal(set.Pixels, rows.SelectMany(r => r).ToArray());
         }
@@ -98,13 +102,16 @@ namespace Stn.Datasets.Tests.CoLocalisation
         [Fact]
         public void BadOptionsNameTheOptionAndTheValue()
         {
-            var e = Assert.Throws<ArgumentException>(() => new CoLocalisationGenerator(new CoLocalisationGenerator.Options { PerClass = 0 }));
+            var e = Assert.Throws<ArgumentException>(() =>
+                new CoLocalisationGenerator(new CoLocalisationGenerator.Options { PerClass = 0 }));
             Assert.Contains("Options.PerClass must be in [1, 2147483647]; got 0", e.Message);
             e = Assert.Throws<ArgumentException>(() =>
-                new CoLocalisationGenerator(new CoLocalisationGenerator.Options { CanvasSize = 20 }).Generate(Source, 0, 1));
+                new CoLocalisationGenerator(new CoLocalisationGenerator.Options { CanvasSize = 20 })
+                    .Generate(Source, 0, 1));
             Assert.Contains("Options.CanvasSize must be at least the source size 28; got 20", e.Message);
             e = Assert.Throws<ArgumentException>(() =>
-                new CoLocalisationGenerator(new CoLocalisationGenerator.Options { PerClass = 5000 }).Generate(Source, 0, 1));
+                new CoLocalisationGenerator(new CoLocalisationGenerator.Options { PerClass = 5000 })
+                    .Generate(Source, 0, 1));
             Assert.Contains("Options.PerClass must be at most the", e.Message);
         }
 
@@ -112,11 +119,14 @@ namespace Stn.Datasets.Tests.CoLocalisation
         public void IntersectionOverUnionMatchesHandComputedValues()
         {
             Assert.Equal(1.0, BoxOverlap.IntersectionOverUnion(new PixelBox(3, 4, 10, 10), new PixelBox(3, 4, 10, 10)));
-            Assert.Equal(0.0, BoxOverlap.IntersectionOverUnion(new PixelBox(0, 0, 10, 10), new PixelBox(10, 0, 10, 10)));
+            Assert.Equal(0.0,
+                BoxOverlap.IntersectionOverUnion(new PixelBox(0, 0, 10, 10), new PixelBox(10, 0, 10, 10)));
             // Overlap 5x10 = 50; union 100 + 100 - 50 = 150.
-            Assert.Equal(50.0 / 150, BoxOverlap.IntersectionOverUnion(new PixelBox(0, 0, 10, 10), new PixelBox(5, 0, 10, 10)), 12);
+            Assert.Equal(50.0 / 150,
+                BoxOverlap.IntersectionOverUnion(new PixelBox(0, 0, 10, 10), new PixelBox(5, 0, 10, 10)), 12);
             // A 28x28 box shifted by 7 px on both axes: (21*21) / (2*784 - 441).
-            Assert.Equal(441.0 / 1127, BoxOverlap.IntersectionOverUnion(new PixelBox(0, 0, 28, 28), new PixelBox(7, 7, 28, 28)), 12);
+            Assert.Equal(441.0 / 1127,
+                BoxOverlap.IntersectionOverUnion(new PixelBox(0, 0, 28, 28), new PixelBox(7, 7, 28, 28)), 12);
         }
     }
 }

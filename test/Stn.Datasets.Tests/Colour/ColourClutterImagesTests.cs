@@ -35,7 +35,8 @@ namespace Stn.Datasets.Tests.Colour
                 Assert.All(image, v => Assert.InRange(v, 0f, 1f));
                 // Colour: the channels differ somewhere (a grey image would have three equal planes).
                 int plane = 128 * 128;
-                Assert.Contains(Enumerable.Range(0, plane), p => Math.Abs(image[p] - image[plane + p]) > 0.1f || Math.Abs(image[p] - image[2 * plane + p]) > 0.1f);
+                Assert.Contains(Enumerable.Range(0, plane), p => Math.Abs(image[p] - image[plane + p]) > 0.1f
+                    || Math.Abs(image[p] - image[2 * plane + p]) > 0.1f);
             }
         }
 
@@ -56,13 +57,15 @@ namespace Stn.Datasets.Tests.Colour
         {
             // No clutter, no noise, a black background: what is not black is the digit, so its pixels carry the digit's
             // ink.
-            var options = new ColourClutterOptions { PatchCount = 0, NoiseAmplitude = 0, MaxBackground = 0, CanvasSize = 64 };
+            var options = new ColourClutterOptions { PatchCount = 0, NoiseAmplitude = 0, MaxBackground = 0,
+                CanvasSize = 64 };
             var images = Images(options: options);
             for (int i = 0; i < 20; i++)
             {
                 var image = Render(images, i);
                 int plane = 64 * 64;
-                var ink = Enumerable.Range(0, plane).Where(p => image[p] + image[plane + p] + image[2 * plane + p] > 0.3f).ToList();
+                var ink = Enumerable.Range(0, plane)
+                    .Where(p => image[p] + image[plane + p] + image[2 * plane + p] > 0.3f).ToList();
                 // The digit's box is 0.3-0.5 of the canvas and MNIST ink covers roughly a fifth of its box.
                 Assert.InRange(ink.Count, 20, plane / 4);
                 // The border rows and columns stay empty: the whole (rotated) box is inside.
@@ -111,9 +114,11 @@ namespace Stn.Datasets.Tests.Colour
         [Fact]
         public void BadSettingsAreRefusedNamingTheOption()
         {
-            var e = Assert.Throws<ArgumentException>(() => Images(options: new ColourClutterOptions { CanvasSize = 8 }));
+            var e =
+                Assert.Throws<ArgumentException>(() => Images(options: new ColourClutterOptions { CanvasSize = 8 }));
             Assert.Contains("CanvasSize", e.Message);
-            e = Assert.Throws<ArgumentException>(() => Images(options: new ColourClutterOptions { MinDigitFraction = 0.6, MaxDigitFraction = 0.4 }));
+            e = Assert.Throws<ArgumentException>(() =>
+                Images(options: new ColourClutterOptions { MinDigitFraction = 0.6, MaxDigitFraction = 0.4 }));
             Assert.Contains("MinDigitFraction", e.Message);
             e = Assert.Throws<ArgumentException>(() => Images().Render(0, new float[10]));
             Assert.Contains("49152", e.Message);

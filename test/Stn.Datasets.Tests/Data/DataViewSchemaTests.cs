@@ -48,7 +48,8 @@ namespace Stn.Datasets.Tests.Data
             var mlContext = new MLContext(seed: 1);
             DistortedImageSet set = DistortionGenerator.Create(kind).Generate(Digits.Train(10), seed: 3);
             IDataView view = set.ToDataView(mlContext);
-            Assert.Equal(new[] { DatasetColumns.Image, DatasetColumns.Label, DatasetColumns.Theta }, view.Schema.Select(c => c.Name));
+            Assert.Equal(new[] { DatasetColumns.Image, DatasetColumns.Label, DatasetColumns.Theta },
+                view.Schema.Select(c => c.Name));
             AssertImageColumn(view.Schema, channels, size, size);
             Assert.Equal(NumberDataViewType.UInt32, view.Schema[DatasetColumns.Label].Type);
             var theta = Assert.IsType<VectorDataViewType>(view.Schema[DatasetColumns.Theta].Type);

@@ -13,7 +13,8 @@ namespace Stn.Datasets.Tests.Distortions
     /// </summary>
     public class GeneratorTests
     {
-        public static TheoryData<DistortionKind> Kinds() => new TheoryData<DistortionKind>(Enum.GetValues<DistortionKind>());
+        public static TheoryData<DistortionKind> Kinds()
+            => new TheoryData<DistortionKind>(Enum.GetValues<DistortionKind>());
 
         private static byte[] Bytes(DistortedImageSet set) =>
             MemoryMarshal.AsBytes(set.Images.AsSpan()).ToArray()
@@ -45,7 +46,8 @@ namespace Stn.Datasets.Tests.Distortions
         public void Shapes(DistortionKind kind, int channels, int size, SpatialTransformKind thetaKind, int thetaLength)
         {
             var set = DistortionGenerator.Create(kind).Generate(Digits.Train(20), seed: 1, count: 33);
-            Assert.Equal((kind, 1, 33, channels, size, size), (set.Kind, set.Seed, set.Count, set.Channels, set.Height, set.Width));
+            Assert.Equal((kind, 1, 33, channels, size, size),
+                (set.Kind, set.Seed, set.Count, set.Channels, set.Height, set.Width));
             Assert.Equal((thetaKind, thetaLength), (set.ThetaKind, set.ThetaLength));
             Assert.Equal(33L * channels * size * size, set.Images.LongLength);
             Assert.Equal(33 * thetaLength, set.Theta.Length);
@@ -66,7 +68,8 @@ namespace Stn.Datasets.Tests.Distortions
             for (int i = 0; i < set.Count; i++)
             {
                 if (kind == DistortionKind.Addition)
-                    Assert.Equal((uint)source.Labels[set.SourceIndices[2 * i]] + source.Labels[set.SourceIndices[2 * i + 1]], set.Labels[i]);
+                    Assert.Equal((uint)source.Labels[set.SourceIndices[2 * i]]
+                        + source.Labels[set.SourceIndices[2 * i + 1]], set.Labels[i]);
                 else
                 {
                     Assert.Equal(i % source.Count, set.SourceIndices[i]);
@@ -105,7 +108,8 @@ namespace Stn.Datasets.Tests.Distortions
         public void GroundTruth_ReproducesTheClutterFreeImage()
         {
             var source = Digits.Train(30);
-            var set = new ClutterDistortion(new ClutterDistortion.Options { ClutterCount = 0 }).Generate(source, seed: 9);
+            var set = new ClutterDistortion(new ClutterDistortion.Options { ClutterCount = 0 })
+                .Generate(source, seed: 9);
             for (int i = 0; i < set.Count; i++)
             {
                 float diff = Rewarp.MaxAbsDifference(Rewarp.Channel(source, set, i, 0), set.GetImage(i));
@@ -141,10 +145,12 @@ namespace Stn.Datasets.Tests.Distortions
         [Fact]
         public void BadSettings_NameTheOptionAndValue()
         {
-            var e = Assert.Throws<ArgumentException>(() => new RtsDistortion(new RtsDistortion.Options { MinScale = 1.5, MaxScale = 1.2 }));
+            var e = Assert.Throws<ArgumentException>(() =>
+                new RtsDistortion(new RtsDistortion.Options { MinScale = 1.5, MaxScale = 1.2 }));
             Assert.Contains("MinScale", e.Message);
             Assert.Contains("1.5", e.Message);
-            e = Assert.Throws<ArgumentException>(() => new RotationDistortion(new RotationDistortion.Options { MaxAngleDegrees = -1 }));
+            e = Assert.Throws<ArgumentException>(() =>
+                new RotationDistortion(new RotationDistortion.Options { MaxAngleDegrees = -1 }));
             Assert.Contains("MaxAngleDegrees", e.Message);
             var small = new ClutterDistortion(new ClutterDistortion.Options { CanvasSize = 20 });
             e = Assert.Throws<ArgumentException>(() => small.Generate(Digits.Train(2), seed: 1));

@@ -70,11 +70,13 @@ namespace Stn.Datasets.Tests.Distortions
             {
                 float[] t = set.GetTheta(i).ToArray();
                 double a = t[0], b = t[1], c = t[2], d = t[3], e = t[4], f = t[5], g = t[6], h = t[7];
-                double[] inv = { e - f * h, c * h - b, b * f - c * e, f * g - d, a - c * g, c * d - a * f, d * h - e * g, b * g - a * h, a * e - b * d };
+                double[] inv = { e - f * h, c * h - b, b * f - c * e, f * g - d, a - c * g, c * d - a * f,
+                    d * h - e * g, b * g - a * h, a * e - b * d };
                 var corners = new[] { (-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0) }.Select(p =>
                 {
                     double w = inv[6] * p.Item1 + inv[7] * p.Item2 + inv[8];
-                    return (X: (inv[0] * p.Item1 + inv[1] * p.Item2 + inv[2]) / w * 14, Y: (inv[3] * p.Item1 + inv[4] * p.Item2 + inv[5]) / w * 14);
+                    return (X: (inv[0] * p.Item1 + inv[1] * p.Item2 + inv[2]) / w * 14,
+                        Y: (inv[3] * p.Item1 + inv[4] * p.Item2 + inv[5]) / w * 14);
                 }).ToArray(); // pixels from the centre
                 // Least-squares scale of the moved square, then the corners' moves about it.
                 int[] sx = { -1, 1, 1, -1 }, sy = { -1, -1, 1, 1 };
@@ -110,7 +112,8 @@ namespace Stn.Datasets.Tests.Distortions
             // The fitted scale carries some of the noise: allow a little slack around [0.75, 1].
             Assert.All(scales, v => Assert.InRange(v, 0.70, 1.05));
             Assert.InRange(scales.Average(), 0.875 - 0.02, 0.875 + 0.02);
-            Assert.True(scales.Min() < 0.77 && scales.Max() > 0.98, $"scale spans [{scales.Min():F3}, {scales.Max():F3}]");
+            Assert.True(scales.Min() < 0.77 && scales.Max() > 0.98,
+                $"scale spans [{scales.Min():F3}, {scales.Max():F3}]");
             double sigma = Math.Sqrt(squares / (set.Count * identity.Length));
             Assert.InRange(sigma, 1.2, 1.7);
         }

@@ -20,8 +20,11 @@ namespace Stn.Datasets.Tests.Distortions
             float[] theta = set.GetTheta(index).Slice(channel * parameters, parameters).ToArray();
             using var scope = NewDisposeScope();
             var input = tensor(image, new long[] { 1, 1, source.Height, source.Width });            // [1,1,H,W]
-            var grid = TransformFamily.Grid(set.ThetaKind, tensor(theta, new long[] { 1, parameters }), set.Height, set.Width); // [1,H',W',2]
-            return GridSampling.Sample(input, grid, SamplingMode.Bilinear, PaddingMode.Zeros).data<float>().ToArray(); // [1,1,H',W']
+            // [1,H',W',2]
+            var grid = TransformFamily.Grid(set.ThetaKind, tensor(theta, new long[] { 1, parameters }),
+                set.Height, set.Width);
+            // [1,1,H',W']
+            return GridSampling.Sample(input, grid, SamplingMode.Bilinear, PaddingMode.Zeros).data<float>().ToArray();
         }
 
         public static float MaxAbsDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

@@ -50,7 +50,8 @@ namespace Stn.Datasets.Tests.Distortions
         private static double ToNormalized(double pixel, int size) => 2 * pixel / size - 1;
         private static double ToPixel(double normalized, int size) => (normalized + 1) * size / 2;
 
-        private static void AssertBlobsLandWhereThetaSays(DistortionGenerator generator, Func<float[], (double X, double Y), (double X, double Y)> outputFromSource)
+        private static void AssertBlobsLandWhereThetaSays(DistortionGenerator generator,
+            Func<float[], (double X, double Y), (double X, double Y)> outputFromSource)
         {
             var (source, centres) = Blobs(40);
             var set = generator.Generate(source, seed: 23);
@@ -62,7 +63,8 @@ namespace Stn.Datasets.Tests.Distortions
                 if (px < 2 || py < 2 || px > set.Width - 2 || py > set.Height - 2) continue; // the blob left the canvas
                 var (cx, cy) = CentreOfMass(set, i);
                 double error = Math.Sqrt((cx - px) * (cx - px) + (cy - py) * (cy - py));
-                Assert.True(error < 0.35, $"{set.Kind}: sample {i}: blob at ({cx:F2}, {cy:F2}), theta says ({px:F2}, {py:F2})");
+                Assert.True(error < 0.35,
+                    $"{set.Kind}: sample {i}: blob at ({cx:F2}, {cy:F2}), theta says ({px:F2}, {py:F2})");
             }
         }
 

@@ -26,7 +26,8 @@ namespace Stn.Datasets.Tests.Distortions
             return canvas;
         }
 
-        private static void AssertAllClose(LabeledImageSet source, DistortedImageSet set, float tolerance, int canvas = 28, int offset = 0)
+        private static void AssertAllClose(LabeledImageSet source, DistortedImageSet set, float tolerance,
+            int canvas = 28, int offset = 0)
         {
             for (int i = 0; i < set.Count; i++)
             {
@@ -39,8 +40,10 @@ namespace Stn.Datasets.Tests.Distortions
         public void Rotation_ByZeroDegrees_IsTheDigit()
         {
             var source = Digits.Train(30);
-            var set = new RotationDistortion(new RotationDistortion.Options { MaxAngleDegrees = 0 }).Generate(source, seed: 1);
-            Assert.All(Enumerable.Range(0, set.Count), i => Assert.Equal(new float[] { 0, 1, 0, 0 }, set.GetTheta(i).ToArray()));
+            var set = new RotationDistortion(new RotationDistortion.Options { MaxAngleDegrees = 0 })
+                .Generate(source, seed: 1);
+            Assert.All(Enumerable.Range(0, set.Count),
+                i => Assert.Equal(new float[] { 0, 1, 0, 0 }, set.GetTheta(i).ToArray()));
             AssertAllClose(source, set, 1e-5f);
         }
 
@@ -48,7 +51,8 @@ namespace Stn.Datasets.Tests.Distortions
         public void Rts_WithoutRotationScaleOrOffset_IsTheDigitCentredInTheCanvas()
         {
             var source = Digits.Train(30);
-            var options = new RtsDistortion.Options { MaxAngleDegrees = 0, MinScale = 1, MaxScale = 1, MaxOffsetPixels = 0 };
+            var options = new RtsDistortion.Options { MaxAngleDegrees = 0, MinScale = 1, MaxScale = 1,
+                MaxOffsetPixels = 0 };
             var set = new RtsDistortion(options).Generate(source, seed: 1);
             Assert.Equal(new float[] { 0, 1.5f, 0, 0 }, set.GetTheta(0).ToArray()); // s = 42 / 28
             AssertAllClose(source, set, 1e-5f, canvas: 42, offset: 7);
@@ -60,7 +64,8 @@ namespace Stn.Datasets.Tests.Distortions
             var source = Digits.Train(30);
             var options = new ProjectiveDistortion.Options { MinScale = 1, MaxScale = 1, CornerSigmaPixels = 0 };
             var set = new ProjectiveDistortion(options).Generate(source, seed: 1);
-            Assert.Equal(new float[] { 1, 0, 0, 0, 1, 0, 0, 0 }, set.GetTheta(0).ToArray().Select(v => (float)System.Math.Round(v, 6)));
+            Assert.Equal(new float[] { 1, 0, 0, 0, 1, 0, 0, 0 },
+                set.GetTheta(0).ToArray().Select(v => (float)System.Math.Round(v, 6)));
             AssertAllClose(source, set, 1e-5f);
         }
 
@@ -79,13 +84,15 @@ namespace Stn.Datasets.Tests.Distortions
         public void Clutter_WithoutClutter_IsTheDigitAtItsOffset()
         {
             var source = Digits.Train(30);
-            var set = new ClutterDistortion(new ClutterDistortion.Options { ClutterCount = 0 }).Generate(source, seed: 1);
+            var set = new ClutterDistortion(new ClutterDistortion.Options { ClutterCount = 0 })
+                .Generate(source, seed: 1);
             for (int i = 0; i < set.Count; i++)
             {
                 // theta = (s, tx, ty) with s = 60/28 and t = s - 1 - 2 offset / 28: read the offset back.
                 float[] theta = set.GetTheta(i).ToArray();
                 Assert.Equal(60f / 28f, theta[0], 5);
-                int ox = (int)System.Math.Round((theta[0] - 1 - theta[1]) * 14), oy = (int)System.Math.Round((theta[0] - 1 - theta[2]) * 14);
+                int ox = (int)System.Math.Round((theta[0] - 1 - theta[1]) * 14),
+                    oy = (int)System.Math.Round((theta[0] - 1 - theta[2]) * 14);
                 float[] expected = new float[60 * 60];
                 float[] digit = Source(source, i);
                 for (int y = 0; y < 28; y++)

@@ -80,9 +80,11 @@ namespace Stn.Datasets.Tests.Download
                     headers.TryGetValue("range", out string range);
                     Requests.Enqueue("GET " + path + (range is null ? "" : " Range=" + range));
                     string prefix = BaseAddress.AbsolutePath;
-                    if (!path.StartsWith(prefix, StringComparison.Ordinal) || !Files.TryGetValue(path.Substring(prefix.Length), out byte[] file))
+                    if (!path.StartsWith(prefix, StringComparison.Ordinal)
+                        || !Files.TryGetValue(path.Substring(prefix.Length), out byte[] file))
                     {
-                        await Write(stream, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", Array.Empty<byte>(), null);
+                        await Write(stream, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                            Array.Empty<byte>(), null);
                         return;
                     }
                     int? cut = CutNextResponseAfter;
@@ -92,14 +94,19 @@ namespace Stn.Datasets.Tests.Download
                         start = long.Parse(range.Substring(6, range.Length - 7));
                     if (start > file.Length || (start == file.Length && start > 0))
                     {
-                        await Write(stream, $"HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */{file.Length}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", Array.Empty<byte>(), null);
+                        await Write(stream,
+                            "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes " +
+                            $"*/{file.Length}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                            Array.Empty<byte>(), null);
                         return;
                     }
                     byte[] body = file.AsSpan((int)start).ToArray();
                     string status = start > 0
-                        ? $"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {start}-{file.Length - 1}/{file.Length}\r\n"
+                        ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " +
+                        $"{start}-{file.Length - 1}/{file.Length}\r\n"
                         : "HTTP/1.1 200 OK\r\n";
-                    await Write(stream, status + $"Content-Length: {body.Length}\r\nAccept-Ranges: bytes\r\nConnection: close\r\n\r\n", body, cut);
+                    await Write(stream, status + $"Content-Length: {body.Length}\r\nAccept-Ranges: " +
+                        "bytes\r\nConnection: close\r\n\r\n", body, cut);
                 }
                 catch (IOException) { /* the client went away */ }
             }
@@ -117,9 +124,11 @@ namespace Stn.Datasets.Tests.Download
         {
             var bytes = new List<byte>();
             var buffer = new byte[1];
-            while (bytes.Count < 4 || !(bytes[^4] == '\r' && bytes[^3] == '\n' && bytes[^2] == '\r' && bytes[^1] == '\n'))
+            while (bytes.Count < 4
+                || !(bytes[^4] == '\r' && bytes[^3] == '\n' && bytes[^2] == '\r' && bytes[^1] == '\n'))
             {
-                if (await stream.ReadAsync(buffer) == 0) throw new IOException("The request ended before its headers did.");
+                if (await stream.ReadAsync(buffer) == 0)
+                    throw new IOException("The request ended before its headers did.");
                 bytes.Add(buffer[0]);
             }
             string[] lines = Encoding.ASCII.GetString(bytes.ToArray()).Split("\r\n");
@@ -128,7 +137,8 @@ namespace Stn.Datasets.Tests.Download
             foreach (string line in lines[1..])
             {
                 int colon = line.IndexOf(':');
-                if (colon > 0) headers[line.Substring(0, colon).Trim().ToLowerInvariant()] = line.Substring(colon + 1).Trim();
+                if (colon > 0)
+                    headers[line.Substring(0, colon).Trim().ToLowerInvariant()] = line.Substring(colon + 1).Trim();
             }
             return (path, headers);
         }

@@ -22,7 +22,8 @@ namespace Stn.Datasets.Tests.Download
         private static Dictionary<string, byte[]> SmallMnistFiles(TempFolder scratch)
         {
             var files = new Dictionary<string, byte[]>();
-            foreach (var (split, set) in new[] { (MnistSplit.Train, Digits.Train(30)), (MnistSplit.Test, Digits.Subset.Test.Take(10)) })
+            foreach (var (split, set) in new[] { (MnistSplit.Train, Digits.Train(30)),
+                (MnistSplit.Test, Digits.Subset.Test.Take(10)) })
             {
                 var (images, labels) = MnistFiles.Names(split);
                 foreach (var (name, array) in new[] { (images, set.ImagesAsIdx()), (labels, set.LabelsAsIdx()) })
@@ -34,7 +35,8 @@ namespace Stn.Datasets.Tests.Download
             return files;
         }
 
-        private static MnistDownloader.Options OptionsFor(IEnumerable<Uri> baseAddresses, Dictionary<string, byte[]> files,
+        private static MnistDownloader.Options OptionsFor(IEnumerable<Uri> baseAddresses,
+            Dictionary<string, byte[]> files,
             System.Net.Http.HttpClient client) => new MnistDownloader.Options
         {
             BaseAddresses = baseAddresses.ToList(),
@@ -52,13 +54,16 @@ namespace Stn.Datasets.Tests.Download
             var files = SmallMnistFiles(scratch);
             foreach (var f in files) server.Files[f.Key] = f.Value;
 
-            var downloader = new MnistDownloader(OptionsFor(new[] { LoopbackHttpServer.DeadAddress(), server.BaseAddress }, files, client));
+            var downloader =
+                new MnistDownloader(OptionsFor(new[] { LoopbackHttpServer.DeadAddress(), server.BaseAddress },
+                    files, client));
             await downloader.DownloadAsync(target.Path);
 
             var dataset = MnistDataset.Load(target.Path);
             Assert.Equal(30, dataset.Train.Count);
             Assert.Equal(Digits.Train(30).Pixels, dataset.Train.Pixels);
-            Assert.Equal(files.Keys.OrderBy(k => k), Directory.GetFiles(target.Path).Select(Path.GetFileName).OrderBy(k => k));
+            Assert.Equal(files.Keys.OrderBy(k => k), Directory.GetFiles(target.Path).Select(Path.GetFileName)
+                .OrderBy(k => k));
         }
 
         [Fact]
@@ -69,7 +74,8 @@ namespace Stn.Datasets.Tests.Download
             using var client = LoopbackHttpServer.CreateClient();
             var files = SmallMnistFiles(scratch);
             Uri a = LoopbackHttpServer.DeadAddress(), b = LoopbackHttpServer.DeadAddress();
-            var e = await Assert.ThrowsAsync<IOException>(() => new MnistDownloader(OptionsFor(new[] { a, b }, files, client)).DownloadAsync(target.Path));
+            var e = await Assert.ThrowsAsync<IOException>(() =>
+                new MnistDownloader(OptionsFor(new[] { a, b }, files, client)).DownloadAsync(target.Path));
             Assert.Contains(a.Authority, e.Message);
             Assert.Contains(b.Authority, e.Message);
             Assert.Empty(Directory.GetFiles(target.Path));
@@ -89,7 +95,8 @@ namespace Stn.Datasets.Tests.Download
             server.Files[victim] = files[victim].Reverse().ToArray();
             options.Files = new[] { victim }.ToDictionary(n => n, n => options.Files[n]);
 
-            var e = await Assert.ThrowsAsync<InvalidDataException>(() => new MnistDownloader(options).DownloadAsync(target.Path));
+            var e = await Assert.ThrowsAsync<InvalidDataException>(() => new MnistDownloader(options)
+                .DownloadAsync(target.Path));
             Assert.Contains(victim, e.Message);
             Assert.Empty(Directory.GetFiles(target.Path));
         }
@@ -108,7 +115,8 @@ namespace Stn.Datasets.Tests.Download
             byte[] theirs;
             using (var memory = new MemoryStream())
             {
-                using (var gzip = new GZipStream(memory, CompressionLevel.NoCompression, leaveOpen: true)) gzip.Write(raw);
+                using (var gzip = new GZipStream(memory, CompressionLevel.NoCompression, leaveOpen: true))
+                    gzip.Write(raw);
                 theirs = memory.ToArray();
             }
             Assert.NotEqual(File.ReadAllBytes(scratch.File("ours.gz")), theirs);
@@ -119,7 +127,8 @@ namespace Stn.Datasets.Tests.Download
                 HttpClient = client,
                 Files = new Dictionary<string, ExpectedChecksum>
                 {
-                    ["labels.gz"] = new ExpectedChecksum(Sha256Sums.OfFile(scratch.File("ours.gz")), Sha256Sums.OfBytes(raw)),
+                    ["labels.gz"] = new ExpectedChecksum(Sha256Sums.OfFile(scratch.File("ours.gz")),
+                        Sha256Sums.OfBytes(raw)),
                 },
             };
 

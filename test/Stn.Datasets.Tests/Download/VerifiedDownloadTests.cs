@@ -30,7 +30,8 @@ namespace Stn.Datasets.Tests.Download
             byte[] payload = Payload(100_000, 1);
             server.Files["a.bin"] = payload;
 
-            await VerifiedDownload.DownloadAsync(client, new Uri(server.BaseAddress, "a.bin"), folder.File("a.bin"), ChecksumOf(payload));
+            await VerifiedDownload.DownloadAsync(client, new Uri(server.BaseAddress, "a.bin"), folder.File("a.bin"),
+                ChecksumOf(payload));
 
             Assert.Equal(payload, File.ReadAllBytes(folder.File("a.bin")));
             Assert.Equal(new[] { "a.bin" }, Directory.GetFiles(folder.Path).Select(Path.GetFileName));
@@ -46,7 +47,8 @@ namespace Stn.Datasets.Tests.Download
             byte[] payload = Payload(1000, 2);
             File.WriteAllBytes(folder.File("a.bin"), payload);
 
-            await VerifiedDownload.DownloadAsync(client, new Uri(server.BaseAddress, "a.bin"), folder.File("a.bin"), ChecksumOf(payload));
+            await VerifiedDownload.DownloadAsync(client, new Uri(server.BaseAddress, "a.bin"), folder.File("a.bin"),
+                ChecksumOf(payload));
             Assert.Empty(server.Requests);
         }
 
@@ -84,7 +86,8 @@ namespace Stn.Datasets.Tests.Download
             server.Files["a.bin"] = payload;
             File.WriteAllBytes(folder.File("a.bin.part"), payload[..20_000]);
 
-            await VerifiedDownload.DownloadAsync(client, new Uri(server.BaseAddress, "a.bin"), folder.File("a.bin"), ChecksumOf(payload));
+            await VerifiedDownload.DownloadAsync(client, new Uri(server.BaseAddress, "a.bin"), folder.File("a.bin"),
+                ChecksumOf(payload));
             Assert.Equal(payload, File.ReadAllBytes(folder.File("a.bin")));
         }
 
@@ -98,7 +101,8 @@ namespace Stn.Datasets.Tests.Download
             server.Files["a.bin"] = payload;
             File.WriteAllBytes(folder.File("a.bin.part"), payload);
 
-            await VerifiedDownload.DownloadAsync(client, new Uri(server.BaseAddress, "a.bin"), folder.File("a.bin"), ChecksumOf(payload));
+            await VerifiedDownload.DownloadAsync(client, new Uri(server.BaseAddress, "a.bin"), folder.File("a.bin"),
+                ChecksumOf(payload));
             Assert.Equal(payload, File.ReadAllBytes(folder.File("a.bin")));
         }
 
@@ -115,7 +119,8 @@ namespace Stn.Datasets.Tests.Download
             var expected = ChecksumOf(payload);
 
             var e = await Assert.ThrowsAsync<InvalidDataException>(() =>
-                VerifiedDownload.DownloadAsync(client, new Uri(server.BaseAddress, "a.bin"), folder.File("a.bin"), expected));
+                VerifiedDownload.DownloadAsync(client, new Uri(server.BaseAddress, "a.bin"),
+                    folder.File("a.bin"), expected));
 
             Assert.Contains("'a.bin'", e.Message);
             Assert.Contains(expected.FileSha256, e.Message);
@@ -151,7 +156,8 @@ namespace Stn.Datasets.Tests.Download
             using var client = LoopbackHttpServer.CreateClient();
             using var folder = new TempFolder();
             var e = await Assert.ThrowsAsync<HttpRequestException>(() =>
-                VerifiedDownload.DownloadAsync(client, new Uri(server.BaseAddress, "nope.bin"), folder.File("nope.bin"), ChecksumOf(new byte[1])));
+                VerifiedDownload.DownloadAsync(client, new Uri(server.BaseAddress, "nope.bin"), folder.File("nope.bin"),
+                    ChecksumOf(new byte[1])));
             Assert.Contains("404", e.Message);
             Assert.Empty(Directory.GetFiles(folder.Path));
         }

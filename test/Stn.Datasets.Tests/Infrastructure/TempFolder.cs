@@ -8,7 +8,8 @@ namespace Stn.Datasets.Tests.Infrastructure
     {
         public TempFolder()
         {
-            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "stn-datasets-tests-" + Guid.NewGuid().ToString("N"));
+            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "stn-datasets-tests-" +
+                Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(Path);
         }
 

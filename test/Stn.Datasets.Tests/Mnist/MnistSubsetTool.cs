@@ -11,6 +11,7 @@ namespace Stn.Datasets.Tests.Mnist
     public class MnistSubsetTool
     {
         [ToolFact("STN_WRITE_MNIST_SUBSET")]
-        public void WriteShippedSubset() => MnistSubset.Write(RepositoryPaths.FullMnist(), RepositoryPaths.MnistSubset());
+        public void WriteShippedSubset()
+            => MnistSubset.Write(RepositoryPaths.FullMnist(), RepositoryPaths.MnistSubset());
     }
 }

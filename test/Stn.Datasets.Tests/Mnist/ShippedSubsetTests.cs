@@ -25,8 +25,10 @@ namespace Stn.Datasets.Tests.Mnist
         public void Loads_WithTheKnownSizesAndFirstLabels()
         {
             MnistDataset subset = Digits.Subset;
-            Assert.Equal((MnistSubset.Defaults.TrainCount, 28, 28), (subset.Train.Count, subset.Train.Height, subset.Train.Width));
-            Assert.Equal((MnistSubset.Defaults.TestCount, 28, 28), (subset.Test.Count, subset.Test.Height, subset.Test.Width));
+            Assert.Equal((MnistSubset.Defaults.TrainCount, 28, 28),
+                (subset.Train.Count, subset.Train.Height, subset.Train.Width));
+            Assert.Equal((MnistSubset.Defaults.TestCount, 28, 28),
+                (subset.Test.Count, subset.Test.Height, subset.Test.Width));
             // The first labels of MNIST's training and test files.
             Assert.Equal(new byte[] { 5, 0, 4, 1, 9, 2, 1, 3, 1, 4 }, subset.Train.Labels[..10]);
             Assert.Equal(new byte[] { 7, 2, 1, 0, 4, 1, 4, 9, 5, 9 }, subset.Test.Labels[..10]);

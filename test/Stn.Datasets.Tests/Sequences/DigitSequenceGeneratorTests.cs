@@ -35,7 +35,8 @@ namespace Stn.Datasets.Tests.Sequences
         [InlineData(128)]
         public void Labels_AreOneToFiveDigits_AndEveryLengthOccurs(int size)
         {
-            var generator = new DigitSequenceGenerator(Digits.Train(500), DigitSequenceOptions.ForCanvas(size), seed: 1);
+            var generator = new DigitSequenceGenerator(Digits.Train(500),
+                DigitSequenceOptions.ForCanvas(size), seed: 1);
             var labels = Enumerable.Range(0, 300).Select(i => generator.Generate(i).Label).ToArray();
             Assert.All(labels, l => Assert.Matches("^[0-9]{1,5}$", l));
             Assert.Equal(new[] { 1, 2, 3, 4, 5 }, labels.Select(l => l.Length).Distinct().OrderBy(n => n));
@@ -46,19 +47,23 @@ namespace Stn.Datasets.Tests.Sequences
         [InlineData(128)]
         public void Boxes_HoldEveryInkedPixel_AndAreTight(int size)
         {
-            var generator = new DigitSequenceGenerator(Digits.Train(500), DigitSequenceOptions.ForCanvas(size), seed: 3);
+            var generator = new DigitSequenceGenerator(Digits.Train(500),
+                DigitSequenceOptions.ForCanvas(size), seed: 3);
             for (int i = 0; i < 50; i++)
             {
                 var row = generator.Generate(i);
                 Assert.Equal(size * size, row.Pixels.Length);
                 Assert.Equal(row.Label.Length, row.Boxes.Count);
-                bool Inside(int x, int y) => row.Boxes.Any(b => x >= b.X && x < b.X + b.Width && y >= b.Y && y < b.Y + b.Height);
+                bool Inside(int x, int y) => row.Boxes.Any(b => x >= b.X && x < b.X + b.Width && y >= b.Y && y < b.Y
+                    + b.Height);
                 for (int y = 0; y < size; y++)
                 for (int x = 0; x < size; x++)
-                    if (row.Pixels[y * size + x] > 0) Assert.True(Inside(x, y), $"row {i}: ink at ({x},{y}) outside every box");
+                    if (row.Pixels[y * size + x] > 0)
+                        Assert.True(Inside(x, y), $"row {i}: ink at ({x},{y}) outside every box");
                 foreach (var b in row.Boxes)
                 {
-                    Assert.True(b.Width > 0 && b.Height > 0 && b.X >= 0 && b.Y >= 0 && b.X + b.Width <= size && b.Y + b.Height <= size);
+                    Assert.True(b.Width > 0 && b.Height > 0 && b.X >= 0 && b.Y >= 0 && b.X + b.Width <= size
+                        && b.Y + b.Height <= size);
                     // Tight: the box's first and last columns hold ink.
                     Assert.Contains(Enumerable.Range(b.Y, b.Height), y => row.Pixels[y * size + b.X] > 0);
                     Assert.Contains(Enumerable.Range(b.Y, b.Height), y => row.Pixels[y * size + b.X + b.Width - 1] > 0);
@@ -92,7 +97,8 @@ namespace Stn.Datasets.Tests.Sequences
         public void Options_ThatCannotFit_NameTheSetting()
         {
             var e = Assert.Throws<ArgumentException>(() =>
-                new DigitSequenceGenerator(Digits.Train(10), new DigitSequenceOptions { CanvasSize = 64, DigitSize = 30 }));
+                new DigitSequenceGenerator(Digits.Train(10),
+                    new DigitSequenceOptions { CanvasSize = 64, DigitSize = 30 }));
             Assert.Equal("CanvasSize", e.ParamName);
             Assert.Throws<ArgumentException>(() => new DigitSequenceOptions { MaxLength = 6 }.Validate());
         }

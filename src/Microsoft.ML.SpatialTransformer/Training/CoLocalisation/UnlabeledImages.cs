@@ -19,7 +19,8 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
         /// <param name="storage">Memory budget and temporary folder; null: everything in memory.</param>
         /// <param name="cancellation">Checked before every row.</param>
         /// <param name="onRow">Called with the pixels of every row kept, in reading order.</param>
-        public static (RowStore Rows, long SkippedBadPixels) Read(IExceptionContext ectx, IDataView data, string imageColumn,
+        public static (RowStore Rows, long SkippedBadPixels) Read(IExceptionContext ectx, IDataView data,
+            string imageColumn,
             int featureSize, TrainingDataStorage storage, CancellationToken cancellation, RowCallback onRow)
         {
             storage ??= TrainingDataStorage.InMemory;
@@ -38,13 +39,15 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                         read(buffer);
                         if (!AllFinite(buffer)) { skipped++; continue; }
                         if (store.Count == Array.MaxLength)
-                            throw ectx.Except($"The training data has more than {Array.MaxLength} usable rows; train on fewer rows.");
+                            throw ectx.Except($"The training data has more than {Array.MaxLength} usable " +
+                                "rows; train on fewer rows.");
                         store.Add(buffer);
                         onRow?.Invoke(buffer);
                     }
                 }
                 if (store.Count < 2)
-                    throw ectx.Except($"Co-localisation needs at least 2 usable images in '{imageColumn}'; got {store.Count} " +
+                    throw ectx.Except("Co-localisation needs at least 2 usable images in " +
+                                      $"'{imageColumn}'; got {store.Count} " +
                                       $"({skipped} row(s) skipped for a NaN or infinite value).");
                 store.Seal();
                 return (store, skipped);

@@ -25,7 +25,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training.CoLocalisation
         {
             OutputColumnName = "Crop", InputColumnName = DatasetColumns.Image, ThetaColumnName = "Box",
             Objective = SpatialTransformObjective.CoLocalisation, Transform = SpatialTransformKind.Attention,
-            OutputHeight = Side, OutputWidth = Side, Localisation = LocalisationNetworkKind.Fcn, LocalisationWidths = new[] { 32 },
+            OutputHeight = Side, OutputWidth = Side, Localisation = LocalisationNetworkKind.Fcn,
+            LocalisationWidths = new[] { 32 },
             MaxEpochs = epochs, TrainingBatchSize = 16, LearningRate = 3e-3,
         };
 
@@ -41,7 +42,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training.CoLocalisation
                         pixels[i * Side * Side + y * Side + x] = (byte)(edge <= i % 2 ? 255 : 0);
                     }
             var source = new LabeledImageSet(pixels, new byte[count], Side, Side);
-            return new CoLocalisationGenerator(new CoLocalisationGenerator.Options { CanvasSize = Canvas, PerClass = count })
+            return new CoLocalisationGenerator(new CoLocalisationGenerator.Options { CanvasSize = Canvas,
+                PerClass = count })
                 .Generate(source, 0, seed);
         }
 
@@ -99,15 +101,21 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training.CoLocalisation
             var ml = new MLContext(seed: 3);
             var set = TinySet(16);
             var data = set.ToDataView(ml);
-            var model = (SpatialTransformTransformer)EstimatorConformance.Check(ml, ml.Transforms.SpatialTransform(Options(2)), data,
-                (ml.Data.LoadFromEnumerable(new[] { new { Pixels = new float[4] } }), typeof(ArgumentOutOfRangeException),
+            var model = (SpatialTransformTransformer)EstimatorConformance.Check(ml,
+                    ml.Transforms.SpatialTransform(Options(2)), data,
+                    (ml.Data.LoadFromEnumerable(new[] { new { Pixels = new float[4] } }),
+                    typeof(ArgumentOutOfRangeException),
                     "Could not find input column 'Image'"));
             var again = ml.Transforms.SpatialTransform(Options(2)).Fit(data);
-            var first = new MLContext(seed: 3).Transforms.SpatialTransform(Options(2)).Fit(data).Transform(data).GetColumn<float[]>("Box").ToArray();
-            var second = new MLContext(seed: 3).Transforms.SpatialTransform(Options(2)).Fit(data).Transform(data).GetColumn<float[]>("Box").ToArray();
+            var first = new MLContext(seed: 3).Transforms.SpatialTransform(Options(2)).Fit(data).Transform(data)
+                .GetColumn<float[]>("Box").ToArray();
+            var second = new MLContext(seed: 3).Transforms.SpatialTransform(Options(2)).Fit(data).Transform(data)
+                .GetColumn<float[]>("Box").ToArray();
             Assert.Equal(first, second);
-            Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3), model.Transform(data).Schema["Box"].Type);
-            Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 1, Side, Side), model.Transform(data).Schema["Crop"].Type);
+            Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3),
+                model.Transform(data).Schema["Box"].Type);
+            Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 1, Side, Side),
+                model.Transform(data).Schema["Crop"].Type);
             Assert.NotNull(again);
         }
 
@@ -127,8 +135,10 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training.CoLocalisation
             var input = new DenseTensor<float>(set.Pixels.ToArray(), new[] { set.Count, 1, Canvas, Canvas });
             using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("image", input) });
             var byName = results.ToDictionary(r => r.Name);
-            Assert.True(crops.Zip(byName["warped"].AsTensor<float>().ToArray(), (a, b) => Math.Abs(a - b)).Max() <= 1e-5);
-            Assert.True(boxes.Zip(byName["theta"].AsTensor<float>().ToArray(), (a, b) => Math.Abs(a - b)).Max() <= 1e-5);
+            Assert.True(crops.Zip(byName["warped"].AsTensor<float>().ToArray(), (a, b) => Math.Abs(a - b))
+                .Max() <= 1e-5);
+            Assert.True(boxes.Zip(byName["theta"].AsTensor<float>().ToArray(), (a, b) => Math.Abs(a - b))
+                .Max() <= 1e-5);
         }
 
         [Fact]
@@ -162,7 +172,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training.CoLocalisation
         public void FewerThanTwoImagesIsAnError()
         {
             var ml = new MLContext(seed: 1);
-            var e = Assert.Throws<InvalidOperationException>(() => ml.Transforms.SpatialTransform(Options(1)).Fit(TinySet(1).ToDataView(ml)));
+            var e = Assert.Throws<InvalidOperationException>(() => ml.Transforms.SpatialTransform(Options(1))
+                .Fit(TinySet(1).ToDataView(ml)));
             Assert.Contains("Co-localisation needs at least 2 usable images in 'Image'; got 1", e.Message);
         }
     }
