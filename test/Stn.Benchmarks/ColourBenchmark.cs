@@ -22,7 +22,7 @@ namespace Stn.Benchmarks
     {
         private sealed record Settings(int TrainCount, int TestCount, double BudgetMinutes, int BatchSize,
             int MaxEpochs, double LearningRate, int[] ClassifierWidths, bool BatchNorm, int FullyConnectedInputSide,
-            bool WholeNumbers);
+            bool WholeNumbers, double LocalisationLearningRateMultiplier, int Seed);
 
         private sealed record Result(string Model, double Accuracy, double ImagesPerSecond, int Epochs, int Images,
             double Seconds, string Network);
@@ -38,7 +38,9 @@ namespace Stn.Benchmarks
                 ClassifierWidths: Text(args, "--classifier-widths", null)?.Split(',').Select(int.Parse).ToArray(),
                 BatchNorm: args.Contains("--batch-norm"),
                 FullyConnectedInputSide: (int)Number(args, "--fc-side", StCnnTrainer.Defaults.FullyConnectedInputSide),
-                WholeNumbers: args.Contains("--whole-numbers"));
+                WholeNumbers: args.Contains("--whole-numbers"),
+                LocalisationLearningRateMultiplier: Number(args, "--localisation-lr-multiplier", 1.0),
+                Seed: (int)Number(args, "--seed", 1));
             int size = (int)Number(args, "--size", 128);
             bool hard = args.Contains("--hard");
             string root = RepositoryPaths.FindRoot();
@@ -88,7 +90,7 @@ namespace Stn.Benchmarks
         private static Result Train(string name, SpatialTransformKind transform, ColourClutterImages trainImages,
             ColourClutterImages testImages, Settings s)
         {
-            var ml = new MLContext(seed: 1);
+            var ml = new MLContext(seed: s.Seed);
             ml.Log += (_, e) =>
                 { if (e.Message.Contains("normalization")
                 || e.Message.Contains("held")) Console.Error.WriteLine(e.Message); };
@@ -104,6 +106,7 @@ namespace Stn.Benchmarks
                 LabelColumnName = "Label", FeatureColumnName = "Image", Transform = transform, MaxEpochs = s.MaxEpochs,
                 BatchSize = s.BatchSize, LearningRate = s.LearningRate, ClassifierWidths = s.ClassifierWidths,
                 BatchNorm = s.BatchNorm, FullyConnectedInputSide = s.FullyConnectedInputSide,
+                LocalisationLearningRateMultiplier = s.LocalisationLearningRateMultiplier,
                 TrainingTimeBudget = TimeSpan.FromMinutes(s.BudgetMinutes), Progress = counter,
             };
             var watch = Stopwatch.StartNew();

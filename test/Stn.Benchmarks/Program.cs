@@ -6,24 +6,34 @@ using Stn.Benchmarks;
 using static TorchSharp.torch;
 
 // Usage:
-//   Stn.Benchmarks speed [--threads 2] [--steps 200] [--rounds 3]   the tutorial ST-CNN: PyTorch vs TorchSharp vs the
-// ML.NET path Stn.Benchmarks speed-part <bare|mlnet> <threads> <steps>  one contender, in its own process (prints one
-// JSON line) Stn.Benchmarks profile [--threads 2] [--steps 100]   where a training step of the tutorial ST-CNN spends
-// its time Stn.Benchmarks accuracy [--budget-minutes 1] [--distortions R,RTS,P,E,TC,ADD] [--data DIR] [--train-count N]
-// [--out DIR] the paper's Table 1 grid (plus TC and addition), a training budget per cell; writes accuracy.md and
-// accuracy.json Stn.Benchmarks latency [--threads 2] [--calls 500]   where a single-image prediction of the tutorial
-// ST-CNN spends its time Stn.Benchmarks onnx [--threads 2]          ONNX Runtime vs TorchSharp scoring of the tutorial
-// ST-CNN Stn.Benchmarks soak [--predictions 100000] [--transforms 200]
+//   Stn.Benchmarks speed [--threads 2] [--steps 200] [--rounds 3]
+//       the tutorial ST-CNN: PyTorch vs TorchSharp vs the ML.NET path
+//   Stn.Benchmarks speed-part <bare|mlnet> <threads> <steps>
+//       one contender, in its own process (prints one JSON line)
+//   Stn.Benchmarks profile [--threads 2] [--steps 100]
+//       where a training step of the tutorial ST-CNN spends its time
+//   Stn.Benchmarks accuracy [--budget-minutes 1] [--distortions R,RTS,P,E,TC,ADD] [--data DIR] [--train-count N]
+//       [--out DIR]   the paper's Table 1 grid (plus TC and addition), a training budget per cell; writes
+//       accuracy.md and accuracy.json
+//   Stn.Benchmarks latency [--threads 2] [--calls 500]
+//       where a single-image prediction of the tutorial ST-CNN spends its time
+//   Stn.Benchmarks onnx [--threads 2]
+//       ONNX Runtime vs TorchSharp scoring of the tutorial ST-CNN
+//   Stn.Benchmarks soak [--predictions 100000] [--transforms 200]
 //       PredictionEngine calls and Transforms on one model; prints memory and live tensors (exit code 1 if either
-// grows) Stn.Benchmarks memory [ROWS ...] [--large] [--steps N]   peak resident memory and training img/s of StCnn Fit
-// on lazily generated 3x128x128 rows (default 5000 20000 80000; --large adds 15000 of 3x224x224), in memory and forced
-// to disk Stn.Benchmarks memory-part <rows> <size> <memory|disk> <steps>   one of those fits, in its own process
-//   Stn.Benchmarks images [--count 3000] [--size 128] [--epochs 10] [--directory D] [--budget-minutes M] [--modes
-// plain,cached] an ImageAnalytics flow from a folder of PNG files,
-//       Fit with and without AppendCacheCheckpoint: reading seconds, Fit seconds, peak resident memory
+//       grows)
+//   Stn.Benchmarks memory [ROWS ...] [--large] [--steps N]
+//       peak resident memory and training img/s of StCnn Fit on lazily generated 3x128x128 rows (default 5000 20000
+//       80000; --large adds 15000 of 3x224x224), in memory and forced to disk
+//   Stn.Benchmarks memory-part <rows> <size> <memory|disk> <steps>
+//       one of those fits, in its own process
+//   Stn.Benchmarks images [--count 3000] [--size 128] [--epochs 10] [--directory D] [--budget-minutes M]
+//       [--modes plain,cached]   an ImageAnalytics flow from a folder of PNG files, Fit with and without
+//       AppendCacheCheckpoint: reading seconds, Fit seconds, peak resident memory, test accuracy
 //   Stn.Benchmarks colour [--budget-minutes 3] [--train-count 6000] [--test-count 1000] [--batch-size 64] [--size 128]
 //       [--hard] [--models cnn,st] [--classifier-widths 32,64] [--learning-rate 0.001] [--max-epochs N] [--data DIR]
-//       [--dump FILE.ppm] [--whole-numbers]   (--whole-numbers: values 0-255 as ExtractPixels gives)
+//       [--dump FILE.ppm] [--whole-numbers] [--localisation-lr-multiplier 1] [--seed 1]
+//       (--whole-numbers: values 0-255 as ExtractPixels gives)
 //       the downsampling ST-CNN against the plain CNN on colour digits in clutter, the same time budget each:
 //       test accuracy and training images/s side by side
 //   Stn.Benchmarks colocalisation [--clutter] [--per-class 100] [--epochs 60] [--classes 0,1,...]
