@@ -86,9 +86,11 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
             public double LearningRate = Defaults.LearningRate;
             /// <summary>L2 weight decay; default 0; 0 or positive.</summary>
             public double WeightDecay;
-            /// <summary>Learning rate of the localisation networks relative to the rest (the paper's SVHN: 0.1);
-            /// default 1.</summary>
-            public double LocalisationLearningRateMultiplier = 1.0;
+            /// <summary>
+            /// Learning rate of the localisation networks relative to the rest; 0 or a positive finite number. Default
+            /// null: 0.1 for images above 64 px a side (the paper's SVHN setting), 1 otherwise.
+            /// </summary>
+            public double? LocalisationLearningRateMultiplier;
             /// <summary>Learning-rate schedule over the planned epochs; default Cosine.</summary>
             public LearningRateScheduleKind LearningRateSchedule = LearningRateScheduleKind.Cosine;
             /// <summary>Epochs planned; default 10; positive.</summary>
@@ -124,8 +126,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
             OptionChecks.Positive(_host, options.BatchSize, nameof(options.BatchSize));
             OptionChecks.Positive(_host, options.LearningRate, nameof(options.LearningRate));
             OptionChecks.NonNegative(_host, options.WeightDecay, nameof(options.WeightDecay));
-            OptionChecks.NonNegative(_host, options.LocalisationLearningRateMultiplier,
-                nameof(options.LocalisationLearningRateMultiplier));
+            if (options.LocalisationLearningRateMultiplier is double multiplier)
+                OptionChecks.NonNegative(_host, multiplier, nameof(options.LocalisationLearningRateMultiplier));
             OptionChecks.InRange(_host, options.Dropout, nameof(options.Dropout), 0, 1, maxIncluded: false);
             OptionChecks.NonNegative(_host, options.GradientClipNorm, nameof(options.GradientClipNorm));
             OptionChecks.Positive(_host, options.TrainingTimeBudget, nameof(options.TrainingTimeBudget));
@@ -153,7 +155,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
                     Optimizer = _options.Optimizer, LearningRate = _options.LearningRate,
                     WeightDecay = _options.WeightDecay,
                     Schedule = _options.LearningRateSchedule,
-                    LocalisationLearningRateMultiplier = _options.LocalisationLearningRateMultiplier,
+                    LocalisationLearningRateMultiplier = _options.LocalisationLearningRateMultiplier
+                        ?? TrainingSettings.Defaults.LocalisationLearningRateMultiplierFor(shape.Height, shape.Width),
                     MaxEpochs = _options.MaxEpochs, BatchSize = _options.BatchSize,
                     GradientClipNorm = _options.GradientClipNorm,
                     TimeBudget = _options.TrainingTimeBudget, Progress = _options.Progress,

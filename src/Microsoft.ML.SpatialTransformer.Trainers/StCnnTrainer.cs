@@ -155,10 +155,11 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
             /// </summary>
             public double StepDecayFactor = 0.1;
             /// <summary>
-            /// Learning rate of the localisation networks relative to the rest (the paper's SVHN: 0.1); default 1; 0 or
-            /// a positive finite number.
+            /// Learning rate of the localisation networks relative to the rest; 0 or a positive finite number. Default
+            /// null: 0.1 for images above 64 px a side (where the ST downsamples by default; the paper's SVHN setting),
+            /// 1 otherwise.
             /// </summary>
-            public double LocalisationLearningRateMultiplier = 1.0;
+            public double? LocalisationLearningRateMultiplier;
             /// <summary>Epochs of training; default 10; 1 or more (a time budget may stop earlier).</summary>
             public int MaxEpochs = Defaults.MaxEpochs;
             /// <summary>Rows per optimiser step; default 64; 1 or more.</summary>
@@ -242,8 +243,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
             Host.CheckUserArg(double.IsFinite(options.StepDecayFactor) && options.StepDecayFactor > 0
                 && options.StepDecayFactor <= 1, nameof(options.StepDecayFactor),
                 $"must be in (0, 1]; got {OptionChecks.Format(options.StepDecayFactor)}");
-            OptionChecks.NonNegative(Host, options.LocalisationLearningRateMultiplier,
-                nameof(options.LocalisationLearningRateMultiplier));
+            if (options.LocalisationLearningRateMultiplier is double multiplier)
+                OptionChecks.NonNegative(Host, multiplier, nameof(options.LocalisationLearningRateMultiplier));
             OptionChecks.InRange(Host, options.Dropout, nameof(options.Dropout), 0, 1, maxIncluded: false);
             OptionChecks.NonNegative(Host, options.FullyConnectedInputSide, nameof(options.FullyConnectedInputSide));
             OptionChecks.NonNegative(Host, options.EarlyStoppingPatience, nameof(options.EarlyStoppingPatience));
@@ -319,7 +320,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
                     StepDecayEpochs = _options.StepDecayEpochs > 0 ? _options.StepDecayEpochs
                         : Math.Max(1, _options.MaxEpochs / 3),
                     StepDecayFactor = _options.StepDecayFactor,
-                    LocalisationLearningRateMultiplier = _options.LocalisationLearningRateMultiplier,
+                    LocalisationLearningRateMultiplier = _options.LocalisationLearningRateMultiplier
+                        ?? TrainingSettings.Defaults.LocalisationLearningRateMultiplierFor(shape.Height, shape.Width),
                     MaxEpochs = _options.MaxEpochs, BatchSize = _options.BatchSize,
                     EarlyStoppingPatience = _options.EarlyStoppingPatience,
                     GradientClipNorm = _options.GradientClipNorm, TimeBudget = _options.TrainingTimeBudget,

@@ -22,7 +22,7 @@ namespace Stn.Benchmarks
     {
         private sealed record Settings(int TrainCount, int TestCount, double BudgetMinutes, int BatchSize,
             int MaxEpochs, double LearningRate, int[] ClassifierWidths, bool BatchNorm, int FullyConnectedInputSide,
-            bool WholeNumbers, double LocalisationLearningRateMultiplier, int Seed);
+            bool WholeNumbers, double? LocalisationLearningRateMultiplier, int Seed);
 
         private sealed record Result(string Model, double Accuracy, double ImagesPerSecond, int Epochs, int Images,
             double Seconds, string Network);
@@ -39,7 +39,9 @@ namespace Stn.Benchmarks
                 BatchNorm: args.Contains("--batch-norm"),
                 FullyConnectedInputSide: (int)Number(args, "--fc-side", StCnnTrainer.Defaults.FullyConnectedInputSide),
                 WholeNumbers: args.Contains("--whole-numbers"),
-                LocalisationLearningRateMultiplier: Number(args, "--localisation-lr-multiplier", 1.0),
+                // Absent: the trainer's default (0.1 above 64 px).
+                LocalisationLearningRateMultiplier: Text(args, "--localisation-lr-multiplier", null) is string m
+                    ? double.Parse(m, CultureInfo.InvariantCulture) : null,
                 Seed: (int)Number(args, "--seed", 1));
             int size = (int)Number(args, "--size", 128);
             bool hard = args.Contains("--hard");

@@ -37,8 +37,7 @@ namespace Stn.Benchmarks
                 Console.WriteLine($"{count} training and {Math.Max(200, count / 4)} test PNG " +
                                   $"files of {size}x{size} colour " +
                                   $"clutter digits written in {watch.Elapsed.TotalSeconds:F1} s; StCnn Fit " +
-                                  "(defaults; batch norm, classifier widths 16,32, localisation learning rate x0.1) " +
-                                  "of " +
+                                  "(defaults; batch norm, classifier widths 16,32) of " +
                                   (budgetMinutes > 0 ? $"a {budgetMinutes} min training budget " +
                                       $"(at most {epochs} epochs)" : $"{epochs} epochs") +
                                   $", a fresh process per line, {Environment.ProcessorCount} cores.");

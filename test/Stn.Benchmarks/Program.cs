@@ -32,7 +32,7 @@ using static TorchSharp.torch;
 //       AppendCacheCheckpoint: reading seconds, Fit seconds, peak resident memory, test accuracy
 //   Stn.Benchmarks colour [--budget-minutes 3] [--train-count 6000] [--test-count 1000] [--batch-size 64] [--size 128]
 //       [--hard] [--models cnn,st] [--classifier-widths 32,64] [--learning-rate 0.001] [--max-epochs N] [--data DIR]
-//       [--dump FILE.ppm] [--whole-numbers] [--localisation-lr-multiplier 1] [--seed 1]
+//       [--dump FILE.ppm] [--whole-numbers] [--localisation-lr-multiplier M] [--seed 1]
 //       (--whole-numbers: values 0-255 as ExtractPixels gives)
 //       the downsampling ST-CNN against the plain CNN on colour digits in clutter, the same time budget each:
 //       test accuracy and training images/s side by side

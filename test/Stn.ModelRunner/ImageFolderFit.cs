@@ -51,9 +51,6 @@ internal static class ImageFolderFit
                 // colour benchmark's classifier: batch norm, widths 16 and 32.
                 FeatureColumnName = "Pixels", MaxEpochs = epochs, Progress = progress,
                 BatchNorm = true, ClassifierWidths = new[] { 16, 32 },
-                // A tenth of the learning rate for the localisation network: at the full rate the ST-CNN escaped
-                // chance on this clutter or not depending on sub-pixel changes of the input (README).
-                LocalisationLearningRateMultiplier = 0.1,
                 TrainingTimeBudget = budgetMinutes > 0 ? TimeSpan.FromMinutes(budgetMinutes) : null,
             }));
         var model = mode == "cached" ? pixels.AppendCacheCheckpoint(ml).Append(trainer).Fit(data)

@@ -264,6 +264,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
         {
             var s = _settings;
             double locRate = s.LearningRate * s.LocalisationLearningRateMultiplier;
+            if (_localisation.Count > 0 && s.LocalisationLearningRateMultiplier != 1)
+                _ch.Info($"The localisation networks learn at {s.LocalisationLearningRateMultiplier:G4} times the " +
+                    "base learning rate.");
             if (s.Optimizer == OptimizerKind.Sgd)
             {
                 var groups = new List<SGD.ParamGroup> { new SGD.ParamGroup(_others, s.LearningRate, s.Momentum, 0,

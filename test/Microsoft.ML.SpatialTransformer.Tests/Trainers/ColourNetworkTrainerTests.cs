@@ -91,6 +91,41 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
                 $"losses by epoch: {string.Join(", ", losses.Select(l => l.ToString("F3")))}");
         }
 
+        [Theory]
+        [InlineData(72, 0.1)]
+        [InlineData(64, 1.0)]
+        public void TheLocalisationLearningRateDefaultsToATenthAboveSixtyFourPixels(int size, double expected)
+        {
+            // The default trains exactly as the multiplier it stands for, and not as the other one.
+            var byDefault = TrainedWeights(size, null, out var log);
+            Assert.Equal(TrainedWeights(size, expected, out _), byDefault);
+            Assert.NotEqual(TrainedWeights(size, expected == 1.0 ? 0.1 : 1.0, out _), byDefault);
+            bool said = log.Any(m =>
+                m.Contains("The localisation networks learn at 0.1 times the base learning rate."));
+            Assert.Equal(expected != 1.0, said);
+        }
+
+        // Every weight after one epoch of 16 rows, and the log's messages.
+        private static float[] TrainedWeights(int size, double? multiplier,
+            out System.Collections.Generic.List<string> log)
+        {
+            var ml = new MLContext(seed: 1);
+            var messages = new System.Collections.Generic.List<string>();
+            ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
+            var data = new ColourClutterImages(Digits, seed: 1, ColourClutterOptions.Moderate(size))
+                .CreateDataView(ml, 16);
+            var options = new StCnnTrainer.Options
+            {
+                FeatureColumnName = "Image", ClassifierWidths = new[] { 4, 4 }, LocalisationWidths = new[] { 4, 4, 8 },
+                MaxEpochs = 1, BatchSize = 8, LocalisationLearningRateMultiplier = multiplier,
+            };
+            var model = ml.Transforms.Conversion.MapValueToKey("Label")
+                .Append(ml.MulticlassClassification.Trainers.StCnn(options)).Fit(data);
+            using var network = model.LastTransformer.Model.TorchNetwork;
+            log = messages;
+            return network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        }
+
         private static Stn.Datasets.Data.LabeledImageSet ZerosAndOnes()
         {
             var keep = Enumerable.Range(0, Digits.Count).Where(i => Digits.Labels[i] <= 1).ToArray();
