@@ -12,6 +12,7 @@ using Microsoft.ML.SpatialTransformer.Native;
 using Microsoft.ML.SpatialTransformer.Persistence;
 using Microsoft.ML.SpatialTransformer.Trainers;
 using Microsoft.ML.SpatialTransformer.Trainers.Persistence;
+using Microsoft.ML.SpatialTransformer.Trainers.Scoring;
 using Microsoft.ML.Trainers;
 using static TorchSharp.torch;
 
@@ -173,6 +174,31 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
         /// <inheritdoc/>
         protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new Mapper(this, schema);
 
+        /// <summary>
+        /// Adds PredictedSequence and Score, lazily as a cursor moves, <see cref="BatchScorer.DefaultBatchSize"/> rows
+        /// per native call (a PredictionEngine scores one row per call). A row's scores do not depend on the other
+        /// rows of its call: every call runs at the full batch shape.
+        /// </summary>
+        public new IDataView Transform(IDataView input)
+        {
+            Host.CheckValue(input, nameof(input));
+            var mapper = new Mapper(this, input.Schema);
+            var scorer = new BatchScorer(_network, Positions);
+            const int size = Positions * Classes;
+            // Output 0 (the text) reads its copy of the probabilities; output 1 is Score.
+            var map = new BatchedVectorMap(new[] { mapper.FeatureIndex }, new[] { Shape.Size }, new[] { size, size },
+                BatchScorer.DefaultBatchSize, (inputs, rows, firstRow, outputs) =>
+                {
+                    scorer.Score(inputs[0], rows, outputs[1], null);
+                    Array.Copy(outputs[1], outputs[0], rows * size);
+                })
+            {
+                FixedBatchShape = true,
+                TextDecoders = new TextDecoder[] { Decode, null },
+            };
+            return new BatchedMapDataView(Host, input, ((IRowMapper)mapper).GetOutputColumns(), map);
+        }
+
         /// <summary>Probabilities [5 x 11] of the one image in <paramref name="pixels"/> ([C,H,W] row-major).</summary>
         internal void PredictOne(float[] pixels, float[] probabilities)
         {
@@ -203,6 +229,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
         {
             private readonly StCnnSequenceTransformer _parent;
             private readonly int _featureIndex;
+
+            public int FeatureIndex => _featureIndex;
 
             public Mapper(StCnnSequenceTransformer parent, DataViewSchema inputSchema)
                 : base(parent.Host.Register(nameof(Mapper)), inputSchema, parent)

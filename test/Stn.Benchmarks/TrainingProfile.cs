@@ -91,12 +91,46 @@ namespace Stn.Benchmarks
             Line("optimizer step (SGD)", full - forward - backward);
             Console.WriteLine($"| whole step (with the batch) | {full + data:F3} | 100% |");
             Console.WriteLine();
+            ProfileConvolutionEngines(pieces.Single(p => p.Name == "step").Step, steps);
+            Console.WriteLine();
             ProfileInference(net, steps);
             Console.WriteLine();
             LatencyProfile.Run(500);
             Console.WriteLine();
             ChoiceProfile.Run(steps);
             return 0;
+        }
+
+        /// <summary>
+        /// The whole training step with ATen's convolutions through oneDNN (its default where oneDNN is built in) and
+        /// through ATen's own kernels, interleaved rounds, each its best.
+        /// </summary>
+        private static void ProfileConvolutionEngines(Action step, int steps)
+        {
+            bool? before = ATenContext.MkldnnEnabled;
+            if (before is null) return;
+            var best = new[] { double.PositiveInfinity, double.PositiveInfinity };
+            try
+            {
+                for (int round = 0; round < 5; round++)
+                    for (int engine = 0; engine < 2; engine++)
+                    {
+                        ATenContext.TrySetMkldnn(engine == 0);
+                        for (int i = 0; i < 3; i++) step();
+                        var watch = Stopwatch.StartNew();
+                        for (int i = 0; i < steps; i++) step();
+                        best[engine] = Math.Min(best[engine], watch.Elapsed.TotalMilliseconds / steps);
+                    }
+            }
+            finally
+            {
+                ATenContext.TrySetMkldnn(before.Value);
+            }
+            Console.WriteLine($"Training step by convolution engine (oneDNN was {(before.Value ? "on" : "off")} " +
+                "for this process), best of 5 interleaved rounds (ms per step):");
+            Console.WriteLine("| oneDNN | ATen's own kernels | oneDNN / own |");
+            Console.WriteLine("|---|---|---|");
+            Console.WriteLine($"| {best[0]:F3} | {best[1]:F3} | {best[0] / best[1]:F2} |");
         }
 
         /// <summary>

@@ -20,10 +20,15 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
 
         private readonly StNetwork _network;
         private readonly ImageShape _shape;
+        private readonly int _positions;
 
-        public BatchScorer(StNetwork network)
+        /// <param name="network">The trained network.</param>
+        /// <param name="positions">Heads the logits hold side by side (a sequence reader's 5), each with its own
+        /// softmax; 1: one softmax over all of them.</param>
+        public BatchScorer(StNetwork network, int positions = 1)
         {
             _network = network;
+            _positions = positions;
             var o = network.Options;
             _shape = new ImageShape(o.InputChannels, o.InputHeight, o.InputWidth);
         }
@@ -34,7 +39,7 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
         /// <summary>
         /// Scores the batch buffer <paramref name="pixels"/> (B = pixels.Length / C*H*W images, [B,C,H,W] row-major),
         /// of which the first <paramref name="rows"/> are filled: the rest is zeroed and scored with them.
-        /// <paramref name="probabilities"/> receives B*K class probabilities; thetas[i], when given, B*P values of
+        /// <paramref name="probabilities"/> receives B*K class probabilities (B*P*K/P with positions); thetas[i], when given, B*P values of
         /// spatial transformer i.
         /// </summary>
         public void Score(float[] pixels, int rows, float[] probabilities, float[][] thetas)
@@ -48,7 +53,9 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
             using var scope = NewDisposeScope();
             var x = HostTensors.FromSpan(pixels, new long[] { batch, _shape.Channels, _shape.Height, _shape.Width });
             var (logits, thetaTensors) = _network.ForwardWithThetas(x); // [B,C,H,W] -> [B,K], [B,P] each
-            HostTensors.CopyTo(nn.functional.softmax(logits, 1), probabilities);
+            // [B,K], or [B,P,K/P] with a softmax per position
+            var perHead = _positions == 1 ? logits : logits.view(batch, _positions, -1);
+            HostTensors.CopyTo(nn.functional.softmax(perHead, -1), probabilities);
             for (int i = 0; thetas is not null && i < thetas.Length; i++)
                 HostTensors.CopyTo(thetaTensors[i], thetas[i]);
         }

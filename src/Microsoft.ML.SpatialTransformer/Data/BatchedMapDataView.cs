@@ -12,8 +12,8 @@ namespace Microsoft.ML.SpatialTransformer.Data
     /// per batch instead of per row). The output schema comes from ML.NET's own ColumnBindings, as
     /// RowToRowMapperTransform's: new names are appended, a reused name goes right after the source column it hides. It
     /// is an ML.NET data transform with a source, so mlContext.Model.ConvertToOnnx can walk through it and ask it to
-    /// write its ONNX nodes. Added columns are float vectors, or UInt32 keys (one float per row holding the key's
-    /// value).
+    /// write its ONNX nodes. Added columns are float vectors, UInt32 keys (one float per row holding the key's
+    /// value), or text read from the row's floats by the map's <see cref="BatchedVectorMap.TextDecoders"/>.
     /// </summary>
     internal sealed class BatchedMapDataView : ITransformCanSaveOnnx
     {
@@ -39,6 +39,9 @@ namespace Microsoft.ML.SpatialTransformer.Data
             _saveAsOnnx = saveAsOnnx;
             map.Validate();
             _host.Check(addedColumns.Length == map.OutputSizes.Length, "one output size per added column is needed");
+            for (int i = 0; i < addedColumns.Length; i++)
+                _host.Check(addedColumns[i].Type is not TextDataViewType || map.TextDecoders?[i] is not null,
+                    $"the text column '{addedColumns[i].Name}' needs a decoder");
             _map = map;
             _batchSize = map.EffectiveBatchSize(source.GetRowCount());
             _bindings = new ColumnBindings(source.Schema, addedColumns);
@@ -186,6 +189,14 @@ namespace Microsoft.ML.SpatialTransformer.Data
                     return key as ValueGetter<TValue>
                         ?? throw _parent._host.Except(
                             $"Column '{column.Name}' is {column.Type}; asked for {typeof(TValue)}.");
+                }
+                if (column.Type is TextDataViewType)
+                {
+                    var decode = _parent._map.TextDecoders[output];
+                    ValueGetter<ReadOnlyMemory<char>> text = (ref ReadOnlyMemory<char> dst) =>
+                        dst = decode(_outputs[output].AsSpan(_slot * size, size)).AsMemory();
+                    return text as ValueGetter<TValue>
+                        ?? throw _parent._host.Except($"Column '{column.Name}' is Text; asked for {typeof(TValue)}.");
                 }
                 ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
                 {

@@ -9,6 +9,9 @@ namespace Microsoft.ML.SpatialTransformer.Data
     /// </summary>
     internal delegate void BatchMapFunction(float[][] inputs, int rows, long firstRow, float[][] outputs);
 
+    /// <summary>The text of one row of an output column, read from that row's values.</summary>
+    internal delegate string TextDecoder(ReadOnlySpan<float> values);
+
     /// <summary>What <see cref="BatchedMapDataView"/> needs to know of a model that maps whole batches.</summary>
     internal sealed record BatchedVectorMap(
         int[] InputColumns, int[] InputSizes, int[] OutputSizes, int BatchSize, BatchMapFunction Map)
@@ -26,6 +29,12 @@ namespace Microsoft.ML.SpatialTransformer.Data
         /// not depend on how many rows shared its call). The rows past those filled are left for the map to overwrite.
         /// </summary>
         public bool FixedBatchShape { get; init; }
+
+        /// <summary>
+        /// For an added Text column, the function that reads its text from the row's OutputSizes[o] values of output
+        /// o (null entries and a null array: no text columns).
+        /// </summary>
+        public TextDecoder[] TextDecoders { get; init; }
 
         public void Validate()
         {

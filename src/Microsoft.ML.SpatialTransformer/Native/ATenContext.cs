@@ -58,12 +58,18 @@ namespace Microsoft.ML.SpatialTransformer.Native
         /// <summary>
         /// Turns oneDNN off for every later operation in the process; false where the switch cannot be reached.
         /// </summary>
-        public static bool TryDisableMkldnn()
+        public static bool TryDisableMkldnn() => TrySetMkldnn(false);
+
+        /// <summary>
+        /// Lets ATen use oneDNN for every later operation in the process, or not; false where the switch cannot be
+        /// reached.
+        /// </summary>
+        public static bool TrySetMkldnn(bool enabled)
         {
             try
             {
-                SetUserEnabledMkldnn(GlobalContext(), false);
-                return !UserEnabledMkldnn(GlobalContext());
+                SetUserEnabledMkldnn(GlobalContext(), enabled);
+                return UserEnabledMkldnn(GlobalContext()) == enabled;
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
             {

@@ -60,6 +60,61 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             Assert.Equal(new[] { 5, 11 }, type.Dimensions.ToArray());
         }
 
+        public sealed class SequencePrediction
+        {
+            public string PredictedSequence { get; set; }
+            public float[] Score { get; set; }
+        }
+
+        [Fact]
+        public void Transform_ScoresInBatches_AgreeingWithThePredictionEngine_WhateverTheBatch()
+        {
+            var ml = new MLContext(seed: 2);
+            var model = ml.MulticlassClassification.Trainers.StCnnSequence(Small(SpatialTransformKind.Affine, 0, 1))
+                .Fit(SequenceData.Rows(ml, 64, seed: 2));
+            var rows = ml.Data.CreateEnumerable<SequenceData.Row>(SequenceData.Rows(ml, 300, seed: 6), false)
+                .ToArray();
+            int read = 0;
+            var counted = ml.Data.LoadFromEnumerable(rows.Select(r => { read++; return r; }));
+            var scored = model.Transform(counted);
+
+            // The first row's score needs a whole batch of 256 rows read: one native call for them all.
+            using (var cursor = scored.GetRowCursor(new[] { scored.Schema["Score"] }))
+            {
+                var getter = cursor.GetGetter<VBuffer<float>>(scored.Schema["Score"]);
+                VBuffer<float> first = default;
+                Assert.True(cursor.MoveNext());
+                getter(ref first);
+                Assert.Equal(256, read);
+            }
+
+            var scores = scored.GetColumn<float[]>("Score").ToArray();
+            var texts = scored.GetColumn<string>("PredictedSequence").ToArray();
+            Assert.Equal(300, scores.Length);
+            // The PredictionEngine's one-row call agrees to README's bound and reads the same text.
+            var engine = ml.Model.CreatePredictionEngine<SequenceData.Row, SequencePrediction>(model);
+            for (int r = 0; r < rows.Length; r++)
+            {
+                var one = engine.Predict(rows[r]);
+                Assert.Equal(StCnnSequenceTransformer.Decode(scores[r]), texts[r]);
+                for (int i = 0; i < 55; i++) Assert.True(Math.Abs(one.Score[i] - scores[r][i]) <= 1e-5f);
+                if (ClearlyAhead(scores[r], 2e-5f))
+                    Assert.Equal(texts[r], one.PredictedSequence);
+            }
+            // A row scored alone (a batch of one row and padding) gives the same bits as in the full batch.
+            var alone = model.Transform(ml.Data.LoadFromEnumerable(new[] { rows[299] }))
+                .GetColumn<float[]>("Score").Single();
+            Assert.Equal(scores[299].Select(BitConverter.SingleToInt32Bits),
+                alone.Select(BitConverter.SingleToInt32Bits));
+        }
+
+        // Whether every position's most probable class leads the next by more than margin.
+        private static bool ClearlyAhead(float[] scores, float margin) => Enumerable.Range(0, 5).All(p =>
+        {
+            var sorted = scores.Skip(p * 11).Take(11).OrderDescending().ToArray();
+            return sorted[0] - sorted[1] > margin;
+        });
+
         [Fact]
         public void SavedModel_ScoresTheSameBits_InAFreshProcess()
         {
