@@ -39,8 +39,8 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
         /// <summary>
         /// Scores the batch buffer <paramref name="pixels"/> (B = pixels.Length / C*H*W images, [B,C,H,W] row-major),
         /// of which the first <paramref name="rows"/> are filled: the rest is zeroed and scored with them.
-        /// <paramref name="probabilities"/> receives B*K class probabilities (B*P*K/P with positions); thetas[i], when given, B*P values of
-        /// spatial transformer i.
+        /// <paramref name="probabilities"/> receives B*K class probabilities (a softmax per position's K/P with
+        /// positions); thetas[i], when given, B*P values of spatial transformer i.
         /// </summary>
         public void Score(float[] pixels, int rows, float[] probabilities, float[][] thetas)
         {
