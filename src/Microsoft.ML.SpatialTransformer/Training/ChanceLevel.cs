@@ -38,14 +38,23 @@ namespace Microsoft.ML.SpatialTransformer.Training
             return (double)max / labels.Length;
         }
 
-        /// <summary>The warning for MLContext.Log, naming the likely causes.</summary>
-        public static string Explain(string task, EpochMetrics last, int classes, bool inputNormalised) =>
+        /// <summary>
+        /// The warning for MLContext.Log, naming the likely causes; <paramref name="localisationMultiplier"/> is the
+        /// localisation networks' learning-rate multiplier, null for a network without spatial transformers.
+        /// </summary>
+        public static string Explain(string task, EpochMetrics last, int classes, bool inputNormalised,
+            double? localisationMultiplier) =>
             $"{task}: after epoch {last.Epoch} the training loss ({last.TrainLoss:F4}) is still that of chance (ln " +
             $"{classes} = {Math.Log(classes):F4}) " +
             $"and the training accuracy ({last.TrainAccuracy:P1}) no better than guessing: the model has learned " +
             "nothing from the images. Likely causes: " +
             (inputNormalised ? "" : "the pixel values are not scaled (InputNormalization is None; set it to " +
                 "PerChannelMeanStd, or scale the pixels to 0-1, e.g. ExtractPixels' scaleImage: 1f/255); ") +
-            "a learning rate too high or too low; labels that are not related to the images; too few epochs.";
+            "a learning rate too high or too low; " +
+            (localisationMultiplier is double m && m > 0.1
+                ? $"localisation networks that learn too fast (LocalisationLearningRateMultiplier is {m:G4}; at 0.1 " +
+                    "the spatial transformer's start is steadier); "
+                : "") +
+            "labels that are not related to the images; too few epochs.";
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
@@ -120,7 +121,8 @@ namespace Microsoft.ML.SpatialTransformer.Training
                         ch.Info(metrics.ToString());
                     });
                 }
-                WarnIfAtChance(ch, task, loop.History, options, trainRows);
+                WarnIfAtChance(ch, task, loop.History, options, trainRows,
+                    network.LocalisationParameters().Any() ? s.LocalisationLearningRateMultiplier : null);
                 ParameterInitialisation.UseDropoutGenerator(network, null);
                 network.to(CPU); // scoring runs on CPU inside ML.NET's row-by-row scorers
                 network.eval();
@@ -135,7 +137,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
 
         // A model whose last epoch trained to chance has learned nothing; say so and why it may be (issue 12).
         private static void WarnIfAtChance(IChannel ch, string task, IReadOnlyList<EpochMetrics> history,
-            StNetworkOptions options, LabeledImages rows)
+            StNetworkOptions options, LabeledImages rows, double? localisationMultiplier)
         {
             // Chance for sequences depends on the length distribution; only one label per row is checked.
             if (history.Count == 0 || rows.Positions != 1) return;
@@ -143,7 +145,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
             double majority = ChanceLevel.MajorityShare(rows.Labels, options.Classes);
             if (ChanceLevel.IsAtChance(last.TrainLoss, last.TrainAccuracy, options.Classes, majority))
                 ch.Warning(ChanceLevel.Explain(task, last, options.Classes,
-                    options.InputNormalization != InputNormalization.None));
+                    options.InputNormalization != InputNormalization.None, localisationMultiplier));
         }
 
         private static string Format(double[] values)
