@@ -101,8 +101,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Functional
                 for (int j = 0; j < W; j++)
                 {
                     double x = TensorChecks.Centre(j, W), y = TensorChecks.Centre(i, H), d = h[6] * x + h[7] * y + 1;
-                    Assert.Equal((h[0] * x + h[1] * y + h[2]) / d, grid[0, i, j, 0].item<double>(), 10);
-                    Assert.Equal((h[3] * x + h[4] * y + h[5]) / d, grid[0, i, j, 1].item<double>(), 10);
+                    Assert.Equal((h[0] * x + h[1] * y + h[2]) / d, grid[0, i, j, 0].item<double>(), 1e-10);
+                    Assert.Equal((h[3] * x + h[4] * y + h[5]) / d, grid[0, i, j, 1].item<double>(), 1e-10);
                 }
         }
 

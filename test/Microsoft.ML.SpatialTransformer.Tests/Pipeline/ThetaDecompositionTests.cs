@@ -21,12 +21,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Pipeline
                 (float)(sin * sx), (float)(sin * u12 + cos * sy), (float)ty,
             };
             var d = ThetaDecomposition.DecomposeAffine(theta);
-            Assert.Equal(degrees, d.RotationDegrees, 4);
-            Assert.Equal(sx, d.ScaleX, 5);
-            Assert.Equal(sy, d.ScaleY, 5);
-            Assert.Equal(shear, d.Shear, 5);
-            Assert.Equal(tx, d.TranslationX, 6);
-            Assert.Equal(ty, d.TranslationY, 6);
+            Assert.Equal(degrees, d.RotationDegrees, 1e-4);
+            Assert.Equal(sx, d.ScaleX, 1e-5);
+            Assert.Equal(sy, d.ScaleY, 1e-5);
+            Assert.Equal(shear, d.Shear, 1e-5);
+            Assert.Equal(tx, d.TranslationX, 1e-6);
+            Assert.Equal(ty, d.TranslationY, 1e-6);
         }
 
         [Fact]

@@ -42,7 +42,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             var epoch = Assert.Single(model.History);
             Assert.True(epoch.TrainLoss > 0 && double.IsFinite(epoch.TrainLoss),
                 $"no training step was taken: {epoch}");
-            Assert.Equal(reference.History[0].TrainLoss, epoch.TrainLoss, 6);
+            Assert.Equal(reference.History[0].TrainLoss, epoch.TrainLoss, 1e-6);
         }
 
         [Fact]
@@ -55,7 +55,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
                 .GetColumn<float[]>("Score").ToArray();
             Assert.Equal(70, actual.Length);
             for (int i = 0; i < expected.Length; i++)
-                for (int k = 0; k < expected[i].Length; k++) Assert.Equal(expected[i][k], actual[i][k], 5);
+                for (int k = 0; k < expected[i].Length; k++) Assert.Equal(expected[i][k], actual[i][k], 1e-5);
         }
 
         private sealed class ThetaRow

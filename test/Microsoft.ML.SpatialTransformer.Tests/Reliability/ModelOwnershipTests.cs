@@ -145,7 +145,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Reliability
             var batched = scored.GetColumn<float[]>("Score").ToArray();
             Assert.Equal(rowByRow.Length, batched.Length);
             for (int i = 0; i < batched.Length; i++)
-                for (int k = 0; k < batched[i].Length; k++) Assert.Equal(rowByRow[i][k], batched[i][k], 5);
+                for (int k = 0; k < batched[i].Length; k++) Assert.Equal(rowByRow[i][k], batched[i][k], 1e-5);
         }
     }
 }

@@ -65,7 +65,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Scoring
             // buffers on several threads
             System.Threading.Tasks.Parallel.For(0, 4, _ => scorer.Score(pixels, new float[2]));
             scorer.Score(pixels, probabilities);
-            Assert.Equal(1.0, probabilities[0] + (double)probabilities[1], 6);
+            Assert.Equal(1.0, probabilities[0] + (double)probabilities[1], 1e-6);
             Assert.Throws<ArgumentException>(() => scorer.Score(new float[143], probabilities));
             scorer.Dispose();
             scorer.Dispose();

@@ -34,7 +34,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             for (int i = 0; i < scores.Length; i++)
             {
                 Assert.Equal(rowByRow[i].Length, scores[i].Length);
-                for (int k = 0; k < scores[i].Length; k++) Assert.Equal(rowByRow[i][k], scores[i][k], 5);
+                for (int k = 0; k < scores[i].Length; k++) Assert.Equal(rowByRow[i][k], scores[i][k], 1e-5);
                 Assert.Equal(Array.IndexOf(rowByRow[i], rowByRow[i].Max()), Array.IndexOf(scores[i], scores[i].Max()));
             }
             // Each theta column is what that spatial transformer alone computes for the row.
@@ -44,7 +44,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
                 var expected = st.Transform(data).GetColumn<float[]>("StTheta").ToArray();
                 var actual = scored.GetColumn<float[]>(column).ToArray();
                 for (int i = 0; i < expected.Length; i++)
-                    for (int p = 0; p < 6; p++) Assert.Equal(expected[i][p], actual[i][p], 5);
+                    for (int p = 0; p < 6; p++) Assert.Equal(expected[i][p], actual[i][p], 1e-5);
             }
             // Source columns pass through untouched.
             Assert.Equal(data.GetColumn<float[]>("Pixels").ToArray(), scored.GetColumn<float[]>("Pixels").ToArray());

@@ -87,7 +87,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var labels = scored.GetColumn<uint>("Label").ToArray();
             var predicted = scored.GetColumn<uint>("PredictedLabel").ToArray();
             Assert.Equal(10_000, labels.Length);
-            Assert.Equal(labels.Zip(predicted, (l, p) => l == p ? 1.0 : 0.0).Average(), metrics.MicroAccuracy, 12);
+            Assert.Equal(labels.Zip(predicted, (l, p) => l == p ? 1.0 : 0.0).Average(), metrics.MicroAccuracy, 1e-12);
             Assert.True(metrics.MicroAccuracy > 0.8, $"accuracy {metrics.MicroAccuracy}");
             Assert.True(double.IsFinite(metrics.LogLoss));
 

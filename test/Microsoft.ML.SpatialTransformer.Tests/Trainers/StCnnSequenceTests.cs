@@ -52,7 +52,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             for (int r = 0; r < scores.Length; r++)
             {
                 Assert.Equal(55, scores[r].Length);
-                for (int p = 0; p < 5; p++) Assert.Equal(1.0, scores[r].Skip(p * 11).Take(11).Sum(), 4);
+                for (int p = 0; p < 5; p++) Assert.Equal(1.0, scores[r].Skip(p * 11).Take(11).Sum(), 1e-4);
                 Assert.Equal(StCnnSequenceTransformer.Decode(scores[r]), predicted[r]);
                 Assert.Matches("^[0-9]{0,5}$", predicted[r]);
             }
@@ -176,9 +176,9 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             });
             var metrics = ml.MulticlassClassification.EvaluateSequences(data);
             Assert.Equal(3, metrics.RowCount);
-            Assert.Equal(1.0 / 3, metrics.SequenceAccuracy, 12);
-            Assert.Equal((5 + 4 + 4) / 15.0, metrics.DigitAccuracy, 12);
-            Assert.Equal(100 * 2.0 / 3, metrics.SequenceErrorPercent, 9);
+            Assert.Equal(1.0 / 3, metrics.SequenceAccuracy, 1e-12);
+            Assert.Equal((5 + 4 + 4) / 15.0, metrics.DigitAccuracy, 1e-12);
+            Assert.Equal(100 * 2.0 / 3, metrics.SequenceErrorPercent, 1e-9);
         }
 
         private sealed class Pair

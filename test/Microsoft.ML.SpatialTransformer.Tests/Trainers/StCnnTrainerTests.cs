@@ -40,7 +40,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             Assert.True(right >= 17, $"{right} of 20 right");
             var score = engine.Predict(rows[0]).Score;
             Assert.Equal(2, score.Length);
-            Assert.Equal(1.0, score.Sum(), 5);
+            Assert.Equal(1.0, score.Sum(), 1e-5);
 
             using var dir = new TempDirectory();
             ml.Model.Save(model, train.Schema, dir.File("stcnn.zip"));
@@ -177,7 +177,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             var expected = model.Model.TorchNetwork.ForwardWithThetas(x).Thetas[0];
             for (int i = 0; i < thetas.Length; i++)
                 for (int j = 0; j < 6; j++)
-                    Assert.Equal(expected[i, j].item<float>(), thetas[i][j], 5);
+                    Assert.Equal(expected[i, j].item<float>(), thetas[i][j], 1e-5);
             Assert.Throws<ArgumentOutOfRangeException>(() => model.Model.GetSpatialTransformer(1));
         }
     }

@@ -38,7 +38,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
                 double a = (2 * u[4 * i] - 1) * 30 * Math.PI / 180, s = 1 + (2 * u[4 * i + 1] - 1) * 0.2;
                 double tx = (2 * u[4 * i + 2] - 1) * 0.2, ty = (2 * u[4 * i + 3] - 1) * 0.2;
                 var expected = new[] { s * Math.Cos(a), -s * Math.Sin(a), tx, s * Math.Sin(a), s * Math.Cos(a), ty };
-                for (int k = 0; k < 6; k++) Assert.Equal(expected[k], theta[6 * i + k], 5);
+                for (int k = 0; k < 6; k++) Assert.Equal(expected[k], theta[6 * i + k], 1e-5);
                 // |scale|
                 Assert.InRange(Math.Sqrt(theta[6 * i] * theta[6 * i] + theta[6 * i + 3] * theta[6 * i + 3]), 0.8 - 1e-6,
                     1.2 + 1e-6);

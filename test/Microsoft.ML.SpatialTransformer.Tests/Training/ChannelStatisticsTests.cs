@@ -38,7 +38,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training
             var statistics = new ChannelStatistics(2, 4);
             for (int i = 0; i < 3; i++) statistics.Add(new float[] { 1, 2, 3, 4, 7, 7, 7, 7 });
             Assert.Equal(new[] { 2.5, 7.0 }, statistics.Mean);
-            Assert.Equal(Math.Sqrt(1.25), statistics.Std[0], 15);
+            Assert.Equal(Math.Sqrt(1.25), statistics.Std[0], 1e-15);
             Assert.Equal(0.0, statistics.Std[1]);
             // Rows differing only by an offset: the spread between rows adds to the variance (0 and 2 -> std 1).
             var two = new ChannelStatistics(1, 2);

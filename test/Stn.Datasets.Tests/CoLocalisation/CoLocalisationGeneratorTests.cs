@@ -123,10 +123,10 @@ namespace Stn.Datasets.Tests.CoLocalisation
                 BoxOverlap.IntersectionOverUnion(new PixelBox(0, 0, 10, 10), new PixelBox(10, 0, 10, 10)));
             // Overlap 5x10 = 50; union 100 + 100 - 50 = 150.
             Assert.Equal(50.0 / 150,
-                BoxOverlap.IntersectionOverUnion(new PixelBox(0, 0, 10, 10), new PixelBox(5, 0, 10, 10)), 12);
+                BoxOverlap.IntersectionOverUnion(new PixelBox(0, 0, 10, 10), new PixelBox(5, 0, 10, 10)), 1e-12);
             // A 28x28 box shifted by 7 px on both axes: (21*21) / (2*784 - 441).
             Assert.Equal(441.0 / 1127,
-                BoxOverlap.IntersectionOverUnion(new PixelBox(0, 0, 28, 28), new PixelBox(7, 7, 28, 28)), 12);
+                BoxOverlap.IntersectionOverUnion(new PixelBox(0, 0, 28, 28), new PixelBox(7, 7, 28, 28)), 1e-12);
         }
     }
 }

@@ -126,7 +126,7 @@ namespace Stn.Datasets.Tests.Distortions
             var x = Column(set, 1).Zip(Column(set, 0), (t, s) => (s - 1 - t) * 14).ToArray();
             var y = Column(set, 2).Zip(Column(set, 0), (t, s) => (s - 1 - t) * 14).ToArray();
             // Whole pixels 0..32 (the 28x28 box inside 60x60); 600 draws reach both ends.
-            Assert.All(x.Concat(y), v => Assert.Equal(Math.Round(v), v, 3));
+            Assert.All(x.Concat(y), v => Assert.Equal(Math.Round(v), v, 1e-3));
             Assert.Equal((0, 32), ((int)Math.Round(x.Min()), (int)Math.Round(x.Max())));
             Assert.Equal((0, 32), ((int)Math.Round(y.Min()), (int)Math.Round(y.Max())));
         }

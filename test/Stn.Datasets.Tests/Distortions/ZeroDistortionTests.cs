@@ -90,7 +90,7 @@ namespace Stn.Datasets.Tests.Distortions
             {
                 // theta = (s, tx, ty) with s = 60/28 and t = s - 1 - 2 offset / 28: read the offset back.
                 float[] theta = set.GetTheta(i).ToArray();
-                Assert.Equal(60f / 28f, theta[0], 5);
+                Assert.Equal(60f / 28f, theta[0], 1e-5);
                 int ox = (int)System.Math.Round((theta[0] - 1 - theta[1]) * 14),
                     oy = (int)System.Math.Round((theta[0] - 1 - theta[2]) * 14);
                 float[] expected = new float[60 * 60];

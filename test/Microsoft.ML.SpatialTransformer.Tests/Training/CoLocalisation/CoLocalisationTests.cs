@@ -88,7 +88,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training.CoLocalisation
             double identity = MeanIoU(Enumerable.Repeat(new[] { 1f, 0f, 0f }, set.Count), set);
             var learned = IoUs(thetas, set);
             // The identity's box is the whole 24x24 canvas: IoU 64 / 576 with every 8x8 true box.
-            Assert.Equal(64.0 / 576, identity, 12);
+            Assert.Equal(64.0 / 576, identity, 1e-12);
             Assert.True(learned.Count(v => v > BoxOverlap.CorrectAbove) >= 0.9 * set.Count,
                 $"IoUs {string.Join(", ", learned.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))}");
             // Every box has about the output's size: 8 pixels, a third of the canvas.
