@@ -186,7 +186,7 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
             Microsoft.ML.SpatialTransformer.Onnx.StNetworkOnnxExporter.Export(_network, path);
         }
 
-        internal ImageShape Shape => new ImageShape(Network.InputChannels, Network.InputHeight, Network.InputWidth);
+        internal ImageShape Shape => ImageShape.InputOf(Network);
 
         /// <summary>The feature column's type the model scores: Vector&lt;Single&gt; of C*H*W values.</summary>
         public DataViewType InputType => new VectorDataViewType(NumberDataViewType.Single, _featureDimensions);

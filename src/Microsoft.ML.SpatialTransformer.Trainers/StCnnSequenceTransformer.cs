@@ -74,7 +74,7 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
         /// <summary>Per-epoch training metrics (accuracy: whole sequences right), in order.</summary>
         public IReadOnlyList<EpochMetrics> History => _history;
 
-        private ImageShape Shape => new ImageShape(Network.InputChannels, Network.InputHeight, Network.InputWidth);
+        private ImageShape Shape => ImageShape.InputOf(Network);
 
         // *** Binary format (0x00010001) ***
         // network options (StNetworkOptionsFormat)

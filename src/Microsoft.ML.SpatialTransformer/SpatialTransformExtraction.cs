@@ -27,7 +27,7 @@ namespace Microsoft.ML.SpatialTransformer
         {
             var o = network.Options;
             var st = network.Transformers.ElementAt(index);
-            var shape = new ImageShape(o.InputChannels, o.InputHeight, o.InputWidth);
+            var shape = ImageShape.InputOf(o);
             var config = new SpatialTransformConfig(outputColumnName, inputColumnName, thetaColumnName, o.Transform,
                 shape, (int)st.OutputHeight, (int)st.OutputWidth, o.TpsGridSize, o.Sampling, o.Padding, batchSize)
             {

@@ -29,8 +29,7 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
         {
             _network = network;
             _positions = positions;
-            var o = network.Options;
-            _shape = new ImageShape(o.InputChannels, o.InputHeight, o.InputWidth);
+            _shape = ImageShape.InputOf(network.Options);
         }
 
         /// <summary>Values per image (C*H*W).</summary>

@@ -24,7 +24,7 @@ namespace Microsoft.ML.SpatialTransformer.Trainers.Scoring
         {
             _network = network;
             var o = network.Options;
-            _shape = new ImageShape(o.InputChannels, o.InputHeight, o.InputWidth);
+            _shape = ImageShape.InputOf(o);
             _threading = new SingleImageThreading(_shape.Size);
             Engine = new SingleImageEngine(ExportOnnxBytes, _shape, o.Classes);
         }

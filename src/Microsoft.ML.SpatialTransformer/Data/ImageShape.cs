@@ -2,6 +2,7 @@ using System;
 using System.Collections.Immutable;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.SpatialTransformer.Modules;
 using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.SpatialTransformer.Data
@@ -16,6 +17,10 @@ namespace Microsoft.ML.SpatialTransformer.Data
     {
         /// <summary>Values per image: C x H x W.</summary>
         public int Size => Channels * Height * Width;
+
+        /// <summary>The input shape of a network described by <paramref name="options"/>.</summary>
+        internal static ImageShape InputOf(StNetworkOptions options) =>
+            new(options.InputChannels, options.InputHeight, options.InputWidth);
 
         /// <summary>The shape as "[C, H, W]".</summary>
         public override string ToString() => $"[{Channels}, {Height}, {Width}]";

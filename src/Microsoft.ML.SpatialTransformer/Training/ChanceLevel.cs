@@ -38,6 +38,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
             return (double)max / labels.Length;
         }
 
+        // The large-image default, which let the ST-CNN leave chance where the full rate did not (README).
+        private const double Steadier = TrainingSettings.Defaults.LargeImageLocalisationLearningRateMultiplier;
+
         /// <summary>
         /// The warning for MLContext.Log, naming the likely causes; <paramref name="localisationMultiplier"/> is the
         /// localisation networks' learning-rate multiplier, null for a network without spatial transformers.
@@ -51,9 +54,9 @@ namespace Microsoft.ML.SpatialTransformer.Training
             (inputNormalised ? "" : "the pixel values are not scaled (InputNormalization is None; set it to " +
                 "PerChannelMeanStd, or scale the pixels to 0-1, e.g. ExtractPixels' scaleImage: 1f/255); ") +
             "a learning rate too high or too low; " +
-            (localisationMultiplier is double m && m > 0.1
-                ? $"localisation networks that learn too fast (LocalisationLearningRateMultiplier is {m:G4}; at 0.1 " +
-                    "the spatial transformer's start is steadier); "
+            (localisationMultiplier is double m && m > Steadier
+                ? $"localisation networks that learn too fast (LocalisationLearningRateMultiplier is {m:G4}; at " +
+                    $"{Steadier:G4} the spatial transformer's start is steadier); "
                 : "") +
             "labels that are not related to the images; too few epochs.";
     }

@@ -44,7 +44,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
             string labelColumn, string task,
             LabelFormat labelFormat = null)
         {
-            var shape = new ImageShape(options.InputChannels, options.InputHeight, options.InputWidth);
+            var shape = ImageShape.InputOf(options);
             int seed = TorchDevice.Seed(host);
             // An already-cancelled fit stops before it reads any data.
             host.CheckAlive();
