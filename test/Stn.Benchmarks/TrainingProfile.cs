@@ -38,27 +38,39 @@ namespace Stn.Benchmarks
             using var sampling = st.Generator.call(identity);
             var pieces = new (string Name, Action Step)[]
             {
-                ("data",
-                    () => { using var scope = NewDisposeScope(); Array.Copy(rows, batch,
-                    batch.Length); HostTensors.FromSpan(batch, new long[] { 64, 1, 28, 28 }); }),
+                ("data", () =>
+                {
+                    using var scope = NewDisposeScope();
+                    Array.Copy(rows, batch, batch.Length);
+                    HostTensors.FromSpan(batch, new long[] { 64, 1, 28, 28 });
+                }),
                 ("localisation", () => { using var scope = NewDisposeScope(); st.Localisation.call(x); }),
                 ("grid", () => { using var scope = NewDisposeScope(); st.Generator.call(identity); }),
                 ("sampler", () => { using var scope = NewDisposeScope(); st.Sampler.call(x, sampling); }),
                 ("st", () => { using var scope = NewDisposeScope(); st.call(x); }),
-                ("st+backward",
-                    () => { using var scope = NewDisposeScope(); optimizer.zero_grad(); var (w,
-                    t) = st.call(x); (w.sum() + t.sum()).backward(); }),
+                ("st+backward", () =>
+                {
+                    using var scope = NewDisposeScope();
+                    optimizer.zero_grad();
+                    var (warped, theta) = st.call(x);
+                    (warped.sum() + theta.sum()).backward();
+                }),
                 ("forward", () => { using var scope = NewDisposeScope(); net.call(x); }),
                 ("forward (eval: no dropout)",
                     () => { using var scope = NewDisposeScope(); net.eval(); net.call(x); net.train(); }),
-                ("forward+backward",
-                    () =>
-                    { using var scope = NewDisposeScope(); optimizer.zero_grad(); nn.functional.cross_entropy(
-                    net.call(x), y).backward(); }),
-                ("step",
-                    () =>
-                    { using var scope = NewDisposeScope(); optimizer.zero_grad(); nn.functional.cross_entropy(
-                    net.call(x), y).backward(); optimizer.step(); }),
+                ("forward+backward", () =>
+                {
+                    using var scope = NewDisposeScope();
+                    optimizer.zero_grad();
+                    nn.functional.cross_entropy(net.call(x), y).backward();
+                }),
+                ("step", () =>
+                {
+                    using var scope = NewDisposeScope();
+                    optimizer.zero_grad();
+                    nn.functional.cross_entropy(net.call(x), y).backward();
+                    optimizer.step();
+                }),
             };
             // Rounds interleave the pieces and each keeps its best round: this machine's noise only ever adds time, and
             // comes in spells that would otherwise fall on one piece.
