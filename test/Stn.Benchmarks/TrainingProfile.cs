@@ -105,6 +105,8 @@ namespace Stn.Benchmarks
             Console.WriteLine();
             ProfileConvolutionEngines(pieces.Single(p => p.Name == "step").Step, steps);
             Console.WriteLine();
+            ProfileConvolutionLayouts(pieces.Single(p => p.Name == "step").Step, steps);
+            Console.WriteLine();
             ProfileInference(net, steps);
             Console.WriteLine();
             LatencyProfile.Run(500);
@@ -121,18 +123,11 @@ namespace Stn.Benchmarks
         {
             bool? before = ATenContext.MkldnnEnabled;
             if (before is null) return;
-            var best = new[] { double.PositiveInfinity, double.PositiveInfinity };
+            double[] best;
             try
             {
-                for (int round = 0; round < 5; round++)
-                    for (int engine = 0; engine < 2; engine++)
-                    {
-                        ATenContext.TrySetMkldnn(engine == 0);
-                        for (int i = 0; i < 3; i++) step();
-                        var watch = Stopwatch.StartNew();
-                        for (int i = 0; i < steps; i++) step();
-                        best[engine] = Math.Min(best[engine], watch.Elapsed.TotalMilliseconds / steps);
-                    }
+                best = BestOfInterleaved(step, steps,
+                    () => ATenContext.TrySetMkldnn(true), () => ATenContext.TrySetMkldnn(false));
             }
             finally
             {
@@ -143,6 +138,52 @@ namespace Stn.Benchmarks
             Console.WriteLine("| oneDNN | ATen's own kernels | oneDNN / own |");
             Console.WriteLine("|---|---|---|");
             Console.WriteLine($"| {best[0]:F3} | {best[1]:F3} | {best[0] / best[1]:F2} |");
+        }
+
+        /// <summary>
+        /// The whole training step with the convolutions in each layout (whether or not the convolution check found
+        /// it right here), interleaved rounds, each its best; names the layout training uses in this process.
+        /// </summary>
+        private static void ProfileConvolutionLayouts(Action step, int steps)
+        {
+            var layouts = new[]
+            {
+                ConvolutionLayout.Standard, ConvolutionLayout.ChannelsLast, ConvolutionLayout.ChannelsLastPaddedInput,
+            };
+            var chosen = TorchNativeLibrary.TrainingConvolutionLayout;
+            double[] best;
+            try
+            {
+                best = BestOfInterleaved(step, steps,
+                    layouts.Select(l => (Action)(() => TorchNativeLibrary.TrainingLayoutOverride = l)).ToArray());
+            }
+            finally
+            {
+                TorchNativeLibrary.TrainingLayoutOverride = null;
+            }
+            Console.WriteLine($"Training step by convolution layout (training uses {chosen} in this process), best " +
+                "of 5 interleaved rounds (ms per step):");
+            Console.WriteLine("| standard (NCHW) | channels-last | channels-last, one-channel input padded | " +
+                "channels-last / standard |");
+            Console.WriteLine("|---|---|---|---|");
+            Console.WriteLine($"| {best[0]:F3} | {best[1]:F3} | {best[2]:F3} | {best[1] / best[0]:F2} |");
+        }
+
+        // The step timed after each setting in turn, 5 rounds, the best round of each: this machine's noise only ever
+        // adds time, and comes in spells that would otherwise fall on one setting.
+        private static double[] BestOfInterleaved(Action step, int steps, params Action[] settings)
+        {
+            var best = settings.Select(_ => double.PositiveInfinity).ToArray();
+            for (int round = 0; round < 5; round++)
+                for (int i = 0; i < settings.Length; i++)
+                {
+                    settings[i]();
+                    for (int warm = 0; warm < 3; warm++) step();
+                    var watch = Stopwatch.StartNew();
+                    for (int n = 0; n < steps; n++) step();
+                    best[i] = Math.Min(best[i], watch.Elapsed.TotalMilliseconds / steps);
+                }
+            return best;
         }
 
         /// <summary>

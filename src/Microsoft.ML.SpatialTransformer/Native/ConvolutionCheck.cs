@@ -48,26 +48,32 @@ namespace Microsoft.ML.SpatialTransformer.Native
         }
 
         /// <summary>What the check decided for this process.</summary>
-        /// <param name="Layout">The layout CPU convolutions use.</param>
+        /// <param name="Layout">The layout CPU convolutions use without gradients (scoring).</param>
+        /// <param name="TrainingLayout">The layout CPU convolutions use with gradients (training).</param>
         /// <param name="Warning">What was worked around (channels-last layout, or oneDNN turned off); null if
         /// nothing.</param>
         /// <param name="Failure">The exception to report when no workaround gives right results; null
         /// otherwise.</param>
-        public sealed record Outcome(ConvolutionLayout Layout, string Warning, Exception Failure);
+        public sealed record Outcome(ConvolutionLayout Layout, ConvolutionLayout TrainingLayout, string Warning,
+            Exception Failure);
 
         /// <summary>
-        /// Runs the check and picks the standard layout when it is right, else channels-last when that is right, else
-        /// turns oneDNN off for the whole process (ATen's own convolutions) when that is right, else fails.
+        /// Runs the check and, for scoring, picks the standard layout when it is right, else channels-last when that
+        /// is right, else turns oneDNN off for the whole process (ATen's own convolutions) when that is right, else
+        /// fails. Training takes channels-last wherever oneDNN computes it right (see <see cref="TrainingLayoutFor"/>).
         /// </summary>
         public static Outcome Run()
         {
             ATenContext.DisableNnpackWhereUnavailable();
             double error = Error(ConvolutionLayout.Standard);
-            if (error <= Tolerance) return new Outcome(ConvolutionLayout.Standard, null, null);
-            double channelsLast = Error(ConvolutionLayout.ChannelsLast);
+            if (error <= Tolerance)
+                return new Outcome(ConvolutionLayout.Standard, TrainingLayoutFor(ConvolutionLayout.Standard), null,
+                    null);
+            double channelsLast = Error(ConvolutionLayout.ChannelsLastPaddedInput);
             if (channelsLast <= Tolerance)
             {
-                return new Outcome(ConvolutionLayout.ChannelsLast,
+                return new Outcome(ConvolutionLayout.ChannelsLastPaddedInput,
+                    TrainingLayoutFor(ConvolutionLayout.ChannelsLastPaddedInput),
                     "libtorch's oneDNN convolutions in their standard layout give wrong results on this CPU " +
                     $"(max relative error {error:G3} on a check problem); the networks of this library therefore " +
                     "run their convolutions in the channels-last layout, which oneDNN computes right here with " +
@@ -80,7 +86,7 @@ namespace Microsoft.ML.SpatialTransformer.Native
                 double fallback = Error(ConvolutionLayout.Standard);
                 if (fallback <= Tolerance)
                 {
-                    return new Outcome(ConvolutionLayout.Standard,
+                    return new Outcome(ConvolutionLayout.Standard, ConvolutionLayout.Standard,
                         "libtorch's oneDNN convolutions give wrong results on this CPU " +
                         $"(max relative error {error:G3} on a check problem), so they were turned off for this " +
                         "process and ATen's own convolutions, which are correct here but slower, are used instead. " +
@@ -90,11 +96,29 @@ namespace Microsoft.ML.SpatialTransformer.Native
                 }
                 error = fallback;
             }
-            return new Outcome(ConvolutionLayout.Standard, null, new InvalidOperationException(
-                "libtorch's float32 convolution gives wrong results on this machine " +
-                $"(max relative error {error:G3} against float64 on a check problem). Start the process with " +
-                "ONEDNN_MAX_CPU_ISA=SSE41 (oneDNN's AVX kernels are the usual cause), or use another backend package " +
-                "or machine."));
+            return new Outcome(ConvolutionLayout.Standard, ConvolutionLayout.Standard, null,
+                new InvalidOperationException(
+                    "libtorch's float32 convolution gives wrong results on this machine " +
+                    $"(max relative error {error:G3} against float64 on a check problem). Start the process with " +
+                    "ONEDNN_MAX_CPU_ISA=SSE41 (oneDNN's AVX kernels are the usual cause), or use another backend " +
+                    "package or machine."));
+        }
+
+        /// <summary>
+        /// The layout for training with oneDNN on: channels-last where it is right here, without the zero channel
+        /// where the one-channel input gradient is right too. oneDNN computes channels-last tensors as they are, while
+        /// the standard layout is reordered into its blocked one and back for the forward pass and both gradients, a
+        /// large share of the work for the small convolutions of these networks (the benchmarks' profile command times
+        /// a training step both ways). Scoring keeps <paramref name="scoring"/>: there channels-last is not faster
+        /// for every network, and a saved model's scores keep their bits. The choice looks at correctness only, never
+        /// at timings, so it is the same in every process on a machine.
+        /// </summary>
+        private static ConvolutionLayout TrainingLayoutFor(ConvolutionLayout scoring)
+        {
+            if (ATenContext.MkldnnEnabled != true) return scoring;
+            foreach (var layout in new[] { ConvolutionLayout.ChannelsLast, ConvolutionLayout.ChannelsLastPaddedInput })
+                if (Error(layout) <= Tolerance) return layout;
+            return scoring;
         }
 
         // How a network uses a convolution: which results exist and must be right.

@@ -18,7 +18,7 @@ namespace Microsoft.ML.SpatialTransformer.Native
             var pad = new[] { padding, padding };
             if (layout == ConvolutionLayout.Standard) return nn.functional.conv2d(x, weight, bias, padding: pad);
             using var scope = NewDisposeScope();
-            if (x.shape[1] == 1 && x.requires_grad)
+            if (layout == ConvolutionLayout.ChannelsLastPaddedInput && x.shape[1] == 1 && x.requires_grad)
             {
                 // oneDNN's input gradient of a one-channel convolution is the faulty case; a zero channel beside it
                 // changes neither the output nor the gradients and routes the convolution to the kernels that are

@@ -9,8 +9,8 @@ namespace Microsoft.ML.SpatialTransformer.Native
     /// The 2-D convolution of the library's networks (square kernel, stride 1, zero padding): a TorchSharp
     /// <see cref="Convolution"/> with nn.Conv2d's parameters ("weight" [O,C,k,k], "bias" [O]) and initialisation, whose
     /// CPU work runs in the layout <see cref="ConvolutionCheck"/> found right on this machine
-    /// (<see cref="TorchNativeLibrary"/>). TorchSharp's own Conv2d cannot be told the layout: it is sealed and computes
-    /// in native code.
+    /// (<see cref="TorchNativeLibrary"/>): with gradients (training) its training layout, without (scoring) its scoring
+    /// layout. TorchSharp's own Conv2d cannot be told the layout: it is sealed and computes in native code.
     /// </summary>
     internal sealed class SafeConv2d : Convolution
     {
@@ -30,9 +30,9 @@ namespace Microsoft.ML.SpatialTransformer.Native
         /// <summary>x [N,C,H,W] -> [N,O,H + 2p - k + 1,W + 2p - k + 1].</summary>
         public override Tensor forward(Tensor x)
         {
-            var layout = x.device_type == DeviceType.CPU
-                ? TorchNativeLibrary.ConvolutionLayout
-                : ConvolutionLayout.Standard;
+            var layout = x.device_type != DeviceType.CPU ? ConvolutionLayout.Standard
+                : is_grad_enabled() ? TorchNativeLibrary.TrainingConvolutionLayout
+                : TorchNativeLibrary.ScoringConvolutionLayout;
             return LayoutConvolution.Conv2d(x, weight, bias, padding[0], layout);
         }
 

@@ -34,8 +34,9 @@ namespace Microsoft.ML.SpatialTransformer.Native
         /// </summary>
         public static string Warning => s_loaded.IsValueCreated ? s_loaded.Value.Convolutions?.Warning : null;
 
-        /// <summary>The layout this process's CPU convolutions use; loads the library first if need be.</summary>
-        internal static ConvolutionLayout ConvolutionLayout
+        /// <summary>The layout this process's CPU convolutions use without gradients (scoring); loads the library
+        /// first if need be.</summary>
+        internal static ConvolutionLayout ScoringConvolutionLayout
         {
             get
             {
@@ -43,6 +44,20 @@ namespace Microsoft.ML.SpatialTransformer.Native
                 return s_loaded.Value.Convolutions.Layout;
             }
         }
+
+        /// <summary>The layout this process's CPU convolutions use with gradients (training); loads the library first
+        /// if need be.</summary>
+        internal static ConvolutionLayout TrainingConvolutionLayout
+        {
+            get
+            {
+                EnsureLoaded();
+                return TrainingLayoutOverride ?? s_loaded.Value.Convolutions.TrainingLayout;
+            }
+        }
+
+        /// <summary>Replaces the training layout while set (the benchmarks' profile times a step in each).</summary>
+        internal static ConvolutionLayout? TrainingLayoutOverride { get; set; }
 
         private static (Exception, ConvolutionCheck.Outcome) Load()
         {

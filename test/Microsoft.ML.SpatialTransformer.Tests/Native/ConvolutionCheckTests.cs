@@ -47,11 +47,14 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         }
 
         [Theory]
-        [InlineData(1, 10, true)]   // one input channel needing its gradient: the zero channel is added
-        [InlineData(1, 10, false)]
-        [InlineData(20, 20, true)]
+        [InlineData(1, 10, true, true)]   // one input channel needing its gradient: the zero channel is added
+        [InlineData(1, 10, true, false)]
+        [InlineData(1, 10, false, true)]
+        [InlineData(1, 10, false, false)]
+        [InlineData(20, 20, true, true)]
+        [InlineData(20, 20, true, false)]
         public void TheChannelsLastLayoutComputesTheSameConvolutionAsTheStandardOne(int inChannels, int outChannels,
-            bool inputGradient)
+            bool inputGradient, bool paddedInput)
         {
             // In float64 (never oneDNN) both layouts must give the same numbers on any machine: only memory order
             // differs.
@@ -74,7 +77,8 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
                     weight.grad.contiguous() };
             }
             var standard = Run(ConvolutionLayout.Standard);
-            var channelsLast = Run(ConvolutionLayout.ChannelsLast);
+            var channelsLast = Run(paddedInput ? ConvolutionLayout.ChannelsLastPaddedInput
+                : ConvolutionLayout.ChannelsLast);
             Assert.Equal(new long[] { 3, outChannels, 7, 7 }, channelsLast[0].shape);
             for (int i = 0; i < standard.Length; i++)
                 Assert.True(standard[i].allclose(channelsLast[i], rtol: 1e-12, atol: 1e-12), $"result {i} differs");
@@ -98,14 +102,40 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Native
         public void TheCheckPassesAfterLoadingAndItsChoiceIsReported()
         {
             TorchNativeLibrary.EnsureLoaded();
-            double error = ConvolutionCheck.Error(TorchNativeLibrary.ConvolutionLayout);
+            double error = ConvolutionCheck.Error(TorchNativeLibrary.ScoringConvolutionLayout);
             Assert.True(error <= 1e-4, $"error {error:E2}");
+            double training = ConvolutionCheck.Error(TorchNativeLibrary.TrainingConvolutionLayout);
+            Assert.True(training <= 1e-4, $"training layout's error {training:E2}");
             bool? mkldnn = ATenContext.MkldnnEnabled;
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) Assert.NotNull(mkldnn);
             // The standard layout with oneDNN on, unless the check found it wrong, and then the warning says what it
             // did.
-            bool workedAround = mkldnn == false || TorchNativeLibrary.ConvolutionLayout != ConvolutionLayout.Standard;
+            bool workedAround = mkldnn == false
+                || TorchNativeLibrary.ScoringConvolutionLayout != ConvolutionLayout.Standard;
             Assert.Equal(workedAround, TorchNativeLibrary.Warning is not null);
+        }
+
+        [Fact]
+        public void WithGradientsTheLayerRunsChannelsLastWhereOneDnnIsRightAndWithoutKeepsTheScoringLayout()
+        {
+            TorchNativeLibrary.EnsureLoaded();
+            Assert.Null(TorchNativeLibrary.TrainingLayoutOverride);
+            using var scope = NewDisposeScope();
+            using var generator = new Generator(11);
+            using var layer = new SafeConv2d(10, 20, 5);
+            var x = rand(new long[] { 4, 10, 12, 12 }, generator: generator);        // [N,C,H,W], standard strides
+            var trained = layer.call(x);                                               // [4,20,8,8]
+            Tensor scored;
+            using (no_grad()) scored = layer.call(x);
+            // Channels-last wherever oneDNN runs and computes it right (every machine these tests have run on).
+            if (ATenContext.MkldnnEnabled == true && ConvolutionCheck.Error(ConvolutionLayout.ChannelsLast) <= 1e-4)
+            {
+                Assert.Equal(ConvolutionLayout.ChannelsLast, TorchNativeLibrary.TrainingConvolutionLayout);
+                Assert.Equal(new long[] { 1280, 1, 160, 20 }, trained.stride());
+            }
+            if (TorchNativeLibrary.ScoringConvolutionLayout == ConvolutionLayout.Standard)
+                Assert.Equal(new long[] { 1280, 64, 8, 1 }, scored.stride());
+            AssertRelativelyClose(scored.to_type(ScalarType.Float64), trained.detach(), "output");
         }
 
         [Fact]
