@@ -196,8 +196,13 @@ namespace Microsoft.ML.SpatialTransformer.Trainers
                 FixedBatchShape = true,
                 TextDecoders = new TextDecoder[] { Decode, null },
             };
-            return new BatchedMapDataView(Host, input, ((IRowMapper)mapper).GetOutputColumns(), map);
+            return new BatchedMapDataView(Host, input, ((IRowMapper)mapper).GetOutputColumns(), map, SaveAsOnnx);
         }
+
+        // mlContext.Model.ConvertToOnnx: Score and PredictedSequence, bound to the pipeline's columns.
+        private void SaveAsOnnx(Microsoft.ML.Model.OnnxConverter.OnnxContext ctx) =>
+            Onnx.StCnnSequenceOnnxConversion.Write(Host, ctx, _network, Shape, FeatureColumnName,
+                PredictedSequenceColumnName, ScoreColumnName, LoaderSignature);
 
         /// <summary>Probabilities [5 x 11] of the one image in <paramref name="pixels"/> ([C,H,W] row-major).</summary>
         internal void PredictOne(float[] pixels, float[] probabilities)

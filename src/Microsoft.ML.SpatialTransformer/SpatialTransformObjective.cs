@@ -15,7 +15,9 @@ namespace Microsoft.ML.SpatialTransformer
         /// The paper's co-localisation: from images that share an object class, with no labels and no boxes, an
         /// attention transform learns to crop the common object. A triplet hinge loss (margin 1) on embeddings of
         /// crops pulls the crops of two images together and pushes a crop away from a random crop of its own image;
-        /// Fit chooses each image's box by that loss, then the localisation network learns the boxes chosen.
+        /// Fit chooses each image's box by that loss, then the localisation network learns the boxes chosen, and can
+        /// go on learning on the loss itself, end to end through the sampler
+        /// (<see cref="SpatialTransformEstimator.Options.TripletEpochs"/>).
         /// </summary>
         CoLocalisation = 1,
     }

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using Microsoft.ML.SpatialTransformer;
 using Stn.Benchmarks;
 using static TorchSharp.torch;
 
@@ -37,8 +38,8 @@ using static TorchSharp.torch;
 //       the downsampling ST-CNN against the plain CNN on colour digits in clutter, the same time budget each:
 //       test accuracy and training images/s side by side
 //   Stn.Benchmarks colocalisation [--clutter] [--per-class 100] [--epochs 60] [--classes 0,1,...]
-//       [--learning-rate 0.001] [--batch-size 32] [--verbose]   the paper's co-localisation: per class, a
-//       CoLocalisation SpatialTransform fitted on that class alone; share of boxes with IoU > 0.5
+//       [--learning-rate 0.001] [--batch-size 32] [--triplet-epochs 0] [--verbose]   the paper's co-localisation:
+//       per class, a CoLocalisation SpatialTransform fitted on that class alone; share of boxes with IoU > 0.5
 //   Stn.Benchmarks sequences [--size 64|128] [--budget-minutes 3] [--train-count 10000] [--test-count 1000]
 //       [--speed-rounds 3]
 //       MNIST digit sequences: CNN vs ST-CNN single vs multi at an equal training time, sequence error %, time per step
@@ -126,7 +127,8 @@ switch (command)
             Option("--epochs", 60),
             Text("--classes", null),
             double.Parse(Text("--learning-rate", "0.001"), System.Globalization.CultureInfo.InvariantCulture),
-            Option("--batch-size", 32), args.Contains("--verbose"));
+            Option("--batch-size", 32), Option("--triplet-epochs", SpatialTransformEstimator.Defaults.TripletEpochs),
+            args.Contains("--verbose"));
     case "images":
         return ImageFolderBenchmark.Run(Option("--count", 3000), Option("--size", 128), Option("--epochs", 10),
             Text("--directory", null),

@@ -77,7 +77,7 @@ namespace Microsoft.ML.SpatialTransformer.Training
                     double rate = LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, epochs,
                         s.StepDecayEpochs, s.StepDecayFactor);
                     SetRates(optimizer, rate);
-                    Shuffle(order, random);
+                    RowOrder.Shuffle(order, random);
                     double share = Math.Min(1, planned - epoch);
                     var (loss, accuracy, trained) = TrainEpoch(train, order, optimizer, epoch, epochs,
                         augmentationGenerator, share,
@@ -290,14 +290,6 @@ namespace Microsoft.ML.SpatialTransformer.Training
                 group.LearningRate = i++ == 0 ? rate : rate * _settings.LocalisationLearningRateMultiplier;
         }
 
-        private static void Shuffle(int[] order, Random random)
-        {
-            for (int i = order.Length - 1; i > 0; i--)
-            {
-                int j = random.Next(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
-        }
 
         private Dictionary<string, Tensor> Snapshot()
         {

@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.SpatialTransformer.Tests.Infrastructure;
+using Microsoft.ML.SpatialTransformer.Tests.Onnx;
 using Microsoft.ML.SpatialTransformer.Trainers;
 using Xunit;
 
@@ -161,6 +162,66 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
                     var row = expected[r].Skip(p * 11).Take(11).ToArray();
                     Assert.Equal(Array.IndexOf(row, row.Max()), labels[r * 5 + p]);
                 }
+        }
+
+        [Fact]
+        public void ConvertToOnnx_WritesTheScoresAndTheTextOfTheModel()
+        {
+            var ml = new MLContext(seed: 6);
+            var model = ml.MulticlassClassification.Trainers.StCnnSequence(Small(SpatialTransformKind.Affine, 2, 1))
+                .Fit(SequenceData.Rows(ml, 64, seed: 6));
+            var rows = SequenceData.Rows(ml, 16, seed: 7);
+            var test = ml.Data.LoadFromEnumerable(rows.GetColumn<float[]>("Features")
+                .Zip(rows.GetColumn<string>("Label"), (f, l) => new SequenceData.Row { Features = f, Label = l })
+                .ToArray());
+            var scored = model.Transform(test);
+            var expected = scored.GetColumn<float[]>("Score").ToArray();
+            var texts = scored.GetColumn<string>("PredictedSequence").ToArray();
+            using var stream = new MemoryStream();
+            ml.Model.ConvertToOnnx(model, test, stream);
+            using var session = new InferenceSession(stream.ToArray());
+            var pixels = test.GetColumn<float[]>("Features").SelectMany(p => p).ToArray();
+            using var results = session.Run(new[]
+            {
+                NamedOnnxValue.CreateFromTensor("Features", new DenseTensor<float>(pixels, new[] { 16, 1, 32, 32 })),
+                NamedOnnxValue.CreateFromTensor("Label", new DenseTensor<string>(
+                    test.GetColumn<string>("Label").ToArray(), new[] { 16, 1 })),
+            });
+            var byName = results.ToDictionary(r => r.Name);
+            var score = byName["Score.output"].AsTensor<float>();
+            Assert.Equal(new[] { 16, 5, 11 }, score.Dimensions.ToArray());
+            double worst = expected.SelectMany(e => e).Zip(score.ToArray(), (a, b) => Math.Abs((double)a - b)).Max();
+            Assert.True(worst <= 1e-4, $"probabilities differ by {worst:E2}");
+            Assert.Equal(texts, byName["PredictedSequence.output"].AsTensor<string>().ToArray());
+        }
+
+        [Fact]
+        public void ConvertToOnnx_TheTextIsTheDigitsUpToTheFirstNone_ForAnyClasses()
+        {
+            // The text part of the converted graph alone, fed class arrays a trained model would rarely give.
+            var ml = new MLContext(seed: 6);
+            var model = ml.MulticlassClassification.Trainers.StCnnSequence(Small(SpatialTransformKind.None, 0, 1))
+                .Fit(SequenceData.Rows(ml, 32, seed: 6));
+            using var stream = new MemoryStream();
+            ml.Model.ConvertToOnnx(model, SequenceData.WithLabels(ml, "1"), stream);
+            var text = OnnxSubgraph.From(stream.ToArray(), firstOp: "Equal", lastOp: "LabelEncoder");
+            using var session = new InferenceSession(text.Model);
+            var random = new Random(1);
+            var classes = new long[1000 * 5];
+            for (int i = 0; i < classes.Length; i++)
+                classes[i] = random.Next(4) == 0 ? 10 : random.Next(10);  // a none at a quarter of the positions
+            classes.AsSpan(0, 5).Fill(10);                                 // the empty sequence
+            classes.AsSpan(5, 5).Fill(9);                                  // "99999", the largest number
+            using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(text.Input,
+                new DenseTensor<long>(classes, new[] { 1000, 5 })) });
+            var actual = results.Single().AsTensor<string>().ToArray();
+            for (int r = 0; r < 1000; r++)
+            {
+                var row = Array.ConvertAll(classes[(r * 5)..(r * 5 + 5)], c => (int)c);
+                Assert.Equal(DigitSequenceLabels.Format(row), actual[r]);
+            }
+            Assert.Equal("", actual[0]);
+            Assert.Equal("99999", actual[1]);
         }
 
         [Fact]

@@ -40,7 +40,7 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                 double rate = LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, s.MaxEpochs,
                     s.StepDecayEpochs, s.StepDecayFactor);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-                Shuffle(order, random);
+                RowOrder.Shuffle(order, random);
                 double lossSum = 0;
                 for (int b = 0; b < batches; b++)
                 {
@@ -74,15 +74,6 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                         $"box regression loss {losses[epoch]:R}.");
             }
             return losses;
-        }
-
-        private static void Shuffle(int[] order, Random random)
-        {
-            for (int i = order.Length - 1; i > 0; i--)
-            {
-                int j = random.Next(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
         }
     }
 }

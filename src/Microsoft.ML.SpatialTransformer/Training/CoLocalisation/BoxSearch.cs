@@ -29,8 +29,8 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
         /// <summary>Other images' choices a loss compares with at most (a seeded sample beyond).</summary>
         public const int MaxPositives = 256;
 
-        /// <summary>The boxes found and the mean triplet loss of each sweep's choices.</summary>
-        public sealed record Result(float[] Thetas, IReadOnlyList<double> Losses);
+        /// <summary>The boxes found, the mean triplet loss of each sweep's choices and the embedding's floor.</summary>
+        public sealed record Result(float[] Thetas, IReadOnlyList<double> Losses, double Floor);
 
         /// <summary>Searches boxes of scale <paramref name="scale"/> for every image of <paramref name="rows"/>.
         /// </summary>
@@ -41,7 +41,7 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
             using var scope = NewDisposeScope();
             int count = (int)rows.Count;
             var candidates = CandidateBoxes.Thetas(scale, shape.Height, shape.Width).to(device); // [K,3]
-            var embeddings = EmbedCandidates(module, rows, shape, candidates, device, cancellation); // [N,K,D]
+            var (embeddings, floor) = EmbedCandidates(module, rows, shape, candidates, device, cancellation); // [N,K,D]
             var toRandom = TripletHingeLoss.ToRandomCrops(embeddings);                           // [N,K]
             var positives = PositiveSample(count, seed, device);                                 // [M]
             var losses = new List<double>();
@@ -68,7 +68,7 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
             var thetas = candidates.index_select(0, best).cpu();                                 // [N,3]
             var values = new float[count * 3];
             HostTensors.CopyTo(thetas, values);
-            return new Result(values, losses);
+            return new Result(values, losses, floor);
         }
 
         // Sweeps from one start: every image moves to its candidate of least loss given the others' choices,
@@ -97,9 +97,10 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
             return (best, bestLoss);
         }
 
-        // e() of every candidate crop of every image [N,K,D], normalised with one floor for the whole set.
-        private static Tensor EmbedCandidates(SpatialTransformerModule module, RowStore rows, ImageShape shape,
-            Tensor candidates, Device device, CancellationToken cancellation)
+        // e() of every candidate crop of every image [N,K,D], normalised with one floor for the whole set, and that
+        // floor.
+        private static (Tensor Embeddings, double Floor) EmbedCandidates(SpatialTransformerModule module,
+            RowStore rows, ImageShape shape, Tensor candidates, Device device, CancellationToken cancellation)
         {
             using var scope = NewDisposeScope();
             long k = candidates.shape[0];
@@ -119,7 +120,8 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                 }
                 var all = stack(pooled);                                                         // [N,K,D]
                 double floor = CropEmbedding.Floor(all.flatten(0, 1));
-                return CropEmbedding.Normalise(all.flatten(0, 1), floor).view(all.shape).MoveToOuterDisposeScope();
+                return (CropEmbedding.Normalise(all.flatten(0, 1), floor).view(all.shape).MoveToOuterDisposeScope(),
+                    floor);
             }
         }
 

@@ -11,18 +11,22 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
 {
     /// <summary>
     /// Trains an attention <see cref="SpatialTransformerModule"/> to crop the object a set of images shares (the
-    /// paper's co-localisation), with no labels and no boxes, in two steps. First <see cref="BoxSearch"/> chooses each
-    /// image's box among candidates at the output's resolution by the paper's triplet hinge loss on a fixed embedding
-    /// of the crops (<see cref="CropEmbedding"/>); then <see cref="BoxRegression"/> teaches the localisation network
-    /// those boxes, so the transform crops them (and boxes for new images). Seeded by the MLContext: weights and
-    /// shuffling come from generators of this fit only.
+    /// paper's co-localisation), with no labels and no boxes, in two or three steps. First <see cref="BoxSearch"/>
+    /// chooses each image's box among candidates at the output's resolution by the paper's triplet hinge loss on a
+    /// fixed embedding of the crops (<see cref="CropEmbedding"/>); then <see cref="BoxRegression"/> teaches the
+    /// localisation network those boxes, so the transform crops them (and boxes for new images); last, where asked,
+    /// <see cref="TripletTraining"/> trains the localisation network on the triplet loss itself, through the sampler,
+    /// as the paper does. Seeded by the MLContext: weights, shuffling and random crops come from generators of this
+    /// fit only.
     /// </summary>
     internal static class CoLocalisationTrainer
     {
         /// <summary>Trains on <paramref name="data"/>'s images and returns the transform (on CPU, in eval
         /// mode).</summary>
+        /// <param name="tripletEpochs">Epochs of <see cref="TripletTraining"/> after the regression; 0 for
+        /// none.</param>
         public static SpatialTransformerModule Train(IHost host, SpatialTransformConfig config, TrainingSettings s,
-            IDataView data, string imageColumn)
+            IDataView data, string imageColumn, int tripletEpochs)
         {
             var shape = config.InputShape;
             int seed = TorchDevice.Seed(host);
@@ -51,6 +55,9 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                     module.to(device);
                     var search = BoxSearch.Run(module, rows, shape, scale, device, seed, ch, s.Cancellation);
                     BoxRegression.Fit(host, ch, module, s, seed, device, shape, rows, search.Thetas);
+                    if (tripletEpochs > 0)
+                        TripletTraining.Fit(host, ch, module, s, tripletEpochs, seed, device, shape, rows,
+                            search.Floor, scale);
                     module.to(CPU); // scoring runs on CPU inside ML.NET's row-by-row scorers
                     module.eval();
                     return module;

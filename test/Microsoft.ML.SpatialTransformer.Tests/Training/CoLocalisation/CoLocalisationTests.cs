@@ -77,13 +77,19 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training.CoLocalisation
             var ml = new MLContext(seed: 1);
             var search = Logged(ml, "Co-localisation box search", "triplet loss ");
             var regression = Logged(ml, "Co-localisation epoch", "box regression loss ");
+            var triplet = Logged(ml, "Co-localisation triplet epoch", "triplet loss ");
             var set = TinySet();
-            var model = ml.Transforms.SpatialTransform(Options()).Fit(set.ToDataView(ml));
+            var options = Options();
+            options.TripletEpochs = 20;
+            var model = ml.Transforms.SpatialTransform(options).Fit(set.ToDataView(ml));
             Assert.True(model.IsLearned);
             Assert.True(search.Count >= 2 && search.Min() < search[0], $"triplet losses {string.Join(", ", search)}");
             Assert.Equal(40, regression.Count);
             Assert.True(regression.Skip(35).Average() < regression.Take(5).Average() / 10,
                 $"box regression losses {string.Join(", ", regression)}");
+            Assert.Equal(20, triplet.Count);
+            Assert.True(triplet.Skip(triplet.Count - 5).Average() < triplet.Take(5).Average(),
+                $"triplet losses {string.Join(", ", triplet)}");
             var thetas = model.Transform(set.ToDataView(ml)).GetColumn<float[]>("Box").ToArray();
             double identity = MeanIoU(Enumerable.Repeat(new[] { 1f, 0f, 0f }, set.Count), set);
             var learned = IoUs(thetas, set);
@@ -166,6 +172,35 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training.CoLocalisation
             var estimator = ml.Transforms.SpatialTransform(options);
             Assert.True(estimator.GetOutputSchema(SchemaShape.Create(data.Schema)).TryFindColumn("Box", out _));
             Assert.True(estimator.Fit(data).IsLearned);
+        }
+
+        [Fact]
+        public void TheTripletStageMovesTheBoxesAndByDefaultDoesNotRun()
+        {
+            var set = TinySet(16);
+            float[][] Boxes(int tripletEpochs, out int logged)
+            {
+                var ml = new MLContext(seed: 2);
+                var triplet = Logged(ml, "Co-localisation triplet epoch", "triplet loss ");
+                var options = Options(10);
+                options.TripletEpochs = tripletEpochs;
+                var data = set.ToDataView(ml);
+                var boxes = ml.Transforms.SpatialTransform(options).Fit(data).Transform(data)
+                    .GetColumn<float[]>("Box").ToArray();
+                logged = triplet.Count;
+                return boxes;
+            }
+            var without = Boxes(SpatialTransformEstimator.Defaults.TripletEpochs, out int none);
+            var with = Boxes(3, out int three);
+            Assert.Equal(0, none);
+            Assert.Equal(3, three);
+            Assert.NotEqual(without, with);
+            var options = Options();
+            options.TripletEpochs = -1;
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext(1).Transforms
+                .SpatialTransform(options));
+            Assert.Contains("TripletEpochs", e.Message);
+            Assert.Contains("must be 0 (none) or positive; got -1", e.Message);
         }
 
         [Fact]
