@@ -83,6 +83,11 @@ namespace Microsoft.ML.SpatialTransformer.Modules
         /// <summary>The localisation input's per-channel scaling, or null.</summary>
         public InputNormalisation LocalisationInput => localisation_input;
 
+        /// <summary>input [N,C,H,W] -> theta [N,P]: the localisation network on the input, scaled first where the
+        /// module normalises its localisation input.</summary>
+        public Tensor Theta(Tensor input) =>
+            localisation.call(localisation_input is null ? input : localisation_input.call(input));
+
         /// <summary>input [N,C,H,W] -> (output [N,C,H',W'], theta [N,P]).</summary>
         public override (Tensor Output, Tensor Theta) forward(Tensor input)
         {
@@ -91,8 +96,7 @@ namespace Microsoft.ML.SpatialTransformer.Modules
                     $"input must be [N, {InputChannels}, H, W]; got [{string.Join(", ", input.shape)}].",
                     nameof(input));
             using var scope = NewDisposeScope();
-            var located = localisation_input is null ? input : localisation_input.call(input);  // [N,C,H,W]
-            var theta = localisation.call(located);                // [N,P]
+            var theta = Theta(input);                              // [N,P]
             var grid = generator.call(theta);                      // [N,H',W',2]
             var output = sampler.call(input, grid);                // [N,C,H',W']
             return (output.MoveToOuterDisposeScope(), theta.MoveToOuterDisposeScope());

@@ -23,6 +23,12 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
             Localisation = LocalisationNetworkKind.Cnn,
         };
 
+        // A reader trained for one epoch on rows of the tiny set.
+        private static StCnnSequenceTransformer OneEpoch(MLContext ml, SpatialTransformKind transform, int series,
+            int rows, int seed) =>
+            ml.MulticlassClassification.Trainers.StCnnSequence(Small(transform, series, 1))
+                .Fit(SequenceData.Rows(ml, rows, seed));
+
         [Theory]
         [InlineData(SpatialTransformKind.None, 0)]
         [InlineData(SpatialTransformKind.Affine, 0)]
@@ -45,8 +51,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         public void Scores_ArePerPositionSoftmaxes_AndThePredictionReadsThem()
         {
             var ml = new MLContext(seed: 2);
-            var model = ml.MulticlassClassification.Trainers.StCnnSequence(Small(SpatialTransformKind.Affine, 0, 1))
-                .Fit(SequenceData.Rows(ml, 64, seed: 2));
+            var model = OneEpoch(ml, SpatialTransformKind.Affine, 0, 64, seed: 2);
             var scored = model.Transform(SequenceData.Rows(ml, 20, seed: 3));
             var scores = scored.GetColumn<float[]>("Score").ToArray();
             var predicted = scored.GetColumn<string>("PredictedSequence").ToArray();
@@ -71,8 +76,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         public void Transform_ScoresInBatches_AgreeingWithThePredictionEngine_WhateverTheBatch()
         {
             var ml = new MLContext(seed: 2);
-            var model = ml.MulticlassClassification.Trainers.StCnnSequence(Small(SpatialTransformKind.Affine, 0, 1))
-                .Fit(SequenceData.Rows(ml, 64, seed: 2));
+            var model = OneEpoch(ml, SpatialTransformKind.Affine, 0, 64, seed: 2);
             var rows = ml.Data.CreateEnumerable<SequenceData.Row>(SequenceData.Rows(ml, 300, seed: 6), false)
                 .ToArray();
             int read = 0;
@@ -139,8 +143,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         public void OnnxExport_MatchesTheModel_PerPosition()
         {
             var ml = new MLContext(seed: 6);
-            var model = ml.MulticlassClassification.Trainers.StCnnSequence(Small(SpatialTransformKind.Affine, 2, 1))
-                .Fit(SequenceData.Rows(ml, 64, seed: 6));
+            var model = OneEpoch(ml, SpatialTransformKind.Affine, 2, 64, seed: 6);
             var test = SequenceData.Rows(ml, 16, seed: 7);
             var pixels = test.GetColumn<float[]>("Features").ToArray();
             var expected = model.Transform(test).GetColumn<float[]>("Score").ToArray();
@@ -168,8 +171,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         public void ConvertToOnnx_WritesTheScoresAndTheTextOfTheModel()
         {
             var ml = new MLContext(seed: 6);
-            var model = ml.MulticlassClassification.Trainers.StCnnSequence(Small(SpatialTransformKind.Affine, 2, 1))
-                .Fit(SequenceData.Rows(ml, 64, seed: 6));
+            var model = OneEpoch(ml, SpatialTransformKind.Affine, 2, 64, seed: 6);
             var rows = SequenceData.Rows(ml, 16, seed: 7);
             var test = ml.Data.LoadFromEnumerable(rows.GetColumn<float[]>("Features")
                 .Zip(rows.GetColumn<string>("Label"), (f, l) => new SequenceData.Row { Features = f, Label = l })
@@ -200,8 +202,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Trainers
         {
             // The text part of the converted graph alone, fed class arrays a trained model would rarely give.
             var ml = new MLContext(seed: 6);
-            var model = ml.MulticlassClassification.Trainers.StCnnSequence(Small(SpatialTransformKind.None, 0, 1))
-                .Fit(SequenceData.Rows(ml, 32, seed: 6));
+            var model = OneEpoch(ml, SpatialTransformKind.None, 0, 32, seed: 6);
             using var stream = new MemoryStream();
             ml.Model.ConvertToOnnx(model, SequenceData.WithLabels(ml, "1"), stream);
             var text = OnnxSubgraph.From(stream.ToArray(), firstOp: "Equal", lastOp: "LabelEncoder");

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
@@ -21,15 +20,9 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
         public static double[] Fit(IHost host, IChannel ch, SpatialTransformerModule module, TrainingSettings s,
             int seed, Device device, ImageShape shape, RowStore rows, float[] targets)
         {
-            int count = (int)rows.Count;
-            int batchSize = Math.Max(1, Math.Min(s.BatchSize, count));
-            int batches = (count + batchSize - 1) / batchSize;
+            var batches = new ShuffledImageBatches(rows, shape, s.BatchSize, seed, device);
             using var optimizer = optim.Adam(module.parameters(), s.LearningRate);
-            using var boxes = HostTensors.FromSpan(targets, new long[] { count, 3 }, device);        // [N,3]
-            var random = new Random(seed);
-            var order = Enumerable.Range(0, count).ToArray();
-            var pixels = new float[(long)batchSize * shape.Size];
-            var indices = new long[batchSize];
+            using var boxes = HostTensors.FromSpan(targets, new long[] { batches.Count, 3 }, device); // [N,3]
             var losses = new double[s.MaxEpochs];
             module.train();
             using var pch = host.StartProgressChannel("Learning a co-localising spatial transform");
@@ -40,25 +33,17 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                 double rate = LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, s.MaxEpochs,
                     s.StepDecayEpochs, s.StepDecayFactor);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-                RowOrder.Shuffle(order, random);
+                batches.Shuffle();
                 double lossSum = 0;
-                for (int b = 0; b < batches; b++)
+                for (int b = 0; b < batches.Batches; b++)
                 {
                     host.CheckAlive();
                     s.Cancellation.ThrowIfCancellationRequested();
-                    int start = b * batchSize, n = Math.Min(batchSize, count - start);
-                    for (int i = 0; i < n; i++)
-                    {
-                        indices[i] = order[start + i];
-                        rows.CopyRow(order[start + i], pixels.AsSpan(i * shape.Size, shape.Size));
-                    }
                     using var scope = NewDisposeScope();
-                    var x = HostTensors.FromSpan(pixels.AsSpan(0, n * shape.Size),
-                        new long[] { n, shape.Channels, shape.Height, shape.Width }, device);             // [B,C,H,W]
-                    var target = boxes.index_select(0, HostTensors.FromSpan(indices.AsSpan(0, n), device)); // [B,3]
+                    var (x, indices) = batches.Get(b);                                   // [B,C,H,W], [B]
+                    var target = boxes.index_select(0, indices);                         // [B,3]
                     optimizer.zero_grad();
-                    var theta = module.Localisation.call(module.LocalisationInput is null ? x
-                        : module.LocalisationInput.call(x));                                               // [B,3]
+                    var theta = module.Theta(x);                                               // [B,3]
                     var loss = (theta - target).square().sum(1).mean();
                     double value = loss.item<float>();
                     if (!double.IsFinite(value))
@@ -66,9 +51,9 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                                           $"{epoch + 1}, batch {b + 1}; lower LearningRate.");
                     loss.backward();
                     optimizer.step();
-                    lossSum += value * n;
+                    lossSum += value * x.shape[0];
                 }
-                losses[epoch] = lossSum / count;
+                losses[epoch] = lossSum / batches.Count;
                 done = epoch + 1;
                 ch.Info($"Co-localisation epoch {epoch + 1}/{s.MaxEpochs}: learning rate {rate:G4}, " +
                         $"box regression loss {losses[epoch]:R}.");

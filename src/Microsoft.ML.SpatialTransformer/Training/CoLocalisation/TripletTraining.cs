@@ -1,9 +1,7 @@
 using System;
-using System.Linq;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SpatialTransformer.Data;
 using Microsoft.ML.SpatialTransformer.Modules;
-using Microsoft.ML.SpatialTransformer.Native;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
@@ -39,15 +37,11 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
         public static double[] Fit(IHost host, IChannel ch, SpatialTransformerModule module, TrainingSettings s,
             int epochs, int seed, Device device, ImageShape shape, RowStore rows, double floor, double scale)
         {
-            int count = (int)rows.Count;
-            int batchSize = Math.Clamp(s.BatchSize, 2, count);
-            int batches = (count + batchSize - 1) / batchSize;
+            // At least two images a batch: an image is compared with the others of its batch.
+            var batches = new ShuffledImageBatches(rows, shape, Math.Max(2, s.BatchSize), seed, device);
             using var optimizer = optim.Adam(module.Localisation.parameters(), s.LearningRate * RateShare);
             using var candidates = CandidateBoxes.Thetas(scale, shape.Height, shape.Width).to(device);  // [K,3]
             using var generator = new Generator(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
-            var random = new Random(seed);
-            var order = Enumerable.Range(0, count).ToArray();
-            var pixels = new float[(long)batchSize * shape.Size];
             var losses = new double[epochs];
             module.train();
             for (int epoch = 0; epoch < epochs; epoch++)
@@ -55,23 +49,19 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                 double rate = RateShare * LearningRateSchedule.RateAt(s.Schedule, s.LearningRate, epoch, epochs,
                     s.StepDecayEpochs, s.StepDecayFactor);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-                RowOrder.Shuffle(order, random);
+                batches.Shuffle();
                 double lossSum = 0;
                 int seen = 0;
-                for (int b = 0; b < batches; b++)
+                for (int b = 0; b < batches.Batches; b++)
                 {
                     host.CheckAlive();
                     s.Cancellation.ThrowIfCancellationRequested();
-                    int start = b * batchSize, n = Math.Min(batchSize, count - start);
+                    int n = batches.RowsIn(b);
                     if (n < 2) continue; // an image alone in its batch has no other image to be compared with
-                    for (int i = 0; i < n; i++)
-                        rows.CopyRow(order[start + i], pixels.AsSpan(i * shape.Size, shape.Size));
                     using var scope = NewDisposeScope();
-                    var x = HostTensors.FromSpan(pixels.AsSpan(0, n * shape.Size),
-                        new long[] { n, shape.Channels, shape.Height, shape.Width }, device);         // [B,C,H,W]
+                    var (x, _) = batches.Get(b);                                                       // [B,C,H,W]
                     optimizer.zero_grad();
-                    var theta = module.Localisation.call(module.LocalisationInput is null ? x
-                        : module.LocalisationInput.call(x));                                           // [B,3]
+                    var theta = module.Theta(x);                                           // [B,3]
                     var crops = module.Sampler.call(x, module.Generator.call(AtScale(theta, scale))); // [B,C,h,w]
                     var embeddings = CropEmbedding.Embed(crops, floor);                                // [B,D]
                     var randomCrops = RandomCropEmbeddings(module, x, candidates, generator, floor);  // [B,R,D]
