@@ -117,7 +117,10 @@ namespace Microsoft.ML.SpatialTransformer.Native
         {
             if (ATenContext.MkldnnEnabled != true) return scoring;
             foreach (var layout in new[] { ConvolutionLayout.ChannelsLast, ConvolutionLayout.ChannelsLastPaddedInput })
+            {
+                if (layout == scoring) return scoring; // checked right already
                 if (Error(layout) <= Tolerance) return layout;
+            }
             return scoring;
         }
 

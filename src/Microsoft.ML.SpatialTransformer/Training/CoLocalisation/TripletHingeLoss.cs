@@ -6,9 +6,10 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
 {
     /// <summary>
     /// The paper's co-localisation loss, max(0, |e_n - e_m|^2 - |e_n - e_r|^2 + margin), where e_n embeds the crop of
-    /// image n, e_m the crop of another image m of the set and e_r a random crop of image n at the same scale; here
-    /// evaluated for every candidate box of every image at once, the mean over the other images m and the expectation
-    /// over random crops r taken inside the hinge over n's own candidates (which tile the image at that scale).
+    /// image n, e_m the crop of another image m of the set and e_r a random crop of image n at the same scale; the mean
+    /// over the other images m and the expectation over random crops r taken inside the hinge. Two forms: for every
+    /// candidate box of every image at once (the search, r over n's own candidates, which tile the image at that
+    /// scale), and for the crops of one batch (end-to-end training, r over a few sampled candidates).
     /// </summary>
     internal static class TripletHingeLoss
     {
@@ -60,6 +61,22 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                 parts.Add((hinge * kept).sum(2) / kept.sum(2).clamp_min(1));                     // [b,K]
             }
             return cat(parts, 0).MoveToOuterDisposeScope();
+        }
+
+        /// <summary>
+        /// The triplet hinge loss of a batch: embeddings [B,D] of the crops, <paramref name="random"/> [B,R,D] of
+        /// random crops of the same images; the mean over n and m != n of
+        /// max(0, |e_n - e_m|^2 - mean_r |e_n - e_r|^2 + margin).
+        /// </summary>
+        public static Tensor OfBatch(Tensor embeddings, Tensor random)
+        {
+            using var scope = NewDisposeScope();
+            long n = embeddings.shape[0];
+            var toOthers = (embeddings.unsqueeze(1) - embeddings.unsqueeze(0)).square().sum(2);   // [B,B]
+            var toRandom = (embeddings.unsqueeze(1) - random).square().sum(2).mean(new long[] { 1 }); // [B]
+            var hinge = nn.functional.relu(toOthers - toRandom.unsqueeze(1) + Margin);            // [B,B]
+            var others = 1 - eye(n, dtype: hinge.dtype, device: hinge.device);                     // [B,B]
+            return ((hinge * others).sum() / (n * (n - 1))).MoveToOuterDisposeScope();
         }
     }
 }

@@ -10,7 +10,7 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
     /// The paper's co-localisation training itself: the localisation network learns by gradient descent on the triplet
     /// hinge loss, back-propagated through the sampler, from where <see cref="BoxRegression"/> left it. In each batch
     /// the crops the transform takes now are embedded (<see cref="CropEmbedding"/>, with the search's floor); the loss
-    /// is the mean over images n and the other images m of the batch of
+    /// (<see cref="TripletHingeLoss.OfBatch"/>) is the mean over images n and the other images m of the batch of
     /// max(0, |e_n - e_m|^2 - E_r |e_n - e_r|^2 + margin), e_r the embeddings of <see cref="RandomCrops"/> random
     /// crops of image n at the box scale (no gradient). The search chose boxes on a grid a seventh of a box apart;
     /// here they move continuously, at the searched scale: the crops the loss sees have that scale, and a squared
@@ -65,7 +65,8 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                     var crops = module.Sampler.call(x, module.Generator.call(AtScale(theta, scale))); // [B,C,h,w]
                     var embeddings = CropEmbedding.Embed(crops, floor);                                // [B,D]
                     var randomCrops = RandomCropEmbeddings(module, x, candidates, generator, floor);  // [B,R,D]
-                    var loss = Loss(embeddings, randomCrops) + (theta.select(1, 0) - scale).square().mean();
+                    var loss = TripletHingeLoss.OfBatch(embeddings, randomCrops)
+                        + (theta.select(1, 0) - scale).square().mean();
                     double value = loss.item<float>();
                     if (!double.IsFinite(value))
                         throw host.Except($"The co-localisation triplet loss became {value} in epoch " +
@@ -80,22 +81,6 @@ namespace Microsoft.ML.SpatialTransformer.Training.CoLocalisation
                         $"triplet loss {losses[epoch]:R}.");
             }
             return losses;
-        }
-
-        /// <summary>
-        /// The triplet hinge loss of a batch: embeddings [B,D] of the crops, <paramref name="random"/> [B,R,D] of
-        /// random crops of the same images; the mean over n and m != n of
-        /// max(0, |e_n - e_m|^2 - mean_r |e_n - e_r|^2 + margin).
-        /// </summary>
-        public static Tensor Loss(Tensor embeddings, Tensor random)
-        {
-            using var scope = NewDisposeScope();
-            long n = embeddings.shape[0];
-            var toOthers = (embeddings.unsqueeze(1) - embeddings.unsqueeze(0)).square().sum(2);   // [B,B]
-            var toRandom = (embeddings.unsqueeze(1) - random).square().sum(2).mean(new long[] { 1 }); // [B]
-            var hinge = nn.functional.relu(toOthers - toRandom.unsqueeze(1) + TripletHingeLoss.Margin); // [B,B]
-            var others = 1 - eye(n, dtype: hinge.dtype, device: hinge.device);                     // [B,B]
-            return ((hinge * others).sum() / (n * (n - 1))).MoveToOuterDisposeScope();
         }
 
         // theta [B,3] with s replaced by the searched scale: the triplet loss moves the boxes but never resizes them

@@ -61,7 +61,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training.CoLocalisation
         {
             using var scope = NewDisposeScope();
             var (e, r) = Values(seed);
-            double loss = TripletTraining.Loss(ToTensor(e), ToTensor(r)).item<double>();
+            double loss = TripletHingeLoss.OfBatch(ToTensor(e), ToTensor(r)).item<double>();
             Assert.Equal(Reference(e, r), loss, 1e-12);
         }
 
@@ -71,7 +71,7 @@ namespace Microsoft.ML.SpatialTransformer.Tests.Training.CoLocalisation
             using var scope = NewDisposeScope();
             var (e, r) = Values(3);
             var embeddings = ToTensor(e).requires_grad_();
-            TripletTraining.Loss(embeddings, ToTensor(r)).backward();
+            TripletHingeLoss.OfBatch(embeddings, ToTensor(r)).backward();
             var gradient = embeddings.grad.data<double>().ToArray();
             const double step = 1e-6;
             for (int n = 0; n < Images; n++)
